@@ -1,0 +1,51 @@
+"""Who may read and write which units. Every permission check goes through here.
+
+A role granted on a unit covers that unit and its whole subtree (materialised ``Unit.path``).
+A grant is per hierarchy version: a ward officer of phường Thạc Gián 2024 has no say over
+another ward, in any version, unless granted there too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q, QuerySet
+
+from chiso.accounts.models import READ_DRAFT_ROLES, WRITE_ROLES, Role, RoleAssignment
+from chiso.units.models import Unit
+
+
+def _scopes(user: AbstractBaseUser | AnonymousUser, roles: Iterable[Role]) -> list[str]:
+    if not user.is_authenticated:
+        return []
+    return list(
+        RoleAssignment.objects.filter(user=user, role__in=list(roles)).values_list("unit__path", flat=True)
+    )
+
+
+def units_in_scope(user: AbstractBaseUser | AnonymousUser, roles: Iterable[Role]) -> QuerySet[Unit]:
+    """Units the user holds one of ``roles`` on, directly or through an ancestor."""
+    if getattr(user, "is_superuser", False):
+        return Unit.objects.all()
+    scopes = _scopes(user, roles)
+    if not scopes:
+        return Unit.objects.none()
+    condition = Q()
+    for prefix in scopes:
+        condition |= Q(path__startswith=prefix)
+    return Unit.objects.filter(condition)
+
+
+def _covers(user: AbstractBaseUser | AnonymousUser, unit: Unit, roles: Iterable[Role]) -> bool:
+    if getattr(user, "is_superuser", False):
+        return True
+    return any(unit.path.startswith(prefix) for prefix in _scopes(user, roles))
+
+
+def can_write_unit(user: AbstractBaseUser | AnonymousUser, unit: Unit) -> bool:
+    return _covers(user, unit, WRITE_ROLES)
+
+
+def can_read_drafts(user: AbstractBaseUser | AnonymousUser, unit: Unit) -> bool:
+    return _covers(user, unit, READ_DRAFT_ROLES)

@@ -1,0 +1,37 @@
+"""Roles, each granted on a unit and everything below it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from chiso.units.models import Unit
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "Quản trị (cấp thành phố)"
+    APPROVER = "approver", "Phê duyệt (cấp trên)"
+    REPORTER = "reporter", "Cán bộ nhập liệu (phường, xã)"
+    ANALYST = "analyst", "Phân tích (xem cả bản nháp)"
+    VIEWER = "viewer", "Xem"
+
+
+# What each role may do in its subtree. Later issues add workflow actions here, nowhere else.
+WRITE_ROLES = frozenset({Role.ADMIN, Role.REPORTER})
+READ_DRAFT_ROLES = frozenset({Role.ADMIN, Role.APPROVER, Role.REPORTER, Role.ANALYST})
+
+
+class RoleAssignment(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles",
+                             verbose_name="người dùng")
+    role = models.CharField("vai trò", max_length=10, choices=Role.choices)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="role_assignments",
+                             verbose_name="đơn vị (cả các đơn vị trực thuộc)")
+
+    class Meta:
+        verbose_name = "phân quyền"
+        verbose_name_plural = "phân quyền"
+        constraints = [models.UniqueConstraint(fields=["user", "role", "unit"], name="role_assignment_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.unit.name}"

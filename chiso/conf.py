@@ -1,0 +1,71 @@
+"""Every setting chiso reads from the environment, with its default and meaning.
+
+This list is the single source for settings.py, for ``chiso settings`` and for the
+README table; a test fails when a setting here is not documented there.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("CHISO_DATA_DIR", "~/.local/share/chiso", "Folder for the SQLite database and uploaded files."),
+    Setting(
+        "CHISO_DATABASE_URL",
+        "sqlite:///$CHISO_DATA_DIR/chiso.sqlite3",
+        "Database URL, e.g. postgres://user:password@host:5432/chiso. Default: an SQLite file in the data folder.",
+    ),
+    Setting("CHISO_SECRET_KEY", "(random per data folder)", "Django secret key. Set it in production."),
+    Setting("CHISO_DEBUG", "False", "True shows Django debug pages. Only 'True' or 'False'."),
+    Setting("CHISO_ALLOWED_HOSTS", "127.0.0.1,localhost", "Comma-separated host names the server answers to."),
+    Setting("CHISO_LANGUAGE", "vi", "Default interface language: vi or en."),
+    Setting("CHISO_TIME_ZONE", "Asia/Ho_Chi_Minh", "Time zone for dates shown and periods entered."),
+    Setting(
+        "CHISO_TEST_POSTGRES_URL",
+        "postgres://postgres@127.0.0.1:5432/chiso",
+        "PostgreSQL server used by `make test` for the second run of the suite.",
+    ),
+)
+
+
+def env_str(name: str) -> str:
+    """The value of a setting: the environment's, else its documented default."""
+    default = next(s.default for s in SETTINGS if s.name == name)
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str) -> bool:
+    """Only the words True and False are accepted, so a typo cannot switch a flag silently."""
+    value = env_str(name)
+    if value not in ("True", "False"):
+        raise ValueError(f"{name} must be True or False, not {value!r}")
+    return value == "True"
+
+
+def data_dir() -> Path:
+    path = Path(os.path.expanduser(env_str("CHISO_DATA_DIR")))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def secret_key(folder: Path) -> str:
+    """The configured key, else one generated once and kept in the data folder."""
+    if "CHISO_SECRET_KEY" in os.environ:
+        return os.environ["CHISO_SECRET_KEY"]
+    key_file = folder / "secret_key"
+    if not key_file.exists():
+        import secrets
+
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()

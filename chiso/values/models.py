@@ -1,0 +1,101 @@
+"""Reported figures and their history.
+
+A data value is keyed by (data element, unit, period). It carries a qualifier (exact, nearly,
+more than, at most), where it came from (source), a comment, who last changed it and when, and
+through which channel. It is never deleted: removing a figure marks it deleted, and every change,
+the first entry included, is a row of ``DataValueHistory``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from chiso.indicators.models import DataElement
+from chiso.units.models import Unit
+
+
+class Qualifier(models.TextChoices):
+    EXACT = "exact", "Chính xác"
+    APPROXIMATE = "approximate", "Gần, khoảng"
+    AT_LEAST = "at_least", "Hơn, ít nhất"
+    AT_MOST = "at_most", "Không quá"
+
+
+QUALIFIER_WORDS = {  # how a Vietnamese text writes the qualifier before the number
+    Qualifier.EXACT: "",
+    Qualifier.APPROXIMATE: "gần",
+    Qualifier.AT_LEAST: "hơn",
+    Qualifier.AT_MOST: "không quá",
+}
+
+
+class Channel(models.TextChoices):
+    WEB = "web", "Nhập trên web"
+    IMPORT = "import", "Nhập từ tệp"
+    API = "api", "API"
+    CLI = "cli", "Dòng lệnh"
+    ADMIN = "admin", "Trang quản trị"
+    DEMO = "demo", "Dữ liệu mẫu"
+
+
+class DataValue(models.Model):
+    data_element = models.ForeignKey(DataElement, on_delete=models.PROTECT, related_name="values",
+                                     verbose_name="yếu tố dữ liệu")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="values", verbose_name="đơn vị")
+    period = models.CharField("kỳ", max_length=12, help_text="2024, 2024Q3, 2024-07 hoặc 2024-07-15")
+    period_start = models.DateField("từ ngày")
+    period_end = models.DateField("đến ngày")
+    value = models.DecimalField("giá trị", max_digits=20, decimal_places=6, null=True, blank=True)
+    qualifier = models.CharField("độ chính xác", max_length=12, choices=Qualifier.choices, default=Qualifier.EXACT)
+    source = models.TextField("nguồn", blank=True)
+    comment = models.TextField("ghi chú", blank=True)
+    is_illustrative = models.BooleanField(
+        "số liệu minh họa", default=False, help_text="Sinh tự động cho bản trình diễn, không phải số liệu thật."
+    )
+    is_deleted = models.BooleanField("đã xóa", default=False)
+    revision = models.PositiveIntegerField("lần sửa", default=1)
+    channel = models.CharField("kênh", max_length=10, choices=Channel.choices)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name="người cập nhật")
+    updated_at = models.DateTimeField("cập nhật lúc")
+
+    class Meta:
+        verbose_name = "số liệu"
+        verbose_name_plural = "số liệu"
+        constraints = [
+            models.UniqueConstraint(fields=["data_element", "unit", "period"], name="one_value_per_cell"),
+        ]
+        indexes = [
+            models.Index(fields=["unit", "data_element", "period_end"], name="value_unit_element_end"),
+            models.Index(fields=["data_element", "period"], name="value_element_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.data_element.code} · {self.unit.code} · {self.period} = {self.value}"
+
+
+class DataValueHistory(models.Model):
+    """One row per change of a data value: the state after the change, who, when, how, why."""
+
+    data_value = models.ForeignKey(DataValue, on_delete=models.PROTECT, related_name="history")
+    revision = models.PositiveIntegerField("lần sửa")
+    old_value = models.DecimalField("giá trị cũ", max_digits=20, decimal_places=6, null=True, blank=True)
+    value = models.DecimalField("giá trị", max_digits=20, decimal_places=6, null=True, blank=True)
+    qualifier = models.CharField("độ chính xác", max_length=12, choices=Qualifier.choices)
+    source = models.TextField("nguồn", blank=True)
+    comment = models.TextField("ghi chú", blank=True)
+    is_deleted = models.BooleanField("đã xóa", default=False)
+    channel = models.CharField("kênh", max_length=10, choices=Channel.choices)
+    reason = models.TextField("lý do", blank=True)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name="người sửa")
+    changed_at = models.DateTimeField("lúc")
+
+    class Meta:
+        verbose_name = "lịch sử số liệu"
+        verbose_name_plural = "lịch sử số liệu"
+        ordering = ["data_value_id", "revision"]
+        constraints = [
+            models.UniqueConstraint(fields=["data_value", "revision"], name="one_history_row_per_revision"),
+        ]
