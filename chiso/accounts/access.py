@@ -49,3 +49,13 @@ def can_write_unit(user: AbstractBaseUser | AnonymousUser, unit: Unit) -> bool:
 
 def can_read_drafts(user: AbstractBaseUser | AnonymousUser, unit: Unit) -> bool:
     return _covers(user, unit, READ_DRAFT_ROLES)
+
+
+def write_prefixes(user: AbstractBaseUser | AnonymousUser) -> list[str] | None:
+    """Path prefixes the user may write under; None means everywhere (superuser).
+
+    For checking many figures at once with one query: ``unit.path.startswith(prefix)``.
+    """
+    if getattr(user, "is_superuser", False):
+        return None
+    return _scopes(user, WRITE_ROLES)

@@ -1,0 +1,47 @@
+"""The ``chiso`` command: Django's management commands plus the project's own.
+
+    chiso demo [--no-serve] [--port N] [--data-dir DIR]   build the Đà Nẵng demo and serve it
+    chiso units load [--units F] [--successions F] [--versions F] [--no-national]
+    chiso indicators load [--pillars F] [--data-elements F] [--indicators F ...]
+    chiso migrate | runserver | createsuperuser | …      any Django management command
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+DEMO_DB = "chiso.sqlite3"
+
+
+def prepare_demo_environment(argv: list[str]) -> None:
+    """Point the settings at a fresh SQLite file in the demo's data folder (before Django starts)."""
+    from chiso import conf
+
+    data_dir = None
+    for i, arg in enumerate(argv):
+        if arg == "--data-dir" and i + 1 < len(argv):
+            data_dir = argv[i + 1]
+        elif arg.startswith("--data-dir="):
+            data_dir = arg.split("=", 1)[1]
+    folder = Path(os.path.expanduser(data_dir or os.path.join(conf.env_str("CHISO_DATA_DIR"), "demo"))).resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal", "-shm"):
+        (folder / f"{DEMO_DB}{suffix}").unlink(missing_ok=True)
+    os.environ["CHISO_DATA_DIR"] = str(folder)
+    os.environ["CHISO_DATABASE_URL"] = f"sqlite:///{folder / DEMO_DB}"
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["demo"] and not any(a in ("-h", "--help") for a in argv):
+        prepare_demo_environment(argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chiso.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["chiso", *argv])
+
+
+if __name__ == "__main__":
+    main()
