@@ -41,7 +41,7 @@ SETTINGS: tuple[Setting, ...] = (
 def env_str(name: str) -> str:
     """The value of a setting: the environment's, else its documented default."""
     default = next(s.default for s in SETTINGS if s.name == name)
-    return os.environ.get(name, default)
+    return os.environ.get(name) or default
 
 
 def env_bool(name: str) -> bool:

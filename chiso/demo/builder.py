@@ -104,7 +104,7 @@ def build_demo(*, illustrative: bool = True) -> dict[str, int]:
 
 def add_residential_groups() -> None:
     """A few tổ dân phố of Thạc Gián and Tân Chính, in every version, with their successions."""
-    versions = list(HierarchyVersion.objects.order_by("valid_from"))
+    versions = list(HierarchyVersion.objects.all())
     ward_of = {code: ward for code, _, ward in RESIDENTIAL_GROUPS}
     homes = {}  # (version, group code) -> ward unit
     for version in versions:
@@ -316,7 +316,7 @@ def expressions():
     elements = generated_elements()
     weights: dict[int, dict[str, float]] = {}
     notes: dict[int, str] = {}
-    versions = list(HierarchyVersion.objects.order_by("valid_from"))
+    versions = list(HierarchyVersion.objects.all())
     for version in versions:
         months = [str(m) for m in MONTHS if version.covers(m.end)]
         communes = Unit.objects.filter(version=version, type__in=COMMUNE_TYPES, path__startswith=city_path(version))

@@ -26,7 +26,8 @@ class HierarchyVersion(models.Model):
     class Meta:
         verbose_name = "phiên bản danh mục đơn vị"
         verbose_name_plural = "phiên bản danh mục đơn vị"
-        ordering = ["valid_from"]
+        # An open start (the oldest version) sorts first on every database: PostgreSQL puts NULL last.
+        ordering = [models.F("valid_from").asc(nulls_first=True)]
 
     def __str__(self) -> str:
         return self.label or self.name
@@ -61,7 +62,7 @@ class Unit(models.Model):
         verbose_name = "đơn vị"
         verbose_name_plural = "đơn vị"
         constraints = [models.UniqueConstraint(fields=["version", "code"], name="unit_code_unique_in_version")]
-        ordering = ["version__valid_from", "path"]
+        ordering = [models.F("version__valid_from").asc(nulls_first=True), "path"]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code}, {self.version.name})"

@@ -1,0 +1,65 @@
+# chiso — the two set-up commands are `make demo` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CHISO_TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/chiso
+PORT ?= 8000
+
+.PHONY: demo test test-sqlite test-postgres test-browser lint chromium postgres clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/chiso demo --port $(PORT)
+
+test: $(STAMP) chromium postgres
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+	$(MAKE) --no-print-directory test-browser
+
+test-sqlite: $(STAMP)
+	@echo "== test suite on SQLite =="
+	CHISO_DATA_DIR=$$(mktemp -d) CHISO_DATABASE_URL= $(BIN)/pytest -m "not browser" -q
+
+test-postgres: $(STAMP)
+	@echo "== test suite on PostgreSQL ($(CHISO_TEST_POSTGRES_URL)) =="
+	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(CHISO_TEST_POSTGRES_URL)'.rsplit('/',1)[0]+'/postgres', connect_timeout=3).close()" 2>/dev/null; then \
+	  CHISO_DATA_DIR=$$(mktemp -d) CHISO_DATABASE_URL=$(CHISO_TEST_POSTGRES_URL) $(BIN)/pytest -m "not browser" -q; \
+	elif [ "$$CI" = "true" ]; then \
+	  echo "ERROR: PostgreSQL is not reachable at $(CHISO_TEST_POSTGRES_URL); CI must test on PostgreSQL."; exit 1; \
+	else \
+	  echo; echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
+	  echo "!! SKIPPED: PostgreSQL not reachable at $(CHISO_TEST_POSTGRES_URL)"; \
+	  echo "!! The suite ran on SQLite only. Set CHISO_TEST_POSTGRES_URL or start PostgreSQL."; \
+	  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; echo; \
+	fi
+
+test-browser: $(STAMP)
+	@echo "== browser tests (Playwright + Debian Chromium) =="
+	CHISO_DATA_DIR=$$(mktemp -d) CHISO_DATABASE_URL= $(BIN)/pytest -m browser -q tests/browser
+
+# Debian's Chromium drives the browser tests; Playwright's own browser download is never used.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests…"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+# Start the local PostgreSQL cluster when it is installed but not running.
+postgres:
+	@if command -v pg_ctlcluster >/dev/null 2>&1 && ! pg_isready -q -h 127.0.0.1 -p 5432; then \
+	  echo "Starting PostgreSQL…"; \
+	  pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start; \
+	  for i in 1 2 3 4 5 6 7 8 9 10; do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; \
+	fi
+
+lint: $(STAMP)
+	$(BIN)/pip install --quiet ruff
+	$(BIN)/ruff check chiso tests
+
+clean:
+	rm -rf $(VENV) test-artifacts

@@ -1,0 +1,50 @@
+"""Hierarchy versions and units: ``/versions``, ``/units``, ``/units/{version}/{code}``."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Query, Router
+
+from chiso.api import queries
+from chiso.api.schemas import ErrorOut, LinkOut, UnitDetailOut, UnitOut, UnitPage, VersionOut
+
+router = Router(tags=["Đơn vị hành chính"])
+
+MAX_LIMIT = 1000
+
+
+@router.get("/versions", response=list[VersionOut], summary="Các phiên bản danh mục đơn vị")
+def list_versions(request: HttpRequest) -> list[VersionOut]:
+    """Each map of units in force during an interval, oldest first. A unit code means something only
+    within a version: 20209 was phường Xuân Hà in 2024 and is phường Thanh Khê from 1/7/2025."""
+    return [VersionOut(name=v.name, label=v.label, valid_from=v.valid_from, valid_to=v.valid_to)
+            for v in queries.versions()]
+
+
+@router.get("/units", response={200: UnitPage, 400: ErrorOut, 404: ErrorOut}, summary="Danh sách đơn vị")
+def list_units(
+    request: HttpRequest,
+    version: str | None = Query(None, description="Phiên bản; mặc định phiên bản đang có hiệu lực"),
+    parent: str | None = Query(None, description="Mã đơn vị cấp trên: chỉ liệt kê đơn vị trực thuộc"),
+    q: str | None = Query(None, description="Tìm theo tên, có dấu hay không dấu (ví dụ: thac gian)"),
+    type: str | None = Query(None, description="Loại đơn vị, nhiều loại cách nhau bằng dấu phẩy: phuong,xa"),
+    limit: int = Query(100, ge=1, le=MAX_LIMIT),
+    offset: int = Query(0, ge=0),
+) -> UnitPage:
+    """Units of one version in tree order (each unit followed by those under it)."""
+    found = queries.units(queries.version(version), parent=parent, q=q, types=queries.split_codes(type))
+    return UnitPage(count=found.count(), limit=limit, offset=offset,
+                    items=[UnitOut.of(u) for u in found[offset:offset + limit]])
+
+
+@router.get("/units/{version}/{code}", response={200: UnitDetailOut, 404: ErrorOut},
+            summary="Một đơn vị, với đơn vị kế thừa và tiền thân")
+def get_unit(request: HttpRequest, version: str, code: str) -> UnitDetailOut:
+    """A unit of a version, what it became in the next version (``successors``) and what it came
+    from in the previous one (``predecessors``), with the share of population that moved when known."""
+    unit = queries.unit(version, code)
+    return UnitDetailOut(
+        **UnitOut.fields_of(unit),
+        successors=[LinkOut.of(s, s.to_unit) for s in queries.successions_from(unit)],
+        predecessors=[LinkOut.of(s, s.from_unit) for s in queries.successions_to(unit)],
+    )
