@@ -1,0 +1,126 @@
+"""Template filters that show numbers, dates and periods the Vietnamese way (English when active).
+
+{% load vn %}  {{ value|vn_number }} → 166.039 · {{ 91.5|vn_percent }} → 91,5% ·
+{{ share|vn_share }} → 26,12% · {{ day|vn_date }} → 01/07/2025 · {{ "2024Q3"|period_label }} → Quý III/2024
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from pathlib import Path
+
+from django import template
+from django.conf import settings
+from django.utils.translation import get_language
+
+from chiso.engine.numbers import MISSING, Number, format_number, format_percent
+from chiso.engine.periods import Period, PeriodError
+from chiso.indicators.models import ValueType
+from chiso.values.models import QUALIFIER_WORDS, Qualifier
+
+register = template.Library()
+
+SHARE_DECIMALS = 2  # a population share 0.2612 shows as 26,12%
+
+
+@cache
+def _has_catalogue(lang: str) -> bool:
+    return any(
+        (Path(folder) / lang / "LC_MESSAGES" / "django.mo").exists() for folder in settings.LOCALE_PATHS
+    )
+
+
+@register.simple_tag
+def page_language() -> str:
+    """The language pages are written in: the active one once chiso has its catalogue, else Vietnamese.
+
+    Until the English translation lands, a browser asking for English still gets Vietnamese text,
+    so its numbers, dates and ``<html lang>`` must be Vietnamese too, not a mix.
+    """
+    lang = (get_language() or "vi").split("-")[0]
+    return lang if lang == "vi" or _has_catalogue(lang) else "vi"
+
+
+def _lang() -> str:
+    return "en" if page_language() == "en" else "vi"
+
+
+def _number(value: object) -> Number | None:
+    """Decimal, int or float as given; text read as a plain decimal; anything else None."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, (Decimal, int, float)) and not isinstance(value, bool):
+        return value
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+@register.filter
+def vn_number(value: object, decimals: int | str | None = None) -> str:
+    """166039 → "166.039"; ``decimals`` fixes the decimals, else as many as needed (at most 6)."""
+    number = _number(value)
+    if number is None:
+        return MISSING
+    return format_number(number, None if decimals in (None, "") else int(decimals), _lang())
+
+
+@register.filter
+def vn_percent(value: object, decimals: int | str = 1) -> str:
+    """A value that already is a percentage: 91.5 → "91,5%"."""
+    number = _number(value)
+    if number is None:
+        return MISSING
+    return format_percent(number, int(decimals), _lang())
+
+
+@register.filter
+def vn_share(value: object) -> str:
+    """A share 0..1 as a percentage with up to two decimals: 0.2612 → "26,12%", 1 → "100%"."""
+    number = _number(value)
+    if number is None:
+        return MISSING
+    percent = (Decimal(str(number)) * 100).quantize(Decimal(1).scaleb(-SHARE_DECIMALS))
+    return format_number(percent, None, _lang()) + "%"
+
+
+@register.filter
+def vn_value(value: object, value_type: str = "number") -> str:
+    """A reported figure by its element's value type: integer 133.713, percent 91,5%, number 2,5."""
+    number = _number(value)
+    if number is None:
+        return MISSING
+    if value_type == ValueType.INTEGER:
+        return format_number(number, 0, _lang())
+    text = format_number(number, None, _lang())
+    return text + "%" if value_type == ValueType.PERCENT else text
+
+
+@register.filter
+def vn_date(value: date | None) -> str:
+    """dd/mm/yyyy; a missing date gives the en dash."""
+    if not value:
+        return MISSING
+    return f"{value:%d/%m/%Y}"
+
+
+@register.filter
+def period_label(value: object) -> str:
+    """'2024' → 'Năm 2024', '2024Q3' → 'Quý III/2024', '2024-07' → 'Tháng 7/2024' (English when active)."""
+    try:
+        period = value if isinstance(value, Period) else Period.parse(str(value))
+    except PeriodError:
+        return str(value)
+    return period.en_label() if _lang() == "en" else period.vi_label()
+
+
+@register.filter
+def qualifier_word(value: str) -> str:
+    """The word written before a qualified number: gần, hơn, không quá; nothing when exact."""
+    try:
+        return QUALIFIER_WORDS[Qualifier(value)]
+    except ValueError:
+        return ""

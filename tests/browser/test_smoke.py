@@ -1,0 +1,119 @@
+"""Browser smoke test: walk the public pages in Debian's Chromium through Playwright.
+
+Run it on its own: ``.venv/bin/python -m pytest -m browser tests/browser`` (the Makefile does).
+The live server needs ``django_db(transaction=True)``, and pytest-django empties the database after
+such a test, so the demo built once per run would be gone for any test after it. In a run of its
+own that is harmless. Never run ``playwright install``: the test drives /usr/bin/chromium.
+
+Fails on any console error, uncaught page error, failed request or response of status 400 or more.
+Screenshots (1280 and 360 px wide) go to ``test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
+
+from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} not installed")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Problems(list[str]):
+    """Everything that went wrong in the browser while a page was open."""
+
+    def watch(self, page: Page) -> Page:
+        page.on(
+            "console", lambda m: self.append(f"console {m.type}: {m.text}") if m.type == "error" else None
+        )
+        page.on("pageerror", lambda e: self.append(f"page error: {e}"))
+        page.on("requestfailed", lambda r: self.append(f"request failed: {r.url} {r.failure}"))
+        page.on("response", lambda r: self.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
+        return page
+
+
+def _page(browser: Browser, problems: Problems, width: int) -> Page:
+    return problems.watch(browser.new_page(viewport={"width": width, "height": 900 if width > 500 else 780}))
+
+
+def _shot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_walk_home_unit_figures_and_version_switch(live_server, browser):
+    problems = Problems()
+    page = _page(browser, problems, 1280)
+
+    page.goto(live_server.url + "/")
+    expect(page.locator("html")).to_have_attribute("lang", "vi")
+    expect(page.get_by_role("heading", name="Cây đơn vị, phiên bản 2025-07")).to_be_visible()
+    _shot(page, "home-1280")
+
+    # The national tree: a closed province loads its wards when opened (htmx).
+    page.locator("#u-01 > details > summary").click(position={"x": 4, "y": 8})
+    expect(page.locator("#u-01").get_by_role("link", name="Phường Ba Đình", exact=True)).to_be_visible()
+
+    # Switch to the 2024 map and follow the link to quận Thanh Khê.
+    page.locator('.version-switch a[href="?v=2024"]').click()
+    expect(page.get_by_role("heading", name="Cây đơn vị, phiên bản 2024")).to_be_visible()
+    expect(page.locator("#u-20209").get_by_role("link", name="Phường Xuân Hà", exact=True)).to_be_visible()
+    page.get_by_role("link", name="Quận Thanh Khê", exact=True).click()
+    expect(page).to_have_url(live_server.url + "/don-vi/2024/491/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Quận Thanh Khê")
+
+    accounts = page.locator("tr", has=page.locator("code", has_text="XHS-06"))
+    expect(accounts.locator(".value")).to_have_text("133.713")
+    expect(accounts.locator(".period")).to_have_text("Năm 2024")
+    expect(accounts.locator(".footnote-ref")).to_have_attribute(
+        "title", 'Bài báo "Đẩy mạnh chuyển đổi số để phục vụ người dân, doanh nghiệp" (Trần Trúc)'
+    )
+    _shot(page, "unit-491-1280")
+
+    # Follow the footnote to the list of sources.
+    accounts.locator(".footnote-ref").click()
+    expect(page.locator("ol.sources li:target")).to_contain_text("Đẩy mạnh chuyển đổi số")
+
+    # From the 2024 district to what it became on 1/1/2025.
+    page.locator(".succession a", has_text="Quận Thanh Khê").first.click()
+    expect(page).to_have_url(live_server.url + "/don-vi/2025-01/491/")
+
+    # Today's map: code 20209 is now phường Thanh Khê.
+    page.get_by_role("link", name="Trang chủ").click()
+    page.locator('.version-switch a[href="?v=2025-07"]').click()
+    expect(page.locator("#u-20209").get_by_role("link", name="Phường Thanh Khê", exact=True)).to_be_visible()
+
+    narrow = _page(browser, problems, 360)
+    narrow.goto(live_server.url + "/?v=2024")
+    _shot(narrow, "home-360")
+    narrow.goto(live_server.url + "/don-vi/2024/491/")
+    _shot(narrow, "unit-491-360")
+    assert narrow.evaluate("document.documentElement.scrollWidth") <= 360, "the page must not scroll sideways"
+
+    assert problems == []
