@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "chiso.indicators",
     "chiso.values",
     "chiso.plans",
+    "chiso.analytics",
     "chiso.accounts",
     "chiso.portal",
     "chiso.api",

@@ -3,7 +3,7 @@
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
-from chiso.api import catalogue, units, values
+from chiso.api import analytics, catalogue, units, values
 from chiso.api.queries import BadRequest, NotFound
 
 api = NinjaAPI(title="chiso API", version="1", description="Chỉ số chuyển đổi số: đơn vị, chỉ tiêu, số liệu.")
@@ -22,3 +22,4 @@ def bad_request(request: HttpRequest, error: BadRequest) -> HttpResponse:
 api.add_router("", units.router)
 api.add_router("", catalogue.router)
 api.add_router("", values.router)
+api.add_router("", analytics.router)

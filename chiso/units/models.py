@@ -107,6 +107,14 @@ class Succession(models.Model):
         blank=True,
         help_text="Phần dân số của đơn vị cũ chuyển sang đơn vị mới (0–1). Trống: chưa biết.",
     )
+    estimated_share = models.DecimalField(
+        "tỷ lệ ước tính",
+        max_digits=6,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="Quản trị viên nhập khi chưa có tỷ lệ chính thức; số liệu tính theo tỷ lệ này được đánh dấu ước tính.",
+    )
     share_note = models.TextField("ghi chú tỷ lệ", blank=True)
     source = models.TextField("nguồn", blank=True)
 

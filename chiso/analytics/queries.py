@@ -1,0 +1,262 @@
+"""The query engine: any indicator or data element × units × periods, on any hierarchy version.
+
+Computed on read from the stored figures — a saved value shows in every ancestor's total on the
+next read, with no batch rebuild. One query for the units and one for the figures per hierarchy
+version involved; the adding up is ``chiso.engine.aggregate``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Q
+
+from chiso.analytics.mapping import Mapping, map_unit
+from chiso.engine import aggregate as agg
+from chiso.engine.periods import Period
+from chiso.indicators.models import DataElement, Indicator, OverHierarchy
+from chiso.units.models import HierarchyVersion, Unit
+from chiso.values.models import DataValue
+
+
+class QueryError(ValueError):
+    """A request the engine cannot answer; the message says why, in Vietnamese."""
+
+
+@dataclass(frozen=True)
+class Measure:
+    """What is computed for a code: one data element, or an indicator's numerator ÷ denominator."""
+
+    code: str
+    elements: tuple[DataElement, ...]
+    additive: bool
+    factor: Decimal | None = None  # set for a ratio
+    decimals: int | None = None
+    reported: DataElement | None = None  # an indicator's own-code element, used when no ratio is known
+
+
+@dataclass
+class Row:
+    data: str
+    unit: Unit
+    period: Period
+    value: Decimal | None
+    numerator: Decimal | None
+    denominator: Decimal | None
+    qualifier: str
+    reported: int
+    expected: int
+    estimated: bool
+    illustrative: bool
+    own_value: Decimal | None = None
+    children_value: Decimal | None = None
+    differs: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def completeness(self) -> float | None:
+        return round(self.reported / self.expected, 4) if self.expected else None
+
+
+def measures(codes: list[str]) -> list[Measure]:
+    indicators = {i.code: i for i in Indicator.objects.filter(code__in=codes)
+                  .select_related("numerator", "denominator", "reported")}
+    elements = {e.code: e for e in DataElement.objects.filter(code__in=codes)}
+    found = []
+    for code in codes:
+        if code in indicators:
+            i = indicators[code]
+            if i.is_ratio:
+                additive = (i.numerator.over_hierarchy == OverHierarchy.SUM
+                            and i.denominator.over_hierarchy == OverHierarchy.SUM)
+                found.append(Measure(code, (i.numerator, i.denominator), additive, i.factor, i.decimals, i.reported))
+            else:
+                found.append(Measure(code, (i.reported,), i.reported.over_hierarchy == OverHierarchy.SUM,
+                                     decimals=i.decimals))
+        elif code in elements:
+            e = elements[code]
+            found.append(Measure(code, (e,), e.over_hierarchy == OverHierarchy.SUM))
+        else:
+            raise QueryError(f"Không có chỉ tiêu hay yếu tố dữ liệu mã '{code}'.")
+    return found
+
+
+def overlapping_versions(period: Period) -> list[HierarchyVersion]:
+    return [v for v in HierarchyVersion.objects.all()
+            if (v.valid_from is None or v.valid_from <= period.end) and (v.valid_to is None or period.start <= v.valid_to)]
+
+
+class _VersionData:
+    """Units and figures of one hierarchy version under some roots, loaded once."""
+
+    def __init__(self, roots: list[Unit], element_ids: set[int], start, end):  # type: ignore[no-untyped-def]
+        prefixes = sorted({u.path for u in roots})
+        minimal = [p for p in prefixes if not any(p != q and p.startswith(q) for q in prefixes)]
+        condition = Q()
+        for prefix in minimal:
+            condition |= Q(path__startswith=prefix)
+        units = Unit.objects.filter(condition, version_id=roots[0].version_id) if len(minimal) <= 50 else \
+            Unit.objects.filter(version_id=roots[0].version_id)
+        self.children: dict[int, list[int]] = defaultdict(list)
+        unit_ids = []
+        for unit_id, parent_id in units.values_list("id", "parent_id"):
+            unit_ids.append(unit_id)
+            if parent_id is not None:
+                self.children[parent_id].append(unit_id)
+        values = DataValue.objects.filter(
+            data_element_id__in=element_ids, is_deleted=False, period_start__gte=start, period_end__lte=end,
+        )
+        values = values.filter(unit__in=units) if len(minimal) <= 50 else values.filter(
+            unit__version_id=roots[0].version_id)
+        self.observations: dict[tuple[int, int], list[agg.Obs]] = defaultdict(list)
+        for unit_id, element_id, period, value, qualifier, illustrative in values.values_list(
+                "unit_id", "data_element_id", "period", "value", "qualifier", "is_illustrative"):
+            if value is not None:
+                self.observations[(unit_id, element_id)].append(
+                    agg.Obs(_period(period), value, qualifier, illustrative))
+
+    def total(self, unit_id: int, measure: Measure, period: Period) -> agg.Total:
+        def own(u: int) -> agg.Leaf | None:
+            parts, qualifiers, illustrative = [], [], False
+            for element in measure.elements:
+                found = agg.over_time(self.observations.get((u, element.id), []), period, element.over_time)
+                if found is None:
+                    return None
+                parts.append(found.value)
+                qualifiers.append(found.qualifier)
+                illustrative = illustrative or found.illustrative
+            return tuple(parts), agg.combine_qualifiers(qualifiers), illustrative
+
+        return agg.over_hierarchy(unit_id, lambda u: self.children.get(u, []), own, measure.additive)
+
+    def reported_rate(self, unit_id: int, measure: Measure, period: Period) -> agg.TimeValue | None:
+        if measure.reported is None:
+            return None
+        return agg.over_time(self.observations.get((unit_id, measure.reported.id), []), period,
+                             measure.reported.over_time)
+
+
+_PERIODS: dict[str, Period] = {}
+
+
+def _period(text: str) -> Period:
+    if text not in _PERIODS:
+        _PERIODS[text] = Period.parse(text)
+    return _PERIODS[text]
+
+
+def evaluate(codes: list[str], units: list[Unit], periods: list[Period]) -> list[Row]:
+    """Rows for every (code, unit, period); units may belong to any hierarchy version."""
+    wanted = measures(codes)
+    element_ids = {e.id for m in wanted for e in (*m.elements, *([m.reported] if m.reported else []))}
+    start, end = min(p.start for p in periods), max(p.end for p in periods)
+    plans: dict[tuple[int, str], list[tuple[HierarchyVersion, Mapping]]] = {}
+    roots: dict[int, list[Unit]] = defaultdict(list)
+    for unit in units:
+        for period in periods:
+            for version in overlapping_versions(period):
+                key = (unit.id, str(period))
+                mapping = map_unit(unit, version)
+                plans.setdefault(key, []).append((version, mapping))
+                roots[version.id] += [s.unit for s in mapping.sources]
+    data = {vid: _VersionData(rs, element_ids, start, end) for vid, rs in roots.items() if rs}
+    rows = []
+    for measure in wanted:
+        for unit in units:
+            for period in periods:
+                rows.append(_row(measure, unit, period, plans[(unit.id, str(period))], data))
+    return rows
+
+
+def _row(measure: Measure, unit: Unit, period: Period, plan: list[tuple[HierarchyVersion, Mapping]],
+         data: dict[int, _VersionData]) -> Row:
+    per_version: list[agg.Total] = []
+    notes: list[str] = []
+    for version, mapping in plan:
+        notes += mapping.notes
+        if not mapping.sources:
+            continue
+        source_totals = [(s.weight, data[version.id].total(s.unit.id, measure, period)) for s in mapping.sources]
+        combined = agg.weighted_sum(source_totals)
+        combined.estimated = combined.estimated or any(s.estimated for s in mapping.sources if s.weight)
+        if len(mapping.sources) == 1 and mapping.sources[0].weight == 1:
+            single = source_totals[0][1]
+            combined.own, combined.children = single.own, single.children
+        per_version.append(combined)
+    stock = all(e.over_time == "stock" for e in measure.elements)
+    with_value = [t for t in per_version if t.parts is not None]
+    if stock:
+        total = with_value[-1] if with_value else (per_version[-1] if per_version else agg.Total(None))
+    else:
+        total = agg.weighted_sum([(Decimal(1), t) for t in per_version])
+        total.estimated = any(t.estimated for t in per_version)
+        if len(per_version) == 1:
+            total.own, total.children = per_version[0].own, per_version[0].children
+    return _finish(measure, unit, period, total, notes, plan, data)
+
+
+def _finish(measure: Measure, unit: Unit, period: Period, total: agg.Total, notes: list[str],
+            plan: list[tuple[HierarchyVersion, Mapping]], data: dict[int, _VersionData]) -> Row:
+    numerator = denominator = value = None
+    own_value = children_value = None
+    if total.parts is not None:
+        if measure.factor is not None:
+            numerator, denominator = total.parts
+            value = _rate(numerator, denominator, measure)
+            own_value = _rate(*total.own, measure) if total.own else None
+            children_value = _rate(*total.children, measure) if total.children else None
+        else:
+            value = total.parts[0]
+            own_value = total.own[0] if total.own else None
+            children_value = total.children[0] if total.children else None
+    if value is None and measure.reported is not None:
+        same = [m for v, m in plan if m.sources and m.sources[0].unit.id == unit.id]
+        if same:
+            direct = data[unit.version_id].reported_rate(unit.id, measure, period)
+            if direct is not None:
+                value, own_value = direct.value, direct.value
+                total = agg.Total((direct.value,), direct.qualifier, direct.illustrative, 1, 1)
+                notes.append("Tỷ lệ do đơn vị báo cáo trực tiếp (không có tử số, mẫu số).")
+    return Row(
+        data=measure.code, unit=unit, period=period, value=value, numerator=numerator, denominator=denominator,
+        qualifier=total.qualifier, reported=total.reported, expected=total.expected, estimated=total.estimated,
+        illustrative=total.illustrative, own_value=own_value, children_value=children_value,
+        differs=own_value is not None and children_value is not None and own_value != children_value,
+        notes=notes,
+    )
+
+
+def _rate(numerator: Decimal, denominator: Decimal, measure: Measure) -> Decimal | None:
+    if not denominator:
+        return None
+    exact = numerator / denominator * (measure.factor or 1)
+    return exact.quantize(Decimal(1).scaleb(-(measure.decimals or 0)), rounding=ROUND_HALF_UP)
+
+
+def resolve_units(spec: str, version: HierarchyVersion) -> list[Unit]:
+    """Units named in ``spec``: codes separated by commas; ``48/children``; ``48/level-3`` (descendants).
+
+    Codes are read in ``version``: 491 is quận Thanh Khê in 2024 and does not exist in 2025-07.
+    """
+    found: list[Unit] = []
+    for part in [p.strip() for p in spec.split(",") if p.strip()]:
+        code, _, selector = part.partition("/")
+        try:
+            unit = Unit.objects.select_related("version").get(version=version, code=code)
+        except Unit.DoesNotExist:
+            raise QueryError(f"Không có đơn vị mã '{code}' trong phiên bản {version.name}.") from None
+        if not selector:
+            found.append(unit)
+        elif selector == "children":
+            found += list(unit.children.select_related("version").order_by("code"))
+        elif selector.startswith("level-") and selector[6:].isdigit():
+            depth = int(selector[6:])
+            from chiso.units.types import LEVEL, UnitType
+            types = [t for t, level in LEVEL.items() if level == depth]
+            found += list(Unit.objects.filter(version=version, path__startswith=unit.path, type__in=types)
+                          .exclude(id=unit.id).select_related("version").order_by("code"))
+        else:
+            raise QueryError(f"'{part}': sau dấu / chỉ dùng 'children' hoặc 'level-N'.")
+    return found
