@@ -6,11 +6,14 @@ Named users make permission tests read like sentences.
 
 from __future__ import annotations
 
-import pytest
-from django.contrib.auth.models import User
+from typing import TYPE_CHECKING
 
-from chiso.accounts.models import Role, RoleAssignment
-from chiso.units.models import Unit
+import pytest
+
+if TYPE_CHECKING:  # Django models are imported lazily so the pure engine tests run without Django
+    from django.contrib.auth.models import User
+
+    from chiso.units.models import Unit
 
 
 @pytest.fixture(scope="session")
@@ -22,10 +25,16 @@ def django_db_setup(django_db_setup, django_db_blocker):  # noqa: F811 - extends
 
 
 def unit(version: str, code: str) -> Unit:
+    from chiso.units.models import Unit
+
     return Unit.objects.get(version__name=version, code=code)
 
 
-def _user(username: str, role: Role | None = None, unit_obj: Unit | None = None, **flags) -> User:
+def _user(username: str, role: str | None = None, unit_obj: Unit | None = None, **flags) -> User:
+    from django.contrib.auth.models import User
+
+    from chiso.accounts.models import RoleAssignment
+
     user = User.objects.create_user(username, password="pw-for-tests", **flags)
     if role is not None and unit_obj is not None:
         RoleAssignment.objects.create(user=user, role=role, unit=unit_obj)
@@ -34,21 +43,21 @@ def _user(username: str, role: Role | None = None, unit_obj: Unit | None = None,
 
 @pytest.fixture
 def city_admin(db) -> User:
-    return _user("t_city_admin", Role.ADMIN, unit("2024", "48"))
+    return _user("t_city_admin", "admin", unit("2024", "48"))
 
 
 @pytest.fixture
 def officer_thac_gian(db) -> User:
     """Ward officer (reporter) of phường Thạc Gián as it was in 2024 (code 20221)."""
-    return _user("t_officer_thac_gian", Role.REPORTER, unit("2024", "20221"))
+    return _user("t_officer_thac_gian", "reporter", unit("2024", "20221"))
 
 
 @pytest.fixture
 def officer_tan_chinh(db) -> User:
     """Ward officer (reporter) of phường Tân Chính, 2024 (code 20212)."""
-    return _user("t_officer_tan_chinh", Role.REPORTER, unit("2024", "20212"))
+    return _user("t_officer_tan_chinh", "reporter", unit("2024", "20212"))
 
 
 @pytest.fixture
 def viewer(db) -> User:
-    return _user("t_viewer", Role.VIEWER, unit("2024", "48"))
+    return _user("t_viewer", "viewer", unit("2024", "48"))

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
-from chiso.accounts.models import READ_DRAFT_ROLES, WRITE_ROLES, Role, RoleAssignment
+from chiso.accounts.models import PLAN_ROLES, READ_DRAFT_ROLES, WRITE_ROLES, Role, RoleAssignment
 from chiso.units.models import Unit
 
 
@@ -59,3 +59,9 @@ def write_prefixes(user: AbstractBaseUser | AnonymousUser) -> list[str] | None:
     if getattr(user, "is_superuser", False):
         return None
     return _scopes(user, WRITE_ROLES)
+
+
+def can_plan_unit(user: AbstractBaseUser | AnonymousUser, unit: Unit) -> bool:
+    """Set a unit's targets, or the minimums its children must meet: the unit's administrators and
+    the approvers above it (a ward officer does not set its own bar)."""
+    return _covers(user, unit, PLAN_ROLES)

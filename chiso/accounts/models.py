@@ -19,6 +19,7 @@ class Role(models.TextChoices):
 # What each role may do in its subtree. Later issues add workflow actions here, nowhere else.
 WRITE_ROLES = frozenset({Role.ADMIN, Role.REPORTER})
 READ_DRAFT_ROLES = frozenset({Role.ADMIN, Role.APPROVER, Role.REPORTER, Role.ANALYST})
+PLAN_ROLES = frozenset({Role.ADMIN, Role.APPROVER})
 
 
 class RoleAssignment(models.Model):

@@ -91,3 +91,79 @@ def analytics_values(
         response["Content-Disposition"] = 'attachment; filename="chiso-analytics.csv"'
         return response
     return AnalyticsOut(rows=[AnalyticsRow(**_as_dict(r)) for r in rows])
+
+
+class ForecastOut(Schema):
+    value: float
+    low: float
+    high: float
+    required_monthly_pace: float | None
+    months_left: float
+    will_meet_target: bool | None
+    method: str
+
+
+class TargetOut(Schema):
+    indicator: str
+    pillar: str
+    name: str
+    target: float
+    target_date: str
+    current_value: float | None
+    current_period: str | None
+    status: str
+    status_label: str
+    observed_cagr: float | None
+    required_cagr: float | None
+    ratio: float | None
+    reason: str
+    forecast: ForecastOut | None
+
+
+class TargetsOut(Schema):
+    unit: str
+    version: str
+    year: int
+    targets: list[TargetOut]
+    summary: dict[str, dict[str, int]]
+    checks: list[str]
+
+
+@router.get("/analytics/targets", response={200: TargetsOut, 400: ErrorOut, 404: ErrorOut},
+            summary="Tiến độ các chỉ tiêu kế hoạch của một đơn vị: trạng thái, dự báo, kiểm tra kế hoạch")
+def analytics_targets(
+    request: HttpRequest,
+    unit: str = Query(..., description="Mã đơn vị (đọc theo phiên bản hierarchy)"),
+    year: int = Query(..., description="Năm kế hoạch"),
+    hierarchy: str | None = Query(None, description="Phiên bản danh mục; mặc định: hiện hành"),
+) -> TargetsOut:
+    """Progress status by the Statistics Canada / Open SDG method; a linear-trend forecast to the target
+    date with an 80 % interval and the monthly pace still required; the plan's consistency checks."""
+    from chiso.analytics.progress import summary, target_progress
+    from chiso.plans.checks import check_plan
+    from chiso.plans.models import Plan
+
+    found = queries.unit(queries.version(hierarchy).name, unit)
+    progress = target_progress(found, year)
+    plan = Plan.objects.filter(unit=found, year=year).first()
+    return TargetsOut(
+        unit=found.code, version=found.version.name, year=year,
+        targets=[TargetOut(
+            indicator=p.target.indicator.code, pillar=p.target.indicator.pillar.code,
+            name=p.target.indicator.name_vi, target=float(p.target.value),
+            target_date=p.target.target_date.isoformat(),
+            current_value=_number(p.current.value) if p.current else None,
+            current_period=str(p.current.period) if p.current else None,
+            status=p.assessment.status.value, status_label=p.assessment.status.vi,
+            observed_cagr=p.assessment.observed_cagr, required_cagr=p.assessment.required_cagr,
+            ratio=p.assessment.ratio, reason=p.assessment.reason,
+            forecast=ForecastOut(value=p.forecast.value, low=p.forecast.low, high=p.forecast.high,
+                                 required_monthly_pace=p.forecast.required_monthly_pace,
+                                 months_left=p.forecast.months_left,
+                                 will_meet_target=p.forecast.will_meet_target,
+                                 method=p.forecast.method) if p.forecast else None,
+        ) for p in progress],
+        summary={pillar: {status.value: n for status, n in counts.items()}
+                 for pillar, counts in summary(progress).items()},
+        checks=check_plan(plan) if plan else [],
+    )

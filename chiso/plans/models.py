@@ -35,6 +35,11 @@ class Plan(models.Model):
         return f"Kế hoạch {self.year} – {self.unit.name}"
 
 
+class TargetScope(models.TextChoices):
+    OWN = "own", "Chỉ tiêu của đơn vị"
+    CHILDREN_MINIMUM = "children_minimum", "Mức tối thiểu giao cho mỗi đơn vị trực thuộc"
+
+
 class Target(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="targets", verbose_name="kế hoạch")
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="targets",
@@ -42,12 +47,14 @@ class Target(models.Model):
     value = models.DecimalField("giá trị mục tiêu", max_digits=20, decimal_places=6)
     qualifier = models.CharField("độ chính xác", max_length=12, choices=Qualifier.choices, default=Qualifier.EXACT)
     target_date = models.DateField("thời hạn")
+    scope = models.CharField("phạm vi", max_length=20, choices=TargetScope.choices, default=TargetScope.OWN)
     source = models.TextField("nguồn", blank=True)
 
     class Meta:
         verbose_name = "chỉ tiêu kế hoạch"
         verbose_name_plural = "chỉ tiêu kế hoạch"
-        constraints = [models.UniqueConstraint(fields=["plan", "indicator"], name="one_target_per_plan_indicator")]
+        constraints = [models.UniqueConstraint(fields=["plan", "indicator", "scope"],
+                                               name="one_target_per_plan_indicator_scope")]
 
     def __str__(self) -> str:
         return f"{self.indicator.code} ≥ {self.value} ({self.plan})"
