@@ -83,8 +83,9 @@ def measures(codes: list[str]) -> list[Measure]:
     return found
 
 
-def overlapping_versions(period: Period) -> list[HierarchyVersion]:
-    return [v for v in HierarchyVersion.objects.all()
+def overlapping_versions(period: Period, versions: list[HierarchyVersion] | None = None) -> list[HierarchyVersion]:
+    """Versions in force at some day of ``period``, oldest first."""
+    return [v for v in (versions if versions is not None else HierarchyVersion.objects.all())
             if (v.valid_from is None or v.valid_from <= period.end) and (v.valid_to is None or period.start <= v.valid_to)]
 
 
@@ -154,11 +155,16 @@ def evaluate(codes: list[str], units: list[Unit], periods: list[Period]) -> list
     start, end = min(p.start for p in periods), max(p.end for p in periods)
     plans: dict[tuple[int, str], list[tuple[HierarchyVersion, Mapping]]] = {}
     roots: dict[int, list[Unit]] = defaultdict(list)
+    all_versions = list(HierarchyVersion.objects.all())
+    in_force = {str(p): overlapping_versions(p, all_versions) for p in periods}
+    mappings: dict[tuple[int, int], Mapping] = {}
     for unit in units:
         for period in periods:
-            for version in overlapping_versions(period):
+            for version in in_force[str(period)]:
                 key = (unit.id, str(period))
-                mapping = map_unit(unit, version)
+                if (unit.id, version.id) not in mappings:
+                    mappings[(unit.id, version.id)] = map_unit(unit, version)
+                mapping = mappings[(unit.id, version.id)]
                 plans.setdefault(key, []).append((version, mapping))
                 roots[version.id] += [s.unit for s in mapping.sources]
     data = {vid: _VersionData(rs, element_ids, start, end) for vid, rs in roots.items() if rs}
