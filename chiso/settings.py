@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "chiso.values",
     "chiso.plans",
     "chiso.analytics",
+    "chiso.collection",
     "chiso.accounts",
     "chiso.portal",
     "chiso.api",

@@ -65,3 +65,16 @@ def can_plan_unit(user: AbstractBaseUser | AnonymousUser, unit: Unit) -> bool:
     """Set a unit's targets, or the minimums its children must meet: the unit's administrators and
     the approvers above it (a ward officer does not set its own bar)."""
     return _covers(user, unit, PLAN_ROLES)
+
+
+def can_review_unit(user: AbstractBaseUser | AnonymousUser, unit: Unit) -> bool:
+    """Approve, return or reopen a unit's report: an approver of a level *above* it, or an admin."""
+    if getattr(user, "is_superuser", False):
+        return True
+    if _covers(user, unit, {Role.ADMIN}):
+        return True
+    return any(unit.path.startswith(prefix) and unit.path != prefix for prefix in _scopes(user, {Role.APPROVER}))
+
+
+def can_lock_unit(user: AbstractBaseUser | AnonymousUser, unit: Unit) -> bool:
+    return _covers(user, unit, {Role.ADMIN})

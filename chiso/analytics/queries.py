@@ -92,7 +92,8 @@ def overlapping_versions(period: Period, versions: list[HierarchyVersion] | None
 class _VersionData:
     """Units and figures of one hierarchy version under some roots, loaded once."""
 
-    def __init__(self, roots: list[Unit], element_ids: set[int], start, end):  # type: ignore[no-untyped-def]
+    def __init__(self, roots: list[Unit], element_ids: set[int], start, end,  # type: ignore[no-untyped-def]
+                 published_only: bool = False):
         prefixes = sorted({u.path for u in roots})
         minimal = [p for p in prefixes if not any(p != q and p.startswith(q) for q in prefixes)]
         condition = Q()
@@ -111,6 +112,10 @@ class _VersionData:
         )
         values = values.filter(unit__in=units) if len(minimal) <= 50 else values.filter(
             unit__version_id=roots[0].version_id)
+        if published_only:
+            from chiso.collection.queries import published
+
+            values = published(values)
         self.observations: dict[tuple[int, int], list[agg.Obs]] = defaultdict(list)
         for unit_id, element_id, period, value, qualifier, illustrative in values.values_list(
                 "unit_id", "data_element_id", "period", "value", "qualifier", "is_illustrative"):
@@ -148,8 +153,12 @@ def _period(text: str) -> Period:
     return _PERIODS[text]
 
 
-def evaluate(codes: list[str], units: list[Unit], periods: list[Period]) -> list[Row]:
-    """Rows for every (code, unit, period); units may belong to any hierarchy version."""
+def evaluate(codes: list[str], units: list[Unit], periods: list[Period], *, published_only: bool = False,
+             ) -> list[Row]:
+    """Rows for every (code, unit, period); units may belong to any hierarchy version.
+
+    ``published_only``: use only figures of approved reports (public pages, published exports).
+    """
     wanted = measures(codes)
     element_ids = {e.id for m in wanted for e in (*m.elements, *([m.reported] if m.reported else []))}
     start, end = min(p.start for p in periods), max(p.end for p in periods)
@@ -167,7 +176,7 @@ def evaluate(codes: list[str], units: list[Unit], periods: list[Period]) -> list
                 mapping = mappings[(unit.id, version.id)]
                 plans.setdefault(key, []).append((version, mapping))
                 roots[version.id] += [s.unit for s in mapping.sources]
-    data = {vid: _VersionData(rs, element_ids, start, end) for vid, rs in roots.items() if rs}
+    data = {vid: _VersionData(rs, element_ids, start, end, published_only) for vid, rs in roots.items() if rs}
     rows = []
     for measure in wanted:
         for unit in units:

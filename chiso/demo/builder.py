@@ -26,7 +26,9 @@ from django.db import transaction
 
 from chiso.accounts.models import Role, RoleAssignment
 from chiso.demo import illustrative as gen
+from chiso.collection.catalogue import load_rules
 from chiso.demo.facts import place_facts
+from chiso.demo.reports import add_reports
 from chiso.demo.profiles import (
     DEFAULT_SHARE,
     NUMERATOR_SHARE,
@@ -98,6 +100,8 @@ def build_demo(*, illustrative: bool = True) -> dict[str, int]:
     summary |= place_facts()
     if illustrative:
         summary["illustrative_values"] = add_illustrative_values()
+    summary["rules"] = load_rules()
+    summary["reports"] = add_reports(generated_elements())
     create_demo_users()
     return summary
 
@@ -365,6 +369,7 @@ DEMO_USERS = (  # username, role, version, unit code, label
     ("thacgian", Role.REPORTER, "2024", "20221", "cán bộ phường Thạc Gián (2024)"),
     ("tanchinh", Role.REPORTER, "2024", "20212", "cán bộ phường Tân Chính (2024)"),
     ("thanhkhe", Role.REPORTER, "2025-07", "20209", "cán bộ phường Thanh Khê (nay)"),
+    ("pheduyet", Role.APPROVER, "2024", "491", "phê duyệt cấp quận Thanh Khê (2024)"),
     ("lanhdao", Role.VIEWER, "2025-07", "48", "lãnh đạo thành phố (xem)"),
 )
 

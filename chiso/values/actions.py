@@ -58,11 +58,18 @@ def _key(entry: ValueEntry) -> tuple[int, int, str]:
     return (entry.data_element.pk, entry.unit.pk, str(entry.period))
 
 
+def closed_cells(keys: list[tuple[int, int, str]]) -> set[tuple[int, int, str]]:
+    from chiso.collection.queries import closed_cells as in_closed_reports  # collection builds on values
+
+    return in_closed_reports(keys)
+
+
 def _check(entries: Sequence[ValueEntry], keys: list[tuple[int, int, str]], acting_user: User | None) -> None:
     problems = []
     seen: set[tuple[int, int, str]] = set()
     validity: dict[int, tuple[object, object]] = {}
     prefixes = write_prefixes(acting_user) if acting_user is not None else None
+    closed = closed_cells(keys) if acting_user is not None else set()
     for number, (entry, key) in enumerate(zip(entries, keys, strict=True), start=1):
         faults = []
         if key in seen:
@@ -76,6 +83,8 @@ def _check(entries: Sequence[ValueEntry], keys: list[tuple[int, int, str]], acti
                           "ghi số liệu cho đơn vị có hiệu lực vào cuối kỳ.")
         if entry.qualifier not in QUALIFIERS:
             faults.append(f"độ chính xác '{entry.qualifier}' không hợp lệ.")
+        if key in closed:
+            faults.append("báo cáo chứa số liệu này đã gửi hoặc đã duyệt; chỉ sửa được sau khi bị trả lại hoặc mở lại.")
         if prefixes is not None and not any(entry.unit.path.startswith(p) for p in prefixes):
             faults.append(f"bạn không có quyền ghi số liệu cho {entry.unit.name}.")
         where = f"Giá trị {number} ({entry.data_element.code}, {entry.unit.name}, kỳ {entry.period})" if faults else ""
@@ -94,7 +103,10 @@ def do_set_values(
 ) -> WriteResult:
     """Create or change figures in one transaction, with a history row for each real change.
 
-    ``acting_user`` None means the system itself (reference loads, the demo builder).
+    Refused, with one sentence per fault and nothing written: a figure outside the acting user's
+    units, outside its unit's validity, twice in one write, or in a report already submitted or approved.
+    ``acting_user`` None means the system itself (reference loads, the demo builder): no permission
+    or report-state check.
     Writing the same figures again changes nothing and adds no history.
     """
     keys = [_key(e) for e in entries]
@@ -134,6 +146,9 @@ def do_delete_value(data_value: DataValue, *, acting_user: User | None, channel:
     """Mark a figure deleted (it stays in the database and its history)."""
     if acting_user is not None and not can_write_unit(acting_user, data_value.unit):
         raise ValueWriteError([f"Bạn không có quyền xóa số liệu của {data_value.unit.name}."])
+    key = (data_value.data_element_id, data_value.unit_id, data_value.period)
+    if acting_user is not None and closed_cells([key]):
+        raise ValueWriteError(["Báo cáo chứa số liệu này đã gửi hoặc đã duyệt; chỉ xóa được sau khi bị trả lại."])
     if not reason.strip():
         raise ValueWriteError(["Hãy ghi lý do xóa số liệu."])
     if data_value.is_deleted:

@@ -1,0 +1,100 @@
+"""Running validation rules and outlier checks on stored or proposed figures.
+
+``violations(unit, period, values)`` is what entry, import, the API and ``chiso validate`` all call:
+``values`` maps data-element codes to figures (stored ones overlaid with the proposed ones).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from chiso.collection.models import Severity, Submission, ValidationRule
+from chiso.engine import rules as engine
+from chiso.engine.periods import Period
+from chiso.units.models import Unit
+from chiso.values.models import DataValue
+
+
+@dataclass(frozen=True)
+class Violation:
+    rule: str
+    severity: str
+    unit: str
+    period: str
+    message: str
+    codes: tuple[str, ...]
+
+
+def active_rules() -> list[ValidationRule]:
+    return list(ValidationRule.objects.filter(is_active=True))
+
+
+def violations(unit: Unit, period: str, values: Mapping[str, Decimal],
+               rules: Iterable[ValidationRule] | None = None) -> list[Violation]:
+    found = []
+    for rule in rules if rules is not None else active_rules():
+        if engine.check(rule.left, rule.operator, rule.right, values) is False:
+            left, right = engine.evaluate_side(rule.left, values), engine.evaluate_side(rule.right, values)
+            kind = "Lỗi" if rule.severity == Severity.ERROR else "Cảnh báo"
+            found.append(Violation(
+                rule.code, rule.severity, unit.code, period,
+                f"{kind} ({unit.name}, kỳ {period}): {rule.name_vi} — {rule.left} = {_show(left)}, "
+                f"{rule.right} = {_show(right)}, cần {rule.left} {rule.operator} {rule.right}.",
+                tuple(engine.codes_in(rule.left) + engine.codes_in(rule.right)),
+            ))
+    return found
+
+
+def stored_values(unit_ids: Iterable[int], periods: Iterable[str]) -> dict[tuple[int, str], dict[str, Decimal]]:
+    """{(unit id, period): {code: value}} of the figures already stored."""
+    found: dict[tuple[int, str], dict[str, Decimal]] = defaultdict(dict)
+    rows = DataValue.objects.filter(unit_id__in=list(unit_ids), period__in=list(periods), is_deleted=False,
+                                    value__isnull=False).values_list("unit_id", "period", "data_element__code", "value")
+    for unit_id, period, code, value in rows:
+        found[(unit_id, period)][code] = value
+    return found
+
+
+def validate_submission(submission: Submission) -> list[Violation]:
+    values = stored_values([submission.unit_id], [submission.period]).get((submission.unit_id, submission.period), {})
+    return violations(submission.unit, submission.period, values)
+
+
+def validate_subtree(root: Unit, periods: list[Period]) -> list[Violation]:
+    """Every active rule over every unit of ``root``'s subtree and every period given (``chiso validate``)."""
+    units = {u.id: u for u in Unit.objects.filter(path__startswith=root.path)}
+    rules = active_rules()
+    period_texts = [str(p) for p in periods]
+    stored = stored_values(units, period_texts)
+    found = []
+    for (unit_id, period), values in sorted(stored.items(), key=lambda kv: (units[kv[0][0]].path, kv[0][1])):
+        found += violations(units[unit_id], period, values, rules)
+    return found
+
+
+def outliers(unit: Unit, period: Period, values: Mapping[str, Decimal], history_months: int = 24,
+             ) -> dict[str, float]:
+    """{code: modified z-score} for figures far from the unit's own history (|z| > 3,5). Never blocks."""
+    past = [period]
+    for _ in range(history_months):
+        past.append(past[-1].previous())
+    history: dict[str, list[Decimal]] = defaultdict(list)
+    rows = DataValue.objects.filter(unit=unit, period__in=[str(p) for p in past[1:]], is_deleted=False,
+                                    data_element__code__in=list(values), value__isnull=False)
+    for code, value in rows.values_list("data_element__code", "value"):
+        history[code].append(value)
+    flagged = {}
+    for code, value in values.items():
+        score = engine.modified_z_score(value, history.get(code, []))
+        if score is not None and abs(score) > engine.OUTLIER_THRESHOLD:
+            flagged[code] = round(score, 2)
+    return flagged
+
+
+def _show(value: Decimal | None) -> str:
+    from chiso.engine.numbers import format_number
+
+    return format_number(value) if value is not None else "–"

@@ -1,0 +1,101 @@
+"""The review workflow of a report (form × unit × period). The one transition table is here.
+
+    action    from                 to         who                                   needs
+    submit    draft, returned      submitted  reporter of the unit (or admin)       no error; warnings explained
+    approve   submitted            approved   approver of a level above (or admin)
+    return    submitted            returned   approver of a level above (or admin)  a reason
+    lock      approved             locked     admin
+    reopen    approved, locked     returned   approver of a level above (or admin)  a reason
+
+Every transition runs in one transaction and writes a ``SubmissionEvent``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import transaction
+
+from chiso.accounts.access import can_lock_unit, can_review_unit, can_write_unit
+from chiso.collection.models import Form, Status, Submission, SubmissionEvent
+from chiso.units.models import Unit
+
+User = AbstractBaseUser | AnonymousUser
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset[str]
+    target: str
+    allowed: Callable[[User, Unit], bool]
+    needs_reason: bool = False
+    label: str = ""
+
+
+TRANSITIONS: dict[str, Transition] = {
+    "submit": Transition(frozenset({Status.DRAFT, Status.RETURNED}), Status.SUBMITTED, can_write_unit,
+                         label="Gửi báo cáo"),
+    "approve": Transition(frozenset({Status.SUBMITTED}), Status.APPROVED, can_review_unit, label="Duyệt"),
+    "return": Transition(frozenset({Status.SUBMITTED}), Status.RETURNED, can_review_unit, needs_reason=True,
+                         label="Trả lại"),
+    "lock": Transition(frozenset({Status.APPROVED}), Status.LOCKED, can_lock_unit, label="Khóa số liệu"),
+    "reopen": Transition(frozenset({Status.APPROVED, Status.LOCKED}), Status.RETURNED, can_review_unit,
+                         needs_reason=True, label="Mở lại"),
+}
+
+
+class WorkflowError(Exception):
+    """A transition that is not allowed; the message says why, in Vietnamese."""
+
+
+def submission_for(form: Form, unit: Unit, period: str) -> Submission:
+    submission, _ = Submission.objects.get_or_create(form=form, unit=unit, period=period)
+    return submission
+
+
+@transaction.atomic
+def do_transition(
+    submission: Submission,
+    action: str,
+    *,
+    acting_user: User,
+    reason: str = "",
+    explanations: dict[str, str] | None = None,
+) -> Submission:
+    """Move a report along the table above, or raise WorkflowError and change nothing."""
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        raise WorkflowError(f"Thao tác '{action}' không tồn tại (có: {', '.join(TRANSITIONS)}).")
+    submission = Submission.objects.select_for_update().select_related("unit", "form").get(pk=submission.pk)
+    if submission.status not in transition.sources:
+        raise WorkflowError(f"Không thể '{transition.label.lower()}' báo cáo đang ở trạng thái "
+                            f"'{submission.get_status_display()}'.")
+    if not transition.allowed(acting_user, submission.unit):
+        raise WorkflowError(f"Bạn không có quyền '{transition.label.lower()}' báo cáo của {submission.unit.name}.")
+    if transition.needs_reason and not reason.strip():
+        raise WorkflowError(f"Cần ghi lý do để '{transition.label.lower()}'.")
+    if action == "submit":
+        _check_before_submit(submission, explanations or {})
+        submission.explanations = explanations or {}
+    event = SubmissionEvent(submission=submission, action=action, from_status=submission.status,
+                            to_status=transition.target, reason=reason,
+                            by=acting_user if acting_user.is_authenticated else None)
+    submission.status = transition.target
+    submission.updated_by = event.by
+    submission.save()
+    event.save()
+    return submission
+
+
+def _check_before_submit(submission: Submission, explanations: dict[str, str]) -> None:
+    from chiso.collection.validation import validate_submission
+
+    violations = validate_submission(submission)
+    errors = [v for v in violations if v.severity == "error"]
+    if errors:
+        raise WorkflowError("Chưa gửi được: còn lỗi.\n" + "\n".join(v.message for v in errors))
+    unexplained = [v for v in violations if v.severity == "warning" and not explanations.get(v.rule, "").strip()]
+    if unexplained:
+        raise WorkflowError("Chưa gửi được: cần giải trình các cảnh báo.\n" + "\n".join(v.message for v in unexplained))
