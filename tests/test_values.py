@@ -8,7 +8,7 @@ import pytest
 
 from chiso.engine.periods import Period
 from chiso.indicators.models import DataElement
-from chiso.values.actions import ValueEntry, ValueWriteError, do_delete_value, do_set_values
+from chiso.values.actions import ValueConflict, ValueEntry, ValueWriteError, do_delete_value, do_set_values
 from chiso.values.models import Channel, DataValue, DataValueHistory
 from tests.conftest import unit
 
@@ -91,3 +91,21 @@ def test_two_figures_for_the_same_cell_in_one_write_are_refused(city_admin):
     assert error.value.problems == [
         "Giá trị 2 (XHS-14, Phường Thạc Gián, kỳ 2024-03-15): trùng với một giá trị trước đó trong cùng lần ghi."
     ]
+
+
+def test_a_concurrent_edit_is_refused_with_the_other_change_named(officer_thac_gian, city_admin):
+    do_set_values([entry()], acting_user=officer_thac_gian, channel=Channel.WEB)  # revision 1, both load it
+    do_set_values([entry(value="50", expected_revision=1)], acting_user=city_admin, channel=Channel.WEB)
+    with pytest.raises(ValueConflict) as error:
+        do_set_values([entry(value="43", expected_revision=1)], acting_user=officer_thac_gian, channel=Channel.WEB)
+    [message] = error.value.problems
+    assert message.startswith("XHS-14, Phường Thạc Gián, kỳ 2024-03-15: t_city_admin đã sửa lúc ")
+    assert message.endswith("(42 → 50) sau khi bạn mở biểu mẫu. Số của bạn chưa được lưu; xem số mới rồi nhập lại "
+                            "nếu cần.")
+    assert DataValue.objects.get(unit__code="20221", unit__version__name="2024", period="2024-03-15").value == 50
+
+
+def test_an_empty_cell_filled_by_someone_else_is_a_conflict_too(officer_thac_gian, city_admin):
+    do_set_values([entry(expected_revision=0)], acting_user=city_admin, channel=Channel.WEB)
+    with pytest.raises(ValueConflict):
+        do_set_values([entry(value="7", expected_revision=0)], acting_user=officer_thac_gian, channel=Channel.WEB)

@@ -36,6 +36,13 @@ class ValueEntry:
     source: str = ""
     comment: str = ""
     is_illustrative: bool = False
+    # The revision the writer saw (0: the cell was empty). When set and the stored figure has moved
+    # on, the write is refused as a conflict instead of silently overwriting the other change.
+    expected_revision: int | None = None
+
+
+class ValueConflict(ValueWriteError):
+    """Someone else changed a figure after the writer loaded it; nothing was saved."""
 
 
 @dataclass
@@ -114,6 +121,7 @@ def do_set_values(
     user = acting_user if acting_user is not None and acting_user.is_authenticated else None
     now = timezone.now()
     existing = _existing(keys)
+    _check_revisions(entries, keys, existing)
     result = WriteResult()
     new: list[tuple[tuple[int, int, str], ValueEntry]] = []
     changed: list[tuple[DataValue, Decimal | None]] = []
@@ -161,6 +169,31 @@ def do_delete_value(data_value: DataValue, *, acting_user: User | None, channel:
     data_value.updated_at = timezone.now()
     data_value.save()
     _history(data_value, old, reason).save()
+
+
+def _check_revisions(entries: Sequence[ValueEntry], keys: list[tuple[int, int, str]],
+                     existing: dict[tuple[int, int, str], DataValue]) -> None:
+    conflicts = []
+    for entry, key in zip(entries, keys, strict=True):
+        if entry.expected_revision is None:
+            continue
+        current = existing.get(key)
+        if (current.revision if current else 0) == entry.expected_revision:
+            continue
+        last = current.history.order_by("-revision").select_related("changed_by").first() if current else None
+        who = (last.changed_by.get_username() if last and last.changed_by else "hệ thống") if last else "?"
+        when = timezone.localtime(last.changed_at).strftime("%d/%m/%Y %H:%M") if last else "?"
+        change = f"{_show(last.old_value)} → {_show(last.value)}" if last else "–"
+        conflicts.append(f"{entry.data_element.code}, {entry.unit.name}, kỳ {entry.period}: {who} đã sửa lúc {when} "
+                         f"({change}) sau khi bạn mở biểu mẫu. Số của bạn chưa được lưu; xem số mới rồi nhập lại nếu cần.")
+    if conflicts:
+        raise ValueConflict(conflicts)
+
+
+def _show(value: Decimal | None) -> str:
+    from chiso.engine.numbers import format_number
+
+    return format_number(value) if value is not None else "trống"
 
 
 def _existing(keys: list[tuple[int, int, str]]) -> dict[tuple[int, int, str], DataValue]:
