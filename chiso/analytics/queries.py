@@ -7,6 +7,7 @@ version involved; the adding up is ``chiso.engine.aggregate``.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -122,12 +123,24 @@ class _VersionData:
             if value is not None:
                 self.observations[(unit_id, element_id)].append(
                     agg.Obs(_period(period), value, qualifier, illustrative))
+        self.starts: dict[tuple[int, int], list[object]] = {}
+        for key, found in self.observations.items():
+            found.sort(key=lambda o: o.period.start)
+            self.starts[key] = [o.period.start for o in found]
+
+    def within(self, key: tuple[int, int], period: Period) -> list[agg.Obs]:
+        """The figures of one unit and element whose period starts inside ``period`` (binary search)."""
+        found = self.observations.get(key)
+        if not found:
+            return []
+        starts = self.starts[key]
+        return found[bisect_left(starts, period.start):bisect_right(starts, period.end)]
 
     def total(self, unit_id: int, measure: Measure, period: Period) -> agg.Total:
         def own(u: int) -> agg.Leaf | None:
             parts, qualifiers, illustrative = [], [], False
             for element in measure.elements:
-                found = agg.over_time(self.observations.get((u, element.id), []), period, element.over_time)
+                found = agg.over_time(self.within((u, element.id), period), period, element.over_time)
                 if found is None:
                     return None
                 parts.append(found.value)
@@ -140,7 +153,7 @@ class _VersionData:
     def reported_rate(self, unit_id: int, measure: Measure, period: Period) -> agg.TimeValue | None:
         if measure.reported is None:
             return None
-        return agg.over_time(self.observations.get((unit_id, measure.reported.id), []), period,
+        return agg.over_time(self.within((unit_id, measure.reported.id), period), period,
                              measure.reported.over_time)
 
 
