@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "chiso.collection",
     "chiso.accounts",
     "chiso.portal",
+    "chiso.reports",
     "chiso.api",
     "chiso.demo",
 ]

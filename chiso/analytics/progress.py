@@ -43,7 +43,8 @@ def month_time(month: Period) -> float:
     return month.year + ((month.month or 1) - 1) / 12
 
 
-def target_progress(unit: Unit, year: int, today: date | None = None) -> list[TargetProgress]:
+def target_progress(unit: Unit, year: int, today: date | None = None, *, published_only: bool = False,
+                    ) -> list[TargetProgress]:
     today = today or date.today()
     targets = list(Target.objects.filter(plan__unit=unit, plan__year=year, scope=TargetScope.OWN)
                    .select_related("indicator__pillar").order_by("indicator__pillar__order", "indicator__code"))
@@ -51,7 +52,7 @@ def target_progress(unit: Unit, year: int, today: date | None = None) -> list[Ta
     for target in targets:
         until = min(target.target_date, today)
         months = months_before(until, WINDOW_MONTHS)
-        rows = [r for r in evaluate([target.indicator.code], [unit], months) if r.value is not None]
+        rows = [r for r in evaluate([target.indicator.code], [unit], months, published_only=published_only) if r.value is not None]
         points = [(month_time(r.period), float(r.value)) for r in rows]  # type: ignore[arg-type]
         percent = target.indicator.unit_of_measure == "%"
         target_year = month_time(Period.of_month(target.target_date.year, target.target_date.month))

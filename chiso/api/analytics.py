@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 
+from chiso.accounts.access import can_read_drafts
 from chiso.analytics.queries import QueryError, Row, evaluate, resolve_units
 from chiso.api import queries
 from chiso.api.schemas import ErrorOut
@@ -70,13 +71,16 @@ def analytics_values(
     hierarchy: str | None = Query(None, description="Phiên bản danh mục để đọc mã đơn vị; mặc định: hiện hành"),
     format: str = Query("json", description="json hoặc csv"),
 ) -> HttpResponse | AnalyticsOut:
-    """Rates are ratios of sums; flows sum over time, stocks take the last value; a unit's own figure
+    """Figures of approved reports only, unless the caller may read drafts of every unit asked.
+    Rates are ratios of sums; flows sum over time, stocks take the last value; a unit's own figure
     is never added to its children's (both are returned, ``differs`` flags a gap); figures of former
     units are re-expressed through the successions (``estimated`` when a split share was used)."""
     version = queries.version(hierarchy)
     try:
         period_list = [Period.parse(p) for p in queries.split_codes(periods)]
-        rows = evaluate(queries.split_codes(data), resolve_units(units, version), period_list)
+        chosen = resolve_units(units, version)
+        rows = evaluate(queries.split_codes(data), chosen, period_list,
+                        published_only=not all(can_read_drafts(request.user, u) for u in chosen))
     except (QueryError, PeriodError) as error:
         raise queries.BadRequest(str(error)) from None
     if format == "csv":
@@ -144,7 +148,7 @@ def analytics_targets(
     from chiso.plans.models import Plan
 
     found = queries.unit(queries.version(hierarchy).name, unit)
-    progress = target_progress(found, year)
+    progress = target_progress(found, year, published_only=not can_read_drafts(request.user, found))
     plan = Plan.objects.filter(unit=found, year=year).first()
     return TargetsOut(
         unit=found.code, version=found.version.name, year=year,

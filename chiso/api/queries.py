@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from django.db.models import F, OrderBy, QuerySet
 
+from chiso.collection.queries import published
 from chiso.engine.periods import Period, PeriodError
 from chiso.engine.text import fold
 from chiso.indicators.models import DataElement, Indicator
@@ -123,12 +124,10 @@ def values(
     unit_code: str | None = None,
     data: Sequence[str] = (),
     period: str | None = None,
+    published_only: bool = True,
 ) -> QuerySet[DataValue]:
-    """Figures not marked deleted, of units of ``in_version``.
-
-    Every such figure is returned, approved or not: the workflow (draft, submitted, approved) and
-    the rule that the public API shows approved figures only come with a later issue.
-    """
+    """Figures not marked deleted, of units of ``in_version``; by default only those of approved
+    reports (what the public may see)."""
     found = DataValue.objects.filter(is_deleted=False, unit__version=in_version).select_related(
         "data_element", "unit__version"
     )
@@ -142,4 +141,6 @@ def values(
         found = found.filter(data_element__code__in=data)
     if period:
         found = found.filter(period=canonical_period(period))
+    if published_only:
+        found = published(found)
     return found.order_by("data_element__code", "unit__path", "period_start", "period_end", "id")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Query, Router
 
+from chiso.accounts.access import can_read_drafts
 from chiso.api import queries
 from chiso.api.schemas import ErrorOut, ValueOut, ValuePage
 
@@ -25,10 +26,13 @@ def list_values(
 ) -> ValuePage:
     """Figures as reported (not marked deleted), by data element, unit (tree order) and period.
 
-    For now every such figure is listed, whatever its review state. Showing only approved
-    (published) figures to the public comes with the workflow, in a later issue.
+    Only figures of approved reports, unless the caller may read the unit's drafts (a reporter,
+    approver or analyst of it, or an administrator).
     """
-    found = queries.values(queries.version(version), unit_code=unit, data=queries.split_codes(data),
-                           period=period)
+    in_version = queries.version(version)
+    drafts = unit is not None and can_read_drafts(request.user, queries.unit(in_version.name, unit)) or bool(
+        getattr(request.user, "is_superuser", False))
+    found = queries.values(in_version, unit_code=unit, data=queries.split_codes(data), period=period,
+                           published_only=not drafts)
     return ValuePage(count=found.count(), limit=limit, offset=offset,
                      items=[ValueOut.of(v) for v in found[offset:offset + limit]])

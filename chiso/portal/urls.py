@@ -4,7 +4,14 @@ from chiso.portal import views
 
 app_name = "portal"
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", views.overview, name="home"),
+    path("don-vi/", views.unit_tree, name="tree"),
     path("don-vi/<str:version>/<str:code>/", views.unit_page, name="unit"),
     path("don-vi/<str:version>/<str:code>/truc-thuoc/", views.tree_children, name="tree_children"),
+    path("bao-cao/<str:version>/<str:code>/<int:year>.<str:fmt>", views.annual_report, name="report"),
+    path("chi-tieu/", views.indicator_list, name="indicators"),
+    path("chi-tieu/<str:code>/", views.indicator_page, name="indicator"),
+    path("chi-tieu/<str:code>/tai-ve.<str:fmt>", views.indicator_download, name="indicator_download"),
+    path("tim-kiem/", views.search, name="search"),
+    path("phien-ban/", views.switch_version, name="switch_version"),
 ]

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import OuterRef, Q, Subquery
 
+from chiso.collection.queries import published
 from chiso.indicators.models import Indicator, Pillar
 from chiso.units.models import Unit
 from chiso.values.models import DataValue
@@ -26,26 +27,32 @@ class PillarGroup:
     values: list[LatestValue] = field(default_factory=list)
 
 
-def _latest_end(real_only: bool) -> Subquery:
+def _latest_end(real_only: bool, published_only: bool) -> Subquery:
     same_cell = DataValue.objects.filter(
         unit=OuterRef("unit"), data_element=OuterRef("data_element"), is_deleted=False
     )
     if real_only:
         same_cell = same_cell.filter(is_illustrative=False)
+    if published_only:
+        same_cell = published(same_cell)
     return Subquery(same_cell.order_by("-period_end").values("period_end")[:1])
 
 
-def latest_values(unit: Unit) -> list[LatestValue]:
+def latest_values(unit: Unit, *, published_only: bool = False) -> list[LatestValue]:
     """For each data element with a non-deleted value on ``unit``, the value of its latest period.
 
     When that value is illustrative, the latest real figure of the element comes along, so a real
     figure is never hidden behind made-up ones. Two queries whatever the number of elements.
     Among periods ending on the same day a real figure wins, then the longest period (the year
-    2024 over its December). Ordered by pillar, then element code.
+    2024 over its December). Ordered by pillar, then element code. ``published_only``: figures of
+    approved reports only (public pages).
     """
+    cells = DataValue.objects.filter(unit=unit, is_deleted=False)
+    if published_only:
+        cells = published(cells)
     rows = (
-        DataValue.objects.filter(unit=unit, is_deleted=False)
-        .filter(Q(period_end=_latest_end(False)) | Q(is_illustrative=False, period_end=_latest_end(True)))
+        cells.filter(Q(period_end=_latest_end(False, published_only))
+                     | Q(is_illustrative=False, period_end=_latest_end(True, published_only)))
         .select_related("data_element")
         .order_by("data_element__code", "-period_end", "is_illustrative", "period_start")
     )

@@ -38,8 +38,8 @@ def figures():
             for v in DataValue.objects.filter(source=MARK).select_related("data_element", "unit")}
 
 
-def test_values_of_a_unit_for_a_year(client, figures):
-    response = client.get("/api/v1/values", {"unit": "491", "version": "2024", "data": "XHS-06,XHS-05",
+def test_values_of_a_unit_for_a_year(admin_client, figures):
+    response = admin_client.get("/api/v1/values", {"unit": "491", "version": "2024", "data": "XHS-06,XHS-05",
                                              "period": "2024"})
     assert response.status_code == 200
     assert response.json() == {
@@ -55,46 +55,57 @@ def test_values_of_a_unit_for_a_year(client, figures):
     }
 
 
-def test_every_period_when_none_is_given_and_periods_are_read_leniently(client, figures):
-    body = client.get("/api/v1/values", {"unit": "491", "version": "2024", "data": "XHS-06"}).json()
+def test_every_period_when_none_is_given_and_periods_are_read_leniently(admin_client, figures):
+    body = admin_client.get("/api/v1/values", {"unit": "491", "version": "2024", "data": "XHS-06"}).json()
     mine = [(v["period"], v["value"]) for v in body["items"] if v["source"] == MARK]
     assert mine == [("2024", 151234.0), ("2024Q3", 140000.5)]
-    body = client.get("/api/v1/values", {"unit": "491", "version": "2024", "data": "XHS-06",
+    body = admin_client.get("/api/v1/values", {"unit": "491", "version": "2024", "data": "XHS-06",
                                          "period": " 2024q3"})
     assert [(v["period"], v["value"]) for v in body.json()["items"]] == [("2024Q3", 140000.5)]
 
 
-def test_all_units_of_a_version(client, figures):
-    body = client.get("/api/v1/values", {"version": "2024", "data": "XHS-06", "period": "2024",
+def test_all_units_of_a_version(admin_client, figures):
+    body = admin_client.get("/api/v1/values", {"version": "2024", "data": "XHS-06", "period": "2024",
                                          "limit": 1000}).json()
     mine = [(v["unit"], v["value"], v["is_illustrative"]) for v in body["items"] if v["source"] == MARK]
     assert mine == [("491", 151234.0, False), ("20221", 12345.0, True)]  # tree order: district, then ward
 
 
-def test_deleted_values_are_not_listed(client, figures):
+def test_deleted_values_are_not_listed(admin_client, figures):
     do_delete_value(figures[("XHS-05", "491", "2024")], acting_user=None, channel=Channel.API,
                     reason="nhập nhầm")
-    body = client.get("/api/v1/values", {"unit": "491", "version": "2024", "data": "XHS-05",
+    body = admin_client.get("/api/v1/values", {"unit": "491", "version": "2024", "data": "XHS-05",
                                          "period": "2024"})
     assert body.json() == {"count": 0, "limit": 100, "offset": 0, "items": []}
 
 
-def test_a_unit_is_looked_up_in_the_version_asked(client, figures):
-    body = client.get("/api/v1/values", {"unit": "491", "version": "2025-01", "data": "XHS-06",
+def test_a_unit_is_looked_up_in_the_version_asked(admin_client, figures):
+    body = admin_client.get("/api/v1/values", {"unit": "491", "version": "2025-01", "data": "XHS-06",
                                          "period": "2024"})
     assert body.status_code == 200
     assert [v for v in body.json()["items"] if v["source"] == MARK] == []
 
 
-def test_bad_requests_say_why_in_vietnamese(client):
-    response = client.get("/api/v1/values", {"unit": "491", "version": "2024", "period": "2024-13"})
+def test_bad_requests_say_why_in_vietnamese(admin_client):
+    response = admin_client.get("/api/v1/values", {"unit": "491", "version": "2024", "period": "2024-13"})
     assert response.status_code == 400
     assert response.json()["detail"].startswith(
         "Kỳ báo cáo không hợp lệ: '2024-13' (tháng phải từ 01 đến 12)."
     )
-    response = client.get("/api/v1/values", {"unit": "491", "version": "2024", "data": "XHS-06,NOPE-1"})
+    response = admin_client.get("/api/v1/values", {"unit": "491", "version": "2024", "data": "XHS-06,NOPE-1"})
     assert response.status_code == 404
     assert response.json() == {"detail": "Không có yếu tố dữ liệu mã NOPE-1."}
-    response = client.get("/api/v1/values", {"unit": "99999", "version": "2024"})
+    response = admin_client.get("/api/v1/values", {"unit": "99999", "version": "2024"})
     assert response.status_code == 404
     assert response.json() == {"detail": "Không tìm thấy đơn vị mã '99999' trong phiên bản 2024."}
+
+
+def test_the_public_sees_only_figures_of_approved_reports(client):
+    """The demo's real 2024 figures of Thanh Khê are in an approved report; a figure in none is hidden."""
+    do_set_values([ValueEntry(DataElement.objects.get(code="XHS-06"), unit("2024", "491"), Period.parse("2024Q3"),
+                              Decimal(1), source=MARK)], acting_user=None, channel=Channel.API)
+    body = client.get("/api/v1/values", {"unit": "491", "version": "2024", "data": "XHS-06,XHS-05"}).json()
+    assert [(v["data_element"], v["value"], v["source"]) for v in body["items"]] == [
+        ("XHS-05", 166039.0, 'Bài báo "Đẩy mạnh chuyển đổi số để phục vụ người dân, doanh nghiệp" (Trần Trúc)'),
+        ("XHS-06", 133713.0, 'Bài báo "Đẩy mạnh chuyển đổi số để phục vụ người dân, doanh nghiệp" (Trần Trúc)'),
+    ]

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.test import Client
 
+from chiso.collection.models import Form, FormElement, PeriodType, Status, Submission
 from chiso.engine.periods import Period
 from chiso.indicators.models import DataElement
 from chiso.units.models import Unit
@@ -43,6 +44,16 @@ def put(
         is_illustrative=illustrative,
     )
     do_set_values([entry], acting_user=None, channel=Channel.DEMO)
+    publish(target, element, period)
+
+
+def publish(target: Unit, element: str, period: str) -> None:
+    """Put the figure in an approved report, as public pages show only those."""
+    form, _ = Form.objects.get_or_create(code="TEST-PORTAL", defaults={
+        "name_vi": "Biểu mẫu thử", "name_en": "Test form", "period_type": PeriodType.ANY})
+    FormElement.objects.get_or_create(form=form, data_element=DataElement.objects.get(code=element))
+    Submission.objects.update_or_create(form=form, unit=target, period=period,
+                                        defaults={"status": Status.APPROVED})
 
 
 def page_text(client: Client, url: str) -> str:

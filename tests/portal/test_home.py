@@ -1,4 +1,4 @@
-"""The home page: unit tree of a hierarchy version, version switch, search, base layout."""
+"""The unit tree page (/don-vi/): unit tree of a hierarchy version, version switch, search, base layout."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_it_shows_todays_national_version_by_default_with_only_da_nang_open(client):
-    text = page_text(client, "/")
+    text = page_text(client, "/don-vi/")
     assert "Cây đơn vị, phiên bản 2025-07" in text
     assert '<a href="/don-vi/2025-07/48/">Thành phố Đà Nẵng</a>' in text
     assert '<a href="/don-vi/2025-07/20209/">Phường Thanh Khê</a>' in text
@@ -25,18 +25,18 @@ def test_it_shows_todays_national_version_by_default_with_only_da_nang_open(clie
 
 
 def test_open_chooses_the_province_to_expand(client):
-    text = page_text(client, "/?v=2025-07&open=01")
+    text = page_text(client, "/don-vi/?v=2025-07&open=01")
     assert '<a href="/don-vi/2025-07/00004/">Phường Ba Đình</a>' in text
     assert "/don-vi/2025-07/20209/" not in text
 
 
 def test_the_version_switch_shows_what_code_20209_means_in_each_version(client):
-    assert '<a href="/don-vi/2024/20209/">Phường Xuân Hà</a>' in page_text(client, "/?v=2024")
-    assert '<a href="/don-vi/2025-07/20209/">Phường Thanh Khê</a>' in page_text(client, "/?v=2025-07")
+    assert '<a href="/don-vi/2024/20209/">Phường Xuân Hà</a>' in page_text(client, "/don-vi/?v=2024")
+    assert '<a href="/don-vi/2025-07/20209/">Phường Thanh Khê</a>' in page_text(client, "/don-vi/?v=2025-07")
 
 
 def test_a_city_version_shows_its_whole_tree_down_to_residential_groups(client):
-    text = page_text(client, "/?v=2024")
+    text = page_text(client, "/don-vi/?v=2024")
     assert '<a href="/don-vi/2024/491/">Quận Thanh Khê</a>' in text
     assert "Quận · mã 491 · 10 trực thuộc" in text
     assert '<a href="/don-vi/2024/TDP-TG-01/">Tổ dân phố 1 (Thạc Gián)</a>' in text
@@ -44,7 +44,7 @@ def test_a_city_version_shows_its_whole_tree_down_to_residential_groups(client):
 
 
 def test_each_version_shows_its_label_and_validity_in_vietnamese_dates(client):
-    text = page_text(client, "/?v=2025-01")
+    text = page_text(client, "/don-vi/?v=2025-01")
     assert "01/01/2025 – 30/06/2025" in text
     assert "… – 31/12/2024" in text
     assert "01/07/2025 – nay" in text
@@ -52,18 +52,18 @@ def test_each_version_shows_its_label_and_validity_in_vietnamese_dates(client):
 
 
 def test_an_unknown_version_is_404(client):
-    assert client.get("/?v=1999").status_code == 404
+    assert client.get("/don-vi/?v=1999").status_code == 404
 
 
 def test_search_finds_names_typed_without_diacritics_in_every_version(client):
-    text = page_text(client, "/?q=thac+gian")
+    text = page_text(client, "/don-vi/?q=thac+gian")
     assert '<a href="/don-vi/2024/20221/">Phường Thạc Gián</a>' in text
     assert '<a href="/don-vi/2025-01/20218/">Phường Thạc Gián</a>' in text
     assert "Không có đơn vị nào" not in text
 
 
 def test_search_says_so_when_nothing_matches(client):
-    assert "Không có đơn vị nào có tên chứa «xyzxyz»." in page_text(client, "/?q=xyzxyz")
+    assert "Không có đơn vị nào có tên chứa «xyzxyz»." in page_text(client, "/don-vi/?q=xyzxyz")
 
 
 def test_the_children_fragment_lists_a_provinces_units(client):
@@ -74,7 +74,7 @@ def test_the_children_fragment_lists_a_provinces_units(client):
 
 
 def test_the_layout_is_vietnamese_self_contained_and_switches_language(client):
-    text = page_text(client, "/")
+    text = page_text(client, "/don-vi/")
     assert '<html lang="vi">' in text
     assert "chiso</span><span" in text and "Chỉ số chuyển đổi số" in text
     assert '<a href="/admin/">Quản trị</a>' in text
@@ -85,12 +85,15 @@ def test_the_layout_is_vietnamese_self_contained_and_switches_language(client):
     assert not re.search(r'(src|href|action)="(https?:)?//', text), "no external resources"
 
 
-def test_an_english_browser_still_gets_a_vietnamese_page_until_translations_exist(client):
-    text = client.get("/?v=2024", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
-    assert re.search(r'<html lang="(\w+)">', text).group(1) == "vi"
-    assert "71 đơn vị." in text
+def test_an_english_browser_gets_the_english_page_with_english_numbers(client):
+    text = client.get("/don-vi/?v=2024", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert re.search(r'<html lang="(\w+)">', text).group(1) == "en"
+    assert "Unit tree, version 2024" in text and "71 units." in text
+    overview = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Digital transformation in Thành phố Đà Nẵng: overview" in overview
+    assert '<span class="value">83.7%</span>' in overview and "Target achieved" in overview
 
 
 def test_the_national_tree_costs_a_handful_of_queries(client, django_assert_max_num_queries):
-    with django_assert_max_num_queries(8):
-        assert client.get("/").status_code == 200
+    with django_assert_max_num_queries(10):  # + the version switch in the layout
+        assert client.get("/don-vi/").status_code == 200

@@ -87,11 +87,13 @@ def test_qualifier_word():
     ]
 
 
-def test_pages_stay_vietnamese_until_an_english_catalogue_exists():
-    """A browser asking for English gets Vietnamese text; its numbers must not turn English alone."""
+def test_english_pages_have_english_numbers_once_the_catalogue_exists():
+    """chiso/locale/en/LC_MESSAGES/django.mo is committed: English is a page language."""
     with translation.override("en"):
-        assert vn.page_language() == "vi"
-        assert vn.vn_number(133713) == "133.713"
+        assert vn.page_language() == "en"
+        assert vn.vn_number(133713) == "133,713"
+        assert vn.status_label("on_track") == "On track"
+    assert vn.status_label("on_track") == "Đúng tiến độ"
 
 
 def test_filters_work_in_templates():

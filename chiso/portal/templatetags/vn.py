@@ -124,3 +124,79 @@ def qualifier_word(value: str) -> str:
         return QUALIFIER_WORDS[Qualifier(value)]
     except ValueError:
         return ""
+
+
+@register.filter
+def name_of(obj: object) -> str:
+    """An indicator's, pillar's or data element's name in the page language."""
+    if _lang() == "en" and getattr(obj, "name_en", ""):
+        return str(obj.name_en)  # type: ignore[attr-defined]
+    return str(getattr(obj, "name_vi", obj))
+
+
+@register.filter
+def status_label(status: object) -> str:
+    """A progress status (engine.progress.Status) in the page language."""
+    from chiso.engine.progress import Status
+
+    try:
+        found = Status(str(status))
+    except ValueError:
+        return str(status)
+    return found.en if _lang() == "en" else found.vi
+
+
+def indicator_decimals(indicator: object) -> int | None:
+    """Counts show as whole numbers (133.713); rates and averages with the indicator's decimals."""
+    if getattr(indicator, "kind", "") == "count":
+        return None
+    return int(getattr(indicator, "decimals", 1) or 0)
+
+
+@register.filter
+def ind_value(value: object, indicator: object) -> str:
+    """A computed value of ``indicator``: 91,5% for a rate, 133.713 for a count."""
+    number = _number(value)
+    if number is None:
+        return MISSING
+    decimals = indicator_decimals(indicator)
+    if getattr(indicator, "unit_of_measure", "") == "%":
+        return format_percent(number, decimals or 0, _lang())
+    return format_number(number, decimals, _lang())
+
+
+@register.filter
+def ind_change(value: object, indicator: object) -> str:
+    """A change with its sign: +1,2 điểm % for a rate, +1.024 for a count; 0 when unchanged."""
+    number = _number(value)
+    if number is None:
+        return MISSING
+    decimals = indicator_decimals(indicator)
+    text = format_number(abs(Decimal(str(number))), decimals, _lang())
+    sign = "+" if number > 0 else ("−" if number < 0 else "±")
+    if getattr(indicator, "unit_of_measure", "") == "%":
+        return f"{sign}{text} {'pp' if _lang() == 'en' else 'điểm %'}"
+    return f"{sign}{text}"
+
+
+@register.filter
+def uom(indicator: object) -> str:
+    """The unit of measure written after a count ("tài khoản"); nothing for a percentage."""
+    text = str(getattr(indicator, "unit_of_measure", "") or "")
+    return "" if text == "%" else text
+
+
+@register.filter
+def month_label(value: object) -> str:
+    """'2025-12' → '12/2025' (Vietnamese and English alike)."""
+    try:
+        period = value if isinstance(value, Period) else Period.parse(str(value))
+    except PeriodError:
+        return str(value)
+    return f"{period.start.month:02d}/{period.year}" if period.month else str(period)
+
+
+@register.filter
+def get_item(mapping: object, key: object) -> object:
+    """``{{ charts|get_item:code }}``: a dict's value by key, or nothing."""
+    return mapping.get(key, "") if isinstance(mapping, dict) else ""

@@ -1,0 +1,185 @@
+"""Reads the portal pages need beyond units.queries and values.queries, in one place.
+
+Every figure a public page shows goes through this module: aggregated figures through
+``figures()`` (the analytics engine, memoised until the next change of any figure), and the real
+figures with their sources through ``real_figures()``. A filter on published (approved) figures
+is added in these two functions, and in ``chiso.analytics``/``chiso.values``, and nowhere else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Max, Q
+
+from chiso.analytics.queries import Row, evaluate
+from chiso.collection.models import PUBLISHED, PeriodType, Submission, SubmissionEvent
+from chiso.collection.queries import published
+from chiso.engine.periods import Period
+from chiso.engine.text import fold
+from chiso.indicators.models import Indicator
+from chiso.plans.models import Target
+from chiso.units.models import HierarchyVersion, Succession, Unit
+from chiso.units.types import LEVEL
+from chiso.values.models import DataValue, DataValueHistory
+
+COMMUNE_LEVEL = 3
+CITY_CODE = "48"  # Thành phố Đà Nẵng, the city the portal opens on
+MEMO_SIZE = 256
+MEMO_SECONDS = 600  # a safety net: a change the stamp does not see (a succession share) shows within 10 min
+
+_memo: OrderedDict[str, tuple[float, object]] = OrderedDict()
+_lock = threading.Lock()
+
+
+def data_stamp() -> str:
+    """Changes whenever a figure is written or deleted: the newest history row (id and time).
+
+    Targets and plans are part of it too, since progress depends on them. Three indexed reads.
+    """
+    last = DataValueHistory.objects.order_by("-id").values_list("id", "changed_at").first()
+    review = SubmissionEvent.objects.order_by("-id").values_list("id", flat=True).first()
+    target = Target.objects.order_by("-id").values_list("id", "value", "target_date").first()
+    count = Target.objects.count()
+    return f"{last}|{review}|{target}|{count}"
+
+
+def _memoised(key: str, compute):  # type: ignore[no-untyped-def]
+    stamp = data_stamp()
+    full = hashlib.sha1(f"{stamp}|{key}".encode()).hexdigest()
+    now = time.monotonic()
+    with _lock:
+        found = _memo.get(full)
+        if found is not None and now - found[0] < MEMO_SECONDS:
+            _memo.move_to_end(full)
+            return found[1]
+    value = compute()
+    with _lock:
+        _memo[full] = (now, value)
+        while len(_memo) > MEMO_SIZE:
+            _memo.popitem(last=False)
+    return value
+
+
+def clear_memo() -> None:
+    with _lock:
+        _memo.clear()
+
+
+def figures(codes: list[str], units: list[Unit], periods: list[Period]) -> list[Row]:
+    """``analytics.evaluate`` for many codes, units and periods in one call, memoised per data stamp."""
+    if not codes or not units or not periods:
+        return []
+    key = "figures|" + ",".join(codes) + "|" + ",".join(str(u.id) for u in units) + "|" + ",".join(
+        str(p) for p in periods)
+    return _memoised(key, lambda: evaluate(codes, units, periods, published_only=True))  # type: ignore[no-any-return]
+
+
+def latest_month() -> Period | None:
+    """The latest month with any figure: the portal's "now" (the demo's data ends in 12/2025)."""
+
+    def compute() -> Period | None:
+        last = (Submission.objects.filter(status__in=PUBLISHED, form__period_type=PeriodType.MONTH)
+                .aggregate(last=Max("period"))["last"])
+        if last is None:
+            end = published(DataValue.objects.filter(is_deleted=False)).aggregate(last=Max("period_end"))["last"]
+            return Period.of_month(end.year, end.month) if end else None
+        return Period.parse(last)
+
+    return _memoised("latest_month", compute)  # type: ignore[no-any-return]
+
+
+def month_end(month: Period) -> date:
+    return month.end
+
+
+@dataclass(frozen=True)
+class RealFigure:
+    unit: Unit
+    element_code: str
+    element_name: str
+    period: str
+    value: object
+    value_type: str
+    qualifier: str
+    source: str
+
+
+def real_figures(indicator: Indicator, units: list[Unit], *, subtree: bool = False,
+                 year: int | None = None) -> list[RealFigure]:
+    """Real (not illustrative) figures of the indicator's data elements on ``units`` (or their subtrees)."""
+    element_ids = [i for i in (indicator.reported_id, indicator.numerator_id, indicator.denominator_id) if i]
+    if not units:
+        return []
+    where = Q()
+    for u in units:
+        where |= Q(unit__path__startswith=u.path) if subtree else Q(unit=u)
+    rows = (published(DataValue.objects.filter(where, data_element_id__in=element_ids, is_deleted=False,
+                                               is_illustrative=False))
+            .select_related("unit__version", "data_element").order_by("unit__path", "data_element__code",
+                                                                       "period_end"))
+    if year is not None:
+        rows = rows.filter(period_end__year=year)
+    return [RealFigure(v.unit, v.data_element.code, v.data_element.name_vi, v.period, v.value,
+                       v.data_element.value_type, v.qualifier, v.source) for v in rows]
+
+
+def real_figures_of_unit(unit: Unit, year: int) -> list[DataValue]:
+    """Every real figure of a unit whose period ends in ``year``, with its source (for the annual report)."""
+    return list(published(DataValue.objects.filter(unit=unit, is_deleted=False, is_illustrative=False,
+                                                   period_end__year=year))
+                .select_related("data_element").order_by("data_element__code", "period_end"))
+
+
+def communes(root: Unit) -> list[Unit]:
+    """The wards and communes (level 3) under ``root`` in its version, by code."""
+    types = [t for t, level in LEVEL.items() if level == COMMUNE_LEVEL]
+    found = Unit.objects.filter(version_id=root.version_id, path__startswith=root.path, type__in=types)
+    return sorted(found.select_related("version", "parent"), key=lambda u: (len(u.code), u.code))
+
+
+def city(version: HierarchyVersion) -> Unit | None:
+    return Unit.objects.select_related("version", "parent").filter(version=version, code=CITY_CODE).first()
+
+
+def search_indicators(q: str, limit: int = 20) -> list[Indicator]:
+    """Indicators whose code or name (Vietnamese or English) contains ``q``, without diacritics."""
+    key = fold(q)
+    if not key:
+        return []
+    found = []
+    for indicator in Indicator.objects.select_related("pillar"):
+        text = fold(f"{indicator.code} {indicator.name_vi} {indicator.name_en}")
+        if all(word in text for word in key.split()):
+            found.append(indicator)
+    return found[:limit]
+
+
+def counterparts(unit: Unit, version: HierarchyVersion) -> list[Unit]:
+    """The units of ``version`` the unit became (a newer version) or came from (an older one).
+
+    Follows the successions one version at a time; a former district listed beside its own wards
+    is left out, as in analytics.mapping.
+    """
+    if unit.version_id == version.id:
+        return [unit]
+    versions = list(HierarchyVersion.objects.all())
+    position = {v.id: i for i, v in enumerate(versions)}
+    forward = position[version.id] > position[unit.version_id]
+    current = {unit.id: unit}
+    while current and position[next(iter(current.values())).version_id] != position[version.id]:
+        if forward:
+            links = Succession.objects.filter(from_unit_id__in=current).select_related("to_unit__version")
+            found = {link.to_unit.id: link.to_unit for link in links}
+        else:
+            links = Succession.objects.filter(to_unit_id__in=current).select_related("from_unit__version")
+            found = {link.from_unit.id: link.from_unit for link in links}
+        paths = [u.path for u in found.values()]
+        current = {i: u for i, u in found.items()
+                   if not any(p != u.path and p.startswith(u.path) for p in paths)}
+    return sorted(current.values(), key=lambda u: (u.depth, len(u.code), u.code))

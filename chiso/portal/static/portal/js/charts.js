@@ -1,0 +1,67 @@
+/* Indicator page charts with the vendored Apache ECharts: the series over time and the map of points.
+   Data comes from the page (json_script "chart-data"); the same figures are in the tables below. */
+(function () {
+  "use strict";
+  var holder = document.getElementById("chart-data");
+  if (!holder || typeof echarts === "undefined") { return; }
+  var data = JSON.parse(holder.textContent);
+  var lang = document.documentElement.lang === "en" ? "en" : "vi";
+  function fmt(value) {
+    if (value === null || value === undefined) { return "–"; }
+    var text = Number(value).toLocaleString(lang === "en" ? "en-GB" : "vi-VN", { maximumFractionDigits: 1 });
+    return data.percent ? text + "%" : text;
+  }
+  var brand = "#0b4f6c", target = "#b3261e";
+  var charts = [];
+
+  var seriesBox = document.getElementById("chart-series");
+  if (seriesBox && data.series.length) {
+    var chart = echarts.init(seriesBox, null, { renderer: "svg" });
+    var marks = data.goal !== null ? { silent: true, symbol: "none", lineStyle: { color: target, type: "dashed" },
+      label: { formatter: (lang === "en" ? "target " : "mục tiêu ") + fmt(data.goal), color: target },
+      data: [{ yAxis: data.goal }] } : undefined;
+    chart.setOption({
+      animation: false,
+      grid: { left: 56, right: 16, top: 24, bottom: 32 },
+      tooltip: { trigger: "axis", valueFormatter: fmt },
+      xAxis: { type: "category", data: data.series.map(function (p) { var s = p[0].split("-"); return s[1] + "/" + s[0]; }) },
+      yAxis: { type: "value", scale: true, axisLabel: { formatter: fmt } },
+      series: [{ type: "line", name: lang === "en" ? "value" : "giá trị", showSymbol: false, connectNulls: false,
+        lineStyle: { color: brand, width: 2 }, itemStyle: { color: brand },
+        data: data.series.map(function (p) { return p[1]; }), markLine: marks }]
+    });
+    charts.push(chart);
+  }
+
+  var mapBox = document.getElementById("chart-map");
+  if (mapBox && data.points.length) {
+    var values = data.points.map(function (p) { return p[3]; });
+    var lons = data.points.map(function (p) { return p[1]; }), lats = data.points.map(function (p) { return p[2]; });
+    // Same ground distance per pixel across and down (1° of longitude is cos(latitude) of 1° of latitude).
+    var width = mapBox.clientWidth - 16, height = mapBox.clientHeight - 56;
+    var midLat = (Math.min.apply(null, lats) + Math.max.apply(null, lats)) / 2;
+    var squeeze = Math.cos(midLat * Math.PI / 180);
+    var spanX = (Math.max.apply(null, lons) - Math.min.apply(null, lons)) * squeeze + 0.04;
+    var spanY = Math.max.apply(null, lats) - Math.min.apply(null, lats) + 0.04;
+    var perPixel = Math.max(spanX / width, spanY / height);
+    var centreX = (Math.min.apply(null, lons) + Math.max.apply(null, lons)) / 2;
+    var centreY = (Math.min.apply(null, lats) + Math.max.apply(null, lats)) / 2;
+    var halfX = perPixel * width / 2 / squeeze, halfY = perPixel * height / 2;
+    var map = echarts.init(mapBox, null, { renderer: "svg" });
+    map.setOption({
+      animation: false,
+      grid: { left: 8, right: 8, top: 8, bottom: 48 },
+      tooltip: { formatter: function (p) { return p.data[2] + ": " + fmt(p.data[3]) + (p.data[4] ? (lang === "en" ? " (illustrative)" : " (minh họa)") : ""); } },
+      xAxis: { type: "value", show: false, min: centreX - halfX, max: centreX + halfX },
+      yAxis: { type: "value", show: false, min: centreY - halfY, max: centreY + halfY },
+      visualMap: { type: "continuous", dimension: 3, orient: "horizontal", left: "center", bottom: 4, itemHeight: 160,
+        min: Math.min.apply(null, values), max: Math.max.apply(null, values), calculable: false,
+        text: [fmt(Math.max.apply(null, values)), fmt(Math.min.apply(null, values))],
+        formatter: fmt, inRange: { color: ["#f0d9a8", "#5aa0b8", "#083a50"] }, textStyle: { color: "#1b1f24" } },
+      series: [{ type: "scatter", symbolSize: 18, itemStyle: { borderColor: "#fff", borderWidth: 1 },
+        data: data.points.map(function (p) { return [p[1], p[2], p[0], p[3], p[4]]; }) }]
+    });
+    charts.push(map);
+  }
+  window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
+})();

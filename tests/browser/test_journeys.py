@@ -1,0 +1,132 @@
+"""The main journeys in Debian's Chromium: overview → district → ward, version switch, an indicator and
+its CSV, search without diacritics, the annual report; axe-core accessibility checks on each page.
+
+One test function: the live server needs ``django_db(transaction=True)``, which empties the database
+after the test, so the demo built once per run serves one test (see test_smoke.py). Run on its own:
+``pytest -m browser tests/browser``. Fails on any console error, page error, failed request or HTTP
+status ≥ 400; screenshots at 1280 and 360 px go to ``test-artifacts/``, axe findings to
+``test-artifacts/axe.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+from playwright.sync_api import Page, expect  # noqa: E402
+
+from tests.browser.test_smoke import ARTIFACTS, Problems, _page, _shot, browser, walk_tree  # noqa: E402, F401
+
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _axe(page: Page, name: str, findings: dict[str, object]) -> None:
+    """Run axe-core on the page; serious and critical violations fail the test, all are recorded."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+                           AXE_TAGS)
+    violations = [{"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": len(v["nodes"]),
+                   "targets": [n["target"] for n in v["nodes"][:3]]} for v in result["violations"]]
+    findings[name] = violations
+    serious = [v for v in violations if v["impact"] in ("serious", "critical")]
+    assert not serious, f"{name}: {json.dumps(serious, ensure_ascii=False, indent=1)}"
+
+
+def test_main_journeys(live_server, browser, tmp_path):  # noqa: F811
+    problems = Problems()
+    findings: dict[str, object] = {}
+    page = _page(browser, problems, 1280)
+    url = live_server.url
+    walk_tree(page, url)
+
+    # 1. The overview: pillars, status counts, laggards.
+    page.goto(url + "/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Chuyển đổi số Thành phố Đà Nẵng: tổng quan")
+    expect(page.locator("#card-tq-CQS-03")).to_be_visible()
+    expect(page.locator("article[aria-labelledby=card-tq-CQS-03] .value")).to_have_text("83,7%")
+    _shot(page, "overview-1280")
+    _axe(page, "overview", findings)
+
+    # 2. Switch to the map as it was in 2024, drill into quận Thanh Khê, then into phường Thạc Gián.
+    page.select_option("#version-select", "2024")
+    expect(page).to_have_url(url + "/?v=2024")
+    expect(page.get_by_text("Số liệu đến tháng 12/2024, theo danh mục đơn vị 2024.")).to_be_visible()
+    page.get_by_role("link", name="Đơn vị", exact=True).click()
+    page.locator("#u-491 > details > summary > a", has_text="Quận Thanh Khê").click()
+    expect(page).to_have_url(url + "/don-vi/2024/491/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Quận Thanh Khê")
+    expect(page.locator("tr", has=page.locator("code", has_text="XHS-06")).locator(".value")).to_have_text("133.713")
+    # the children's table sorts by a column
+    table = page.locator("section[aria-labelledby=truc-thuoc] table")
+    table.get_by_role("button", name="XHS-01").click()
+    expect(table.locator("thead th").nth(3)).to_have_attribute("aria-sort", "ascending")
+    _shot(page, "unit-491-1280")
+    _axe(page, "unit-491", findings)
+    table.get_by_role("link", name="Phường Thạc Gián", exact=True).click()
+    expect(page).to_have_url(url + "/don-vi/2024/20221/")
+    expect(page.locator("#card-dv-CQS-03")).to_be_visible()
+    _shot(page, "unit-20221-1280")
+
+    # 3. Today's units: Thạc Gián of 2024 went whole into Thạc Gián of 1/2025 (code 20218).
+    page.select_option("#version-select", "2025-01")
+    expect(page).to_have_url(url + "/don-vi/2025-01/20218/")
+    expect(page.get_by_text("Phường Thạc Gián hình thành từ")).to_be_visible()
+
+    # 4. An indicator: chart and map drawn, ranking, CSV download.
+    page.goto(url + "/chi-tieu/XHS-06/?v=2024&don-vi=491")
+    expect(page.locator("#chart-series svg")).to_be_visible()
+    expect(page.locator("#chart-map svg")).to_be_visible()
+    expect(page.locator("table.ranking tbody tr").first).to_contain_text("Phường Vĩnh Trung")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Tải CSV").click()
+    saved = tmp_path / "xhs06.csv"
+    download.value.save_as(saved)
+    lines = saved.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("indicator,unit_code,unit_name")
+    assert "XHS-06,491,Quận Thanh Khê,Thành phố Đà Nẵng,2024,2024,133713,,,exact,false,false," in lines
+    _shot(page, "indicator-XHS-06-1280")
+    _axe(page, "indicator", findings)
+
+    # 5. Search without diacritics from the header.
+    page.fill("#site-q", "thac gian")
+    page.locator("#site-q").press("Enter")
+    expect(page.get_by_role("link", name="Phường Thạc Gián").first).to_be_visible()
+    _axe(page, "search", findings)
+
+    # 6. The annual report from the unit page's button.
+    page.goto(url + "/don-vi/2024/491/")
+    with page.expect_download() as download:
+        page.locator("a[href='/bao-cao/2024/491/2024.pdf']").click()
+    report = tmp_path / "report.pdf"
+    download.value.save_as(report)
+    assert report.read_bytes()[:5] == b"%PDF-"
+
+    # 7. English.
+    page.goto(url + "/")
+    page.select_option("#lang-select", "en")
+    page.get_by_role("button", name="Đổi").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("overview")
+    expect(page.locator("article[aria-labelledby=card-tq-CQS-03] .value")).to_have_text("83.7%")
+    _shot(page, "overview-en-1280")
+
+    # 8. At 360 px: nothing scrolls sideways.
+    narrow = _page(browser, problems, 360)
+    for name, path in [("overview", "/"), ("unit-491", "/don-vi/2024/491/"),
+                       ("indicator-XHS-06", "/chi-tieu/XHS-06/?v=2024&don-vi=491")]:
+        narrow.goto(url + path)
+        _shot(narrow, f"{name}-360")
+        width = narrow.evaluate("document.documentElement.scrollWidth")
+        assert width <= 360, f"{path} scrolls sideways at 360 px ({width} px)"
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "axe.json").write_text(json.dumps(findings, ensure_ascii=False, indent=1), encoding="utf-8")
+    assert problems == []
