@@ -221,7 +221,7 @@ def _history(value: DataValue, old: Decimal | None, reason: str) -> DataValueHis
 
 def _insert_new(new: list[tuple[tuple[int, int, str], ValueEntry]], *, channel: str, user_id: int | None,
                 now: datetime, reason: str) -> None:
-    """Insert new figures and their first history rows with plain ``executemany``.
+    """Insert new figures and their first history rows in bulk (COPY on PostgreSQL, else executemany).
 
     The ORM's bulk_create spends most of its time building SQL per object; a large import or the
     demo writes hundreds of thousands of rows, so new rows go through one prepared statement.
@@ -237,15 +237,16 @@ def _insert_new(new: list[tuple[tuple[int, int, str], ValueEntry]], *, channel: 
     def number(v: Decimal | None) -> object:
         return None if v is None else ops.adapt_decimalfield_value(v, 20, 6)
 
-    stamp = ops.adapt_datetimefield_value(now)
+    postgres = connection.vendor == "postgresql"
+    stamp = now if postgres else ops.adapt_datetimefield_value(now)
     rows = []
     for (element_id, unit_id, period), e in new:
         if period not in bounds:
-            bounds[period] = (ops.adapt_datefield_value(e.period.start), ops.adapt_datefield_value(e.period.end))
-        rows.append((element_id, unit_id, period, *bounds[period], number(e.value), e.qualifier, e.source,
-                     e.comment, e.is_illustrative, False, 1, channel, user_id, stamp))
-    with connection.cursor() as cursor:
-        cursor.executemany(_insert_sql(DataValue, value_columns), rows)
+            bounds[period] = ((e.period.start, e.period.end) if postgres else
+                              (ops.adapt_datefield_value(e.period.start), ops.adapt_datefield_value(e.period.end)))
+        rows.append((element_id, unit_id, period, *bounds[period], e.value if postgres else number(e.value),
+                     e.qualifier, e.source, e.comment, e.is_illustrative, False, 1, channel, user_id, stamp))
+    _bulk_insert(DataValue, value_columns, rows)
     keys = [key for key, _ in new]
     ids = {(e, u, p): pk for e, u, p, pk in DataValue.objects.filter(
         data_element_id__in={k[0] for k in keys}, unit_id__in={k[1] for k in keys},
@@ -253,10 +254,22 @@ def _insert_new(new: list[tuple[tuple[int, int, str], ValueEntry]], *, channel: 
     ).values_list("data_element_id", "unit_id", "period", "id")}
     history_columns = ["data_value_id", "revision", "old_value", "value", "qualifier", "source", "comment",
                        "is_deleted", "channel", "reason", "changed_by_id", "changed_at"]
-    history = [(ids[key], 1, None, number(e.value), e.qualifier, e.source, e.comment, False, channel, reason,
-                user_id, stamp) for key, e in new]
+    history = [(ids[key], 1, None, e.value if postgres else number(e.value), e.qualifier, e.source, e.comment,
+                False, channel, reason, user_id, stamp) for key, e in new]
+    _bulk_insert(DataValueHistory, history_columns, history)
+
+
+def _bulk_insert(model: type, columns: list[str], rows: list[tuple[object, ...]]) -> None:
+    """COPY on PostgreSQL (an order of magnitude faster than row inserts), executemany elsewhere."""
     with connection.cursor() as cursor:
-        cursor.executemany(_insert_sql(DataValueHistory, history_columns), history)
+        if connection.vendor == "postgresql":
+            quote = connection.ops.quote_name
+            names = ", ".join(quote(c) for c in columns)
+            with cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(_insert_sql(model, columns), rows)
 
 
 def _insert_sql(model: type, columns: list[str]) -> str:
