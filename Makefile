@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 CHISO_TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/chiso
 PORT ?= 8000
 
-.PHONY: demo test test-sqlite test-postgres test-browser lint chromium postgres clean
+.PHONY: demo test test-sqlite test-postgres test-browser bench lint chromium postgres clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,9 +17,9 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/chiso demo --port $(PORT)
 
+# The SQLite and PostgreSQL runs go side by side (each keeps one core busy), then the browser tests.
 test: $(STAMP) chromium postgres
-	$(MAKE) --no-print-directory test-sqlite
-	$(MAKE) --no-print-directory test-postgres
+	$(MAKE) --no-print-directory --output-sync=target -j2 test-sqlite test-postgres
 	$(MAKE) --no-print-directory test-browser
 
 test-sqlite: $(STAMP)
@@ -42,6 +42,11 @@ test-postgres: $(STAMP)
 test-browser: $(STAMP)
 	@echo "== browser tests (Playwright + Debian Chromium) =="
 	CHISO_DATA_DIR=$$(mktemp -d) CHISO_DATABASE_URL= $(BIN)/pytest -m browser -q tests/browser
+
+# The analytics benchmark on its own database: make bench SIZE=M (S, M or L; see README.md).
+bench: $(STAMP)
+	$(BIN)/pip install --quiet -e ".[bench]"
+	$(BIN)/chiso bench --size $${SIZE:-S}
 
 # Debian's Chromium drives the browser tests; Playwright's own browser download is never used.
 chromium:

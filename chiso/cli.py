@@ -1,6 +1,7 @@
 """The ``chiso`` command: Django's management commands plus the project's own.
 
     chiso demo [--no-serve] [--port N] [--data-dir DIR]   build the Đà Nẵng demo and serve it
+    chiso bench [--size S|M|L] [--database sqlite|postgres] [--json FILE]   the analytics benchmark
     chiso units load [--units F] [--successions F] [--versions F] [--no-national]
     chiso indicators load [--pillars F] [--data-elements F] [--indicators F ...]
     chiso migrate | runserver | createsuperuser | …      any Django management command
@@ -33,10 +34,22 @@ def prepare_demo_environment(argv: list[str]) -> None:
     os.environ["CHISO_DATABASE_URL"] = f"sqlite:///{folder / DEMO_DB}"
 
 
+def prepare_bench(argv: list[str]) -> None:
+    """Point the settings at the benchmark's own, emptied database (never the user's)."""
+    from chiso.bench.environment import BenchEnvironmentError, prepare_bench_environment
+
+    try:
+        prepare_bench_environment(argv)
+    except BenchEnvironmentError as error:
+        sys.exit(f"chiso bench: {error}")
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["demo"] and not any(a in ("-h", "--help") for a in argv):
         prepare_demo_environment(argv)
+    if argv[:1] == ["bench"] and not any(a in ("-h", "--help") for a in argv):
+        prepare_bench(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chiso.settings")
     from django.core.management import execute_from_command_line
 

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "chiso.reports",
     "chiso.api",
     "chiso.demo",
+    "chiso.bench",
 ]
 
 MIDDLEWARE = [

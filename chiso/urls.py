@@ -8,5 +8,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
+    path("nhap-lieu/tai-len/", include("chiso.collection.upload.urls")),
+    path("nhap-lieu/", include("chiso.collection.entry.urls")),
     path("", include("chiso.portal.urls")),
 ]

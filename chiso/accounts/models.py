@@ -36,3 +36,23 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.unit.name}"
+
+
+class ApiToken(models.Model):
+    """A key for the API (``Authorization: Bearer <token>``), acting as its user. Only the SHA-256 of
+    the token is stored: the token itself is shown once, when it is created."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens",
+                             verbose_name="người dùng")
+    name = models.CharField("tên", max_length=100, help_text="Dùng cho việc gì, ví dụ: LGSP thành phố")
+    token_hash = models.CharField("mã băm SHA-256", max_length=64, unique=True, editable=False)
+    created = models.DateTimeField("tạo lúc", auto_now_add=True)
+    last_used = models.DateTimeField("dùng lần cuối", null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "mã truy cập API"
+        verbose_name_plural = "mã truy cập API"
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.user})"

@@ -95,8 +95,10 @@ class _VersionData:
 
     def __init__(self, roots: list[Unit], element_ids: set[int], start, end,  # type: ignore[no-untyped-def]
                  published_only: bool = False):
-        prefixes = sorted({u.path for u in roots})
-        minimal = [p for p in prefixes if not any(p != q and p.startswith(q) for q in prefixes)]
+        minimal: list[str] = []
+        for prefix in sorted({u.path for u in roots}):  # sorted, a subtree follows its root
+            if not minimal or not prefix.startswith(minimal[-1]):
+                minimal.append(prefix)
         condition = Q()
         for prefix in minimal:
             condition |= Q(path__startswith=prefix)

@@ -3,7 +3,7 @@
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
-from chiso.api import analytics, catalogue, units, values
+from chiso.api import analytics, catalogue, collection, units, values
 from chiso.api.queries import BadRequest, NotFound
 
 api = NinjaAPI(title="chiso API", version="1", description="Chỉ số chuyển đổi số: đơn vị, chỉ tiêu, số liệu.")
@@ -23,3 +23,4 @@ api.add_router("", units.router)
 api.add_router("", catalogue.router)
 api.add_router("", values.router)
 api.add_router("", analytics.router)
+api.add_router("", collection.router)

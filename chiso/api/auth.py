@@ -1,0 +1,68 @@
+"""Who is calling the API's write endpoints: an API token or the browser's session.
+
+* ``Authorization: Bearer <token>``: the token's SHA-256 is looked up in ``ApiToken``; the call acts
+  as the token's user, with that user's roles. Tokens are created in the admin (shown once).
+* Otherwise the Django session of a logged-in user, with Django's CSRF check (the browser).
+Read endpoints need neither. A refusal is a 401 (or 403 for a failed CSRF check) with a Vietnamese
+``detail``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja.errors import HttpError
+from ninja.security import APIKeyCookie, HttpBearer
+from ninja.utils import check_csrf
+
+from chiso.accounts.models import ApiToken
+
+TOKEN_PREFIX = "chiso_"
+NO_CREDENTIALS = ("Cần xác thực: gửi mã truy cập trong tiêu đề 'Authorization: Bearer <mã>' "
+                  "hoặc đăng nhập trên web.")
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_token(user: AbstractBaseUser, name: str) -> tuple[ApiToken, str]:
+    """A new token for ``user``; returns the stored row and the token text, which is never stored."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    return ApiToken.objects.create(user=user, name=name, token_hash=hash_token(token)), token
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        found = ApiToken.objects.select_related("user").filter(token_hash=hash_token(token.strip())).first()
+        if found is None or not found.user.is_active:
+            raise HttpError(401, "Mã truy cập không hợp lệ hoặc đã bị thu hồi.")
+        ApiToken.objects.filter(pk=found.pk).update(last_used=timezone.now())
+        return found.user
+
+
+class SessionAuth(APIKeyCookie):
+    """The logged-in browser user; a write must carry Django's CSRF token."""
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        return request.COOKIES.get(self.param_name)
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            raise HttpError(401, NO_CREDENTIALS)
+        if check_csrf(request) is not None:
+            raise HttpError(403, "Thiếu hoặc sai mã CSRF: tải lại trang rồi thử lại.")
+        return user
+
+
+# Order matters: a Bearer header is tried first; without one, the session (which refuses with 401).
+WRITE_AUTH = [TokenAuth(), SessionAuth()]

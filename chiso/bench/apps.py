@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BenchConfig(AppConfig):
+    name = "chiso.bench"
+    verbose_name = "Kiểm tra hiệu năng"

@@ -1,0 +1,182 @@
+"""Set-based reads behind a preview: the figures already stored, rule violations over stored figures
+overlaid with the file's, and outliers against each unit's own history — a few queries per file, not per row.
+
+``outliers`` follows ``collection.validation.outliers`` (same history window, score and threshold) for
+many units and periods at once; ``violations`` evaluates the active rules on pre-parsed sides and asks
+``collection.validation.violations`` for the wording of the broken ones only.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Protocol
+
+from chiso.collection.validation import Violation, active_rules
+from chiso.collection.validation import violations as rule_violations
+from chiso.engine import rules as engine
+from chiso.engine.periods import Period, PeriodError
+from chiso.indicators.models import DataElement
+from chiso.units.models import Unit
+from chiso.values.models import DataValue
+
+CHUNK = 500  # ids per IN (...) list, well under every database's limit
+HISTORY_PERIODS = 24  # as collection.validation.outliers
+
+Key = tuple[int, int, str]  # (data element id, unit id, period)
+
+
+class Figure(Protocol):
+    """A proposed figure: what ``outliers`` needs of the importer's items."""
+
+    unit: Unit
+    element: DataElement
+    period: Period
+    value: Decimal | None
+    key: Key
+
+
+@dataclass(frozen=True)
+class Stored:
+    value: Decimal | None
+    qualifier: str
+    source: str
+    comment: str
+    is_illustrative: bool
+    is_deleted: bool
+
+
+@dataclass(frozen=True)
+class Outlier:
+    unit: Unit
+    element: DataElement
+    period: Period
+    value: Decimal
+    score: float
+
+
+def stored_states(keys: Iterable[Key], *, lock: bool = False) -> dict[Key, Stored]:
+    """The stored state of each (element, unit, period) asked for that exists (deleted ones included)."""
+    wanted = set(keys)
+    if not wanted:
+        return {}
+    elements = {k[0] for k in wanted}
+    periods = {k[2] for k in wanted}
+    units = sorted({k[1] for k in wanted})
+    found: dict[Key, Stored] = {}
+    for start in range(0, len(units), CHUNK):
+        rows = DataValue.objects.filter(unit_id__in=units[start:start + CHUNK], data_element_id__in=elements,
+                                        period__in=periods)
+        if lock:
+            rows = rows.select_for_update()
+        for element_id, unit_id, period, *state in rows.values_list(
+                "data_element_id", "unit_id", "period", "value", "qualifier", "source", "comment",
+                "is_illustrative", "is_deleted").iterator(chunk_size=20000):
+            key = (element_id, unit_id, period)
+            if key in wanted:
+                found[key] = Stored(*state)
+    return found
+
+
+def stored_codes(pairs: Iterable[tuple[int, str]]) -> dict[tuple[int, str], dict[str, Decimal]]:
+    """{(unit id, period): {code: value}} of the stored, not deleted figures of the pairs asked for."""
+    wanted = set(pairs)
+    found: dict[tuple[int, str], dict[str, Decimal]] = defaultdict(dict)
+    units = sorted({u for u, _ in wanted})
+    periods = {p for _, p in wanted}
+    codes = dict(DataElement.objects.values_list("id", "code"))
+    for start in range(0, len(units), CHUNK):
+        rows = DataValue.objects.filter(unit_id__in=units[start:start + CHUNK], period__in=periods,
+                                        is_deleted=False, value__isnull=False)
+        for unit_id, period, element_id, value in rows.values_list(
+                "unit_id", "period", "data_element_id", "value").iterator(chunk_size=20000):
+            if (unit_id, period) in wanted:
+                found[(unit_id, period)][codes[element_id]] = value
+    return found
+
+
+_OPERATORS = {"<=": operator.le, "<": operator.lt, ">=": operator.ge, ">": operator.gt,
+              "==": operator.eq, "!=": operator.ne}
+
+
+def violations(groups: Mapping[tuple[int, str], Mapping[str, Decimal]],
+               units: Mapping[int, Unit]) -> list[Violation]:
+    """Rule violations of each (unit id, period) over its stored figures overlaid with the file's ones."""
+    if not groups:
+        return []
+    compiled = []
+    for rule in active_rules():
+        try:
+            sides = engine.terms(rule.left), engine.terms(rule.right)
+            compiled.append((rule, sides[0], _OPERATORS[rule.operator], sides[1]))
+        except (engine.RuleSyntaxError, KeyError):
+            continue  # a broken rule is the rule loader's business, not the file's
+    stored = stored_codes(groups)
+    found: list[Violation] = []
+    for (unit_id, period), file_values in groups.items():
+        known = stored.get((unit_id, period))
+        values = {**known, **file_values} if known else file_values
+        broken = []
+        for rule, left, compare, right in compiled:
+            a, b = _side(left, values), _side(right, values)
+            if a is not None and b is not None and not compare(a, b):
+                broken.append(rule)
+        if broken:
+            found += rule_violations(units[unit_id], period, values, broken)
+    return found
+
+
+def _side(terms: list[tuple[Decimal, str | None]], values: Mapping[str, Decimal]) -> Decimal | None:
+    total = Decimal(0)
+    for factor, code in terms:
+        if code is None:
+            total += factor
+        else:
+            value = values.get(code)
+            if value is None:
+                return None
+            total += factor * value
+    return total
+
+
+def outliers(figures: Iterable[Figure]) -> list[Outlier]:
+    """Figures far from their unit's own history of the previous 24 periods of the same kind (|z| > 3,5)."""
+    figures = list(figures)
+    if not figures:
+        return []
+    windows: dict[Period, list[str]] = {}
+    for figure in figures:
+        if figure.period not in windows:
+            past, current = [], figure.period
+            for _ in range(HISTORY_PERIODS):
+                try:
+                    current = current.previous()
+                except PeriodError:  # nothing before 1900
+                    break
+                past.append(str(current))
+            windows[figure.period] = past
+    all_past = {p for past in windows.values() for p in past}
+    units = sorted({f.key[1] for f in figures})
+    elements = {f.key[0] for f in figures}
+    history: dict[tuple[int, int], dict[str, Decimal]] = defaultdict(dict)
+    for start in range(0, len(units), CHUNK):
+        rows = DataValue.objects.filter(unit_id__in=units[start:start + CHUNK], data_element_id__in=elements,
+                                        period__in=all_past, is_deleted=False, value__isnull=False)
+        for unit_id, element_id, period, value in rows.values_list(
+                "unit_id", "data_element_id", "period", "value").iterator(chunk_size=20000):
+            history[(unit_id, element_id)][period] = value
+    if not history:
+        return []
+    found = []
+    for figure in figures:
+        past_values = history.get((figure.key[1], figure.key[0]))
+        if not past_values or figure.value is None:
+            continue
+        series = [past_values[p] for p in windows[figure.period] if p in past_values]
+        score = engine.modified_z_score(figure.value, series)
+        if score is not None and abs(score) > engine.OUTLIER_THRESHOLD:
+            found.append(Outlier(figure.unit, figure.element, figure.period, figure.value, round(score, 2)))
+    return found

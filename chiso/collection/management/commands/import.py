@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from chiso.collection import importer
+from chiso.engine.numbers import format_number
+
+SHOWN = 50  # changes, violations and outliers listed at most
+
+
+class Command(BaseCommand):
+    help = ("Nhập số liệu từ tệp CSV hoặc XLSX (bảng dọc hoặc bảng ngang theo mẫu): xem trước, kiểm tra, "
+            "rồi ghi tất cả hoặc không gì cả. Không giới hạn dung lượng như trang tải lên.")
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path, help="Tệp .csv hoặc .xlsx")
+        parser.add_argument("--dry-run", action="store_true", help="Chỉ xem trước và kiểm tra, không ghi gì")
+        parser.add_argument("--user", default="", help="Nhập với quyền của người dùng này "
+                                                      "(mặc định: hệ thống, không kiểm tra quyền)")
+        parser.add_argument("--hierarchy", default="", help="Dùng một phiên bản danh mục đơn vị cho mọi dòng "
+                                                           "(mặc định: phiên bản hiệu lực vào cuối mỗi kỳ)")
+
+    def handle(self, *args: object, **options: object) -> None:
+        path = options["file"]
+        assert isinstance(path, Path)
+        user = None
+        if options["user"]:
+            try:
+                user = get_user_model().objects.get_by_natural_key(options["user"])
+            except get_user_model().DoesNotExist:
+                raise CommandError(f"Không có người dùng '{options['user']}'.") from None
+        try:
+            content = path.read_bytes()
+        except OSError as error:
+            raise CommandError(f"Không đọc được tệp {path}: {error.strerror}.") from None
+        hierarchy = str(options["hierarchy"]) or None
+        found = importer.preview(path.name, content, acting_user=user, hierarchy=hierarchy, max_bytes=None)
+        self._report(found)
+        if found.problems:
+            raise CommandError(f"Không nhập: {len(found.problems)} lỗi. Sửa tệp rồi chạy lại; chưa ghi gì.")
+        if options["dry_run"]:
+            self.stdout.write("Chạy thử (--dry-run): chưa ghi gì.")
+            return
+        try:
+            result = importer.commit(found, acting_user=user)
+        except importer.ImportRefused as refused:
+            faults = "\n".join(p.text() for p in refused.problems)
+            raise CommandError(f"Không nhập, chưa ghi gì:\n{faults}") from None
+        self.stdout.write(f"Đã ghi: {result.created} mới, {result.changed} thay đổi, "
+                          f"{result.unchanged} không đổi.")
+
+    def _report(self, found: importer.Preview) -> None:
+        write = self.stdout.write
+        info = found.info
+        how = ", ".join(x for x in (info.kind.upper(), info.encoding, info.delimiter_label and
+                                    f"phân cách bằng {info.delimiter_label}") if x)
+        write(f"Tệp {found.name} ({how}): {found.total} giá trị — {found.new} mới, {found.changed} thay đổi, "
+              f"{found.unchanged} không đổi.")
+        for row in found.change_rows(SHOWN):
+            item = row["item"]
+            write(f"  {item.unit.name} · {item.element.code} · {item.period}: {row['old']} → {row['new']}")  # type: ignore[attr-defined]
+        for violation in found.violations[:SHOWN]:
+            write(f"  {violation.message}")
+        for outlier in found.outliers[:SHOWN]:
+            write(f"  Giá trị bất thường: {outlier.unit.name} · {outlier.element.code} · {outlier.period} = "
+                  f"{format_number(outlier.value)} (điểm z = {format_number(outlier.score, 1)}); "
+                  "kiểm tra lại.")
+        for warning in found.warnings:
+            write(f"  Lưu ý: {warning.text()}")
+        for problem in found.problems:
+            self.stderr.write(f"Lỗi: {problem.text()}")

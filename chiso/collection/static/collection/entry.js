@@ -1,0 +1,132 @@
+/* Entry grid: keyboard moves, pasting a column from a spreadsheet, Esc reverts, changed cells,
+   conflict choices. The page works without it (plain form post); htmx does the checks as you type. */
+(function () {
+  "use strict";
+
+  function start() {
+    var form = document.getElementById("grid-form");
+    if (!form) { return; }
+    var submitting = false;
+
+    function cells() {
+      return Array.prototype.slice.call(form.querySelectorAll("input.cell-input:not([readonly])"));
+    }
+    function isCell(el) { return el && el.classList && el.classList.contains("cell-input") && !el.readOnly; }
+    function same(a, b) { return a.trim().replace(/\s+/g, " ") === b.trim().replace(/\s+/g, " "); }
+
+    function move(from, step) {
+      var list = cells();
+      var to = list[list.indexOf(from) + step];
+      if (to) { to.focus(); to.select(); return true; }
+      return false;
+    }
+
+    function refresh() {
+      var changed = form.querySelectorAll("tr.is-changed").length;
+      var count = document.getElementById("dirty-count");
+      if (count) { count.textContent = changed ? changed + " ô đã sửa, chưa lưu" : ""; }
+      var note = document.getElementById("dirty-note");
+      if (note) { note.hidden = changed === 0; }
+      document.querySelectorAll("[data-workflow]").forEach(function (button) { button.disabled = changed > 0; });
+    }
+
+    function mark(input) {
+      input.closest("tr").classList.toggle("is-changed", !same(input.value, input.dataset.original || ""));
+      refresh();
+    }
+
+    function setValue(input, text) {
+      input.value = text;
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+    }
+
+    form.addEventListener("keydown", function (event) {
+      var cell = event.target;
+      if (!isCell(cell)) { return; }
+      var key = event.key;
+      if ((key === "Tab" && !event.shiftKey) || (key === "Enter" && !event.shiftKey) || key === "ArrowDown") {
+        if (move(cell, 1) || key !== "Tab") { event.preventDefault(); }
+      } else if ((key === "Tab" || key === "Enter") && event.shiftKey || key === "ArrowUp") {
+        if (move(cell, -1) || key !== "Tab") { event.preventDefault(); }
+      } else if (key === "Escape") {
+        event.preventDefault();
+        setValue(cell, cell.dataset.original || "");
+      } else if ((event.ctrlKey || event.metaKey) && (key === "s" || key === "S")) {
+        event.preventDefault();
+        submitting = true;
+        form.requestSubmit();
+      } else if (event.altKey && (key === "h" || key === "H")) {
+        event.preventDefault();
+        var history = cell.closest("tr").querySelector("details.cell-history");
+        if (history) { history.open = !history.open; }
+      }
+    });
+
+    form.addEventListener("input", function (event) {
+      if (isCell(event.target)) { mark(event.target); }
+    });
+
+    // A column copied from Excel or LibreOffice arrives as lines (cells of a row separated by tabs):
+    // the first value goes in this cell, the next ones in the cells below it.
+    form.addEventListener("paste", function (event) {
+      var cell = event.target;
+      if (!isCell(cell)) { return; }
+      var text = (event.clipboardData || window.clipboardData).getData("text");
+      var lines = text.replace(/\r\n?/g, "\n").split("\n");
+      if (lines.length && lines[lines.length - 1] === "") { lines.pop(); }
+      if (lines.length < 2 && text.indexOf("\t") < 0) { return; }  // one value: the browser pastes it
+      event.preventDefault();
+      var list = cells();
+      var at = list.indexOf(cell);
+      var filled = 0;
+      lines.forEach(function (line) {
+        if (at + filled < list.length) { setValue(list[at + filled], line.split("\t")[0].trim()); filled += 1; }
+      });
+      var count = document.getElementById("dirty-count");
+      if (count && filled < lines.length) {
+        count.textContent = "Đã dán " + filled + " ô; " + (lines.length - filled) + " dòng thừa bị bỏ qua.";
+      }
+      list[Math.min(at + filled, list.length) - 1].focus();
+    });
+
+    // After a conflict: take the other person's figure, or keep mine (the checkbox does that).
+    form.addEventListener("click", function (event) {
+      var button = event.target.closest("[data-take-text]");
+      if (!button) { return; }
+      var input = document.getElementById(button.dataset.cell);
+      var row = input.closest("tr");
+      input.dataset.original = button.dataset.takeText;
+      row.querySelector("input[name^='o-']").value = button.dataset.takeText;
+      row.querySelector("input[name^='r-']").value = button.dataset.takeRevision;
+      var box = button.closest(".conflict");
+      setValue(input, button.dataset.takeText);
+      row.classList.remove("has-conflict");
+      box.remove();
+      input.focus();
+    });
+
+    document.body.addEventListener("htmx:afterSwap", function (event) {
+      var state = event.detail.target;
+      if (!state || !state.id || state.id.indexOf("st-") !== 0) { return; }
+      var fresh = document.getElementById(state.id);
+      var input = document.getElementById("c-" + state.id.slice(3));
+      if (fresh && input) {
+        if (fresh.dataset.level === "error") { input.setAttribute("aria-invalid", "true"); }
+        else { input.removeAttribute("aria-invalid"); }
+      }
+    });
+
+    form.addEventListener("submit", function () { submitting = true; });
+    window.addEventListener("beforeunload", function (event) {
+      if (!submitting && form.querySelector("tr.is-changed")) { event.preventDefault(); event.returnValue = ""; }
+    });
+
+    cells().forEach(function (input) {
+      input.closest("tr").classList.toggle("is-changed", !same(input.value, input.dataset.original || ""));
+    });
+    refresh();
+  }
+
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); }
+  else { start(); }
+})();
