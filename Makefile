@@ -46,7 +46,7 @@ test-browser: $(STAMP)
 # The analytics benchmark on its own database: make bench SIZE=M (S, M or L; see README.md).
 bench: $(STAMP)
 	$(BIN)/pip install --quiet -e ".[bench]"
-	$(BIN)/chiso bench --size $${SIZE:-S}
+	$(BIN)/chiso bench --size $${SIZE:-S} --import-rows $${IMPORT_ROWS:-1000000}
 
 # Debian's Chromium drives the browser tests; Playwright's own browser download is never used.
 chromium:

@@ -39,6 +39,10 @@ class Command(BaseCommand):
                             help="Seconds per query kind after which no more runs start (at least 5 runs; "
                                  "default 60)")
         parser.add_argument("--keep", action="store_true", help="Keep the temporary SQLite folder")
+        parser.add_argument("--import-rows", type=int, default=0,
+                            help="Then the import benchmark (issue 3): import N values from a generated CSV "
+                                 "through the importer and do_set_values, beside a bare bulk insert (default 0: "
+                                 "skip; make bench uses 1000000)")
 
     def handle(self, *args: object, **options: object) -> None:
         if not os.environ.get(MARKER) or os.environ.get(MARKER) != os.environ.get("CHISO_DATABASE_URL"):
@@ -76,10 +80,18 @@ class Command(BaseCommand):
         self.stdout.write("\n" + format_table(header, outcome.metrics))
         for line in outcome.mismatches[:20]:
             self.stdout.write(f"  mismatch: {line}")
+        rows = [m.as_dict() for m in outcome.metrics]
+        if int(options["import_rows"]):  # type: ignore[call-overload]
+            from chiso.collection.importer.benchmark import format_rows
+            from chiso.collection.importer.benchmark import run as run_import
+
+            log(f"Import benchmark: {int(options['import_rows']):,} values…")  # type: ignore[call-overload]
+            imported = run_import(database_label(), int(options["import_rows"]))  # type: ignore[call-overload]
+            self.stdout.write("\n" + format_rows(imported))
+            rows += imported
         if options["json"]:
-            Path(str(options["json"])).write_text(
-                json.dumps([m.as_dict() for m in outcome.metrics], ensure_ascii=False, indent=2) + "\n",
-                encoding="utf-8")
+            Path(str(options["json"])).write_text(json.dumps(rows, ensure_ascii=False, indent=2, default=str) + "\n",
+                                                  encoding="utf-8")
         connection.close()
         if connection.vendor == "sqlite" and not options["keep"]:
             shutil.rmtree(folder, ignore_errors=True)
@@ -92,7 +104,7 @@ class Command(BaseCommand):
         """Started without ``chiso bench``'s preparation: run again in a process on the bench database."""
         argv = ["bench", "--size", str(options["size"]), "--database", str(options["database"]),
                 "--months", str(options["months"]), "--repeats", str(options["repeats"]),
-                "--budget", str(options["budget"])]
+                "--budget", str(options["budget"]), "--import-rows", str(options["import_rows"])]
         if options["database_url"]:
             argv += ["--database-url", str(options["database_url"])]
         if options["json"]:
