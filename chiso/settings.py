@@ -99,4 +99,4 @@ STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns when it is missing; collect
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/nhap-lieu/dang-nhap/"  # ward officers are not staff: the admin login refuses them

@@ -16,6 +16,13 @@ if TYPE_CHECKING:  # Django models are imported lazily so the pure engine tests 
     from chiso.units.models import Unit
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """A fast password hasher: the suite creates many users, PBKDF2 would spend minutes on them."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):  # noqa: F811 - extends pytest-django's
     from chiso.demo.builder import build_demo

@@ -261,7 +261,7 @@ def _insert_new(new: list[tuple[tuple[int, int, str], ValueEntry]], *, channel: 
 
 def _bulk_insert(model: type, columns: list[str], rows: list[tuple[object, ...]]) -> None:
     """COPY on PostgreSQL (an order of magnitude faster than row inserts), executemany elsewhere."""
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, connection.wrap_database_errors:  # psycopg's errors as Django's
         if connection.vendor == "postgresql":
             quote = connection.ops.quote_name
             names = ", ".join(quote(c) for c in columns)

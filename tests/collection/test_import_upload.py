@@ -45,7 +45,7 @@ def officer(client, officer_thac_gian):
 
 def test_it_checks_access(client):
     response = client.get(URL)
-    assert (response.status_code, response["Location"]) == (302, f"/admin/login/?next={URL}")
+    assert (response.status_code, response["Location"]) == (302, f"/nhap-lieu/dang-nhap/?next={URL}")
     assert client.post(URL + "xac-nhan/").status_code == 302
 
 
@@ -100,6 +100,17 @@ def test_in_english_the_problems_are_in_english(client, officer, monkeypatch):
     page = text(send(client, "unit;period;data_element;value\n20221;2024-03;DS;nhiều\n".encode()))
     assert ("thang-3.csv, row 2, column D (value)</td><td>'nhiều' is not a number. Write it the Vietnamese "
             "way (166.039 or 91,5), optionally with a qualifier before it (gần 25, hơn 3.500).") in page
+
+
+def test_the_upload_checks_the_csrf_token_after_the_size(officer):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(officer)
+    assert send(strict, FILE).status_code == 403
+    huge = strict.post(URL, data=b"", content_type="multipart/form-data; boundary=x",
+                       CONTENT_LENGTH=str(30 * 1024 * 1024))
+    assert huge.status_code == 413  # refused before the body (and its token) is read
 
 
 def test_a_file_over_20_mb_is_refused(client, officer):

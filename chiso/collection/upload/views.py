@@ -10,9 +10,11 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from chiso.accounts.access import units_in_scope
@@ -67,21 +69,47 @@ def _page(request: HttpRequest, status: int = 200, **context: object) -> HttpRes
     }, status=status)
 
 
+class _SizeLimit(FileUploadHandler):
+    """Stops reading an upload as soon as its file passes the limit (a client may lie about its length)."""
+
+    def __init__(self, request: HttpRequest, limit: int):
+        super().__init__(request)
+        self.limit, self.seen, self.exceeded = limit, 0, False
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        self.seen += len(raw_data)
+        if self.seen > self.limit:
+            self.exceeded = True
+            raise StopUpload(connection_reset=True)
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
+@csrf_exempt  # the CSRF check reads the body; the size is checked first, then _upload checks CSRF
 @login_required
 def upload(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _page(request)
     if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BYTES + MULTIPART_SLACK:
         return _page(request, 413, message=TOO_LARGE)  # refused before the body is read
+    limit = _SizeLimit(request, MAX_BYTES)
+    request.upload_handlers.insert(0, limit)
+    return _upload(request, limit)
+
+
+@csrf_protect
+def _upload(request: HttpRequest, limit: _SizeLimit) -> HttpResponse:
     with storage.upload_lock(request.user.pk) as held:
         if not held:
             return _page(request, 409, message=BUSY)
         upload_file = request.FILES.get("file")
+        if limit.exceeded or (upload_file is not None and (upload_file.size or 0) > MAX_BYTES):
+            return _page(request, 413, message=TOO_LARGE)
         if upload_file is None:
             return _page(request, message=("Chọn một tệp CSV hoặc XLSX để tải lên.",
                                            "Choose a CSV or XLSX file to upload."))
-        if upload_file.size is None or upload_file.size > MAX_BYTES:
-            return _page(request, 413, message=TOO_LARGE)
         content = upload_file.read()
         name = (upload_file.name or "tệp").rsplit("/", 1)[-1][:120]
         hierarchy = request.POST.get("hierarchy", "").strip() or None
