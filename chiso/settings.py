@@ -72,12 +72,17 @@ WSGI_APPLICATION = "chiso.wsgi.application"
 
 _database_url = conf.env_str("CHISO_DATABASE_URL").replace("$CHISO_DATA_DIR", str(DATA_DIR))
 DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+# SQLite: WAL lets readers read while a write is under way; IMMEDIATE takes the write lock at BEGIN (no
+# lock upgrade that fails at once); a writer waits up to ``timeout`` seconds for the lock (the busy timeout,
+# 5 s by default: an import held it longer and every other write answered 500). Temp tables (the importer's
+# staging rows) live in memory and never lock the database file.
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY;",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 30,
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the dev server read while a write is under way; IMMEDIATE avoids lock upgrades.
-    DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        "transaction_mode": "IMMEDIATE",
-    }
+    DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
