@@ -78,3 +78,19 @@ def can_review_unit(user: AbstractBaseUser | AnonymousUser, unit: Unit) -> bool:
 
 def can_lock_unit(user: AbstractBaseUser | AnonymousUser, unit: Unit) -> bool:
     return _covers(user, unit, {Role.ADMIN})
+
+
+def can_set_targets(user: AbstractBaseUser | AnonymousUser, unit: Unit) -> bool:
+    """Enter a unit's own yearly targets: whoever may plan it, and its own officers (the ward enters the
+    plan it adopted). The bar below which they may not go is the minimum set above: ``can_plan_unit``."""
+    return _covers(user, unit, PLAN_ROLES | WRITE_ROLES)
+
+
+def can_manage_roles(user: AbstractBaseUser | AnonymousUser, unit: Unit) -> bool:
+    """Grant or revoke roles on a unit (and so on its subtree): an administrator covering it."""
+    return _covers(user, unit, {Role.ADMIN})
+
+
+def can_see_plan(user: AbstractBaseUser | AnonymousUser, unit: Unit) -> bool:
+    """Open a unit's plan page: anyone holding a role on it or above it, a viewer included."""
+    return _covers(user, unit, set(Role))

@@ -38,6 +38,35 @@ class RoleAssignment(models.Model):
         return f"{self.user} · {self.get_role_display()} · {self.unit.name}"
 
 
+class RoleChange(models.TextChoices):
+    GRANT = "grant", "Cấp quyền"
+    REVOKE = "revoke", "Thu hồi quyền"
+
+
+class RoleAssignmentHistory(models.Model):
+    """One row per grant or revocation (who got or lost which role on which unit, who did it, when, why),
+    written by ``accounts.actions`` in the same transaction. Kept when the assignment itself is gone."""
+
+    action = models.CharField("thao tác", max_length=10, choices=RoleChange.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="role_history",
+                             verbose_name="người được cấp/thu hồi")
+    role = models.CharField("vai trò", max_length=10, choices=Role.choices)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="role_history", verbose_name="đơn vị")
+    reason = models.TextField("lý do", blank=True)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name="người thực hiện")
+    changed_at = models.DateTimeField("lúc")
+    channel = models.CharField("kênh", max_length=10, default="web")
+
+    class Meta:
+        verbose_name = "lịch sử phân quyền"
+        verbose_name_plural = "lịch sử phân quyền"
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} · {self.user} · {self.get_role_display()} · {self.unit.name}"
+
+
 class ApiToken(models.Model):
     """A key for the API (``Authorization: Bearer <token>``), acting as its user. Only the SHA-256 of
     the token is stored: the token itself is shown once, when it is created."""

@@ -6,11 +6,12 @@ consistency checks of a later issue can compare them with the targets actually l
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from chiso.indicators.models import Indicator
 from chiso.units.models import Unit
-from chiso.values.models import Qualifier
+from chiso.values.models import Channel, Qualifier
 
 
 class Plan(models.Model):
@@ -49,6 +50,8 @@ class Target(models.Model):
     target_date = models.DateField("thời hạn")
     scope = models.CharField("phạm vi", max_length=20, choices=TargetScope.choices, default=TargetScope.OWN)
     source = models.TextField("nguồn", blank=True)
+    revision = models.PositiveIntegerField(
+        "lần sửa", default=1, help_text="Tăng ở mỗi lần đổi; người sửa gửi lại số này để phát hiện xung đột.")
 
     class Meta:
         verbose_name = "chỉ tiêu kế hoạch"
@@ -58,3 +61,29 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.code} ≥ {self.value} ({self.plan})"
+
+
+class TargetHistory(models.Model):
+    """One row per change of a target or a minimum (old → new, who, when, why), written by
+    ``plans.actions`` in the same transaction as the change. Never edited."""
+
+    target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="history", verbose_name="chỉ tiêu")
+    revision = models.PositiveIntegerField("lần sửa")
+    old_value = models.DecimalField("giá trị cũ", max_digits=20, decimal_places=6, null=True, blank=True)
+    value = models.DecimalField("giá trị mới", max_digits=20, decimal_places=6)
+    old_target_date = models.DateField("thời hạn cũ", null=True, blank=True)
+    target_date = models.DateField("thời hạn mới")
+    channel = models.CharField("kênh", max_length=10, choices=Channel.choices)
+    reason = models.TextField("lý do", blank=True)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name="người sửa")
+    changed_at = models.DateTimeField("lúc")
+
+    class Meta:
+        verbose_name = "lịch sử chỉ tiêu kế hoạch"
+        verbose_name_plural = "lịch sử chỉ tiêu kế hoạch"
+        ordering = ["-changed_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["target", "revision"], name="one_history_row_per_target_revision")]
+
+    def __str__(self) -> str:
+        return f"{self.target} · lần {self.revision}"
