@@ -41,6 +41,13 @@ class TargetScope(models.TextChoices):
     CHILDREN_MINIMUM = "children_minimum", "Mức tối thiểu giao cho mỗi đơn vị trực thuộc"
 
 
+class JudgedOn(models.TextChoices):
+    """What a target is judged on. Empty on a target: the indicator's default (engine.progress)."""
+
+    PERIOD = "period", "Cả kỳ (tỷ lệ cả năm, cộng dồn cả năm, hoặc mức cuối năm)"
+    LEVEL_AT_DATE = "level_at_date", "Mức tại ngày đến hạn"
+
+
 class Target(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="targets", verbose_name="kế hoạch")
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="targets",
@@ -50,6 +57,9 @@ class Target(models.Model):
     target_date = models.DateField("thời hạn")
     scope = models.CharField("phạm vi", max_length=20, choices=TargetScope.choices, default=TargetScope.OWN)
     source = models.TextField("nguồn", blank=True)
+    judged_on = models.CharField(
+        "đánh giá theo", max_length=16, choices=JudgedOn.choices, blank=True, default="",
+        help_text="Để trống: chỉ tiêu phát sinh/tỷ lệ đánh giá theo cả kỳ, chỉ tiêu lũy kế theo mức tại ngày đến hạn.")
     revision = models.PositiveIntegerField(
         "lần sửa", default=1, help_text="Tăng ở mỗi lần đổi; người sửa gửi lại số này để phát hiện xung đột.")
 
