@@ -35,6 +35,19 @@ SETTINGS: tuple[Setting, ...] = (
         "postgres://postgres@127.0.0.1:5432/chiso",
         "PostgreSQL server used by `make test` for the second run of the suite.",
     ),
+    Setting(
+        "CHISO_API_MAX_ROWS",
+        "5000",
+        "Most rows one API answer holds for a caller with a token or a login (analytics: indicators × units × "
+        "periods, counted before computing); beyond it the answer carries a `next` link to the following page.",
+    ),
+    Setting("CHISO_API_ANONYMOUS_MAX_ROWS", "1000", "The same limit for callers without a token or login."),
+    Setting(
+        "CHISO_API_ANONYMOUS_RATE",
+        "60/min",
+        "Requests one anonymous caller (one IP address) may make to the API, e.g. 60/min or 2000/day; beyond it "
+        "the API answers 429 with Retry-After. Counted per server process (Django's default cache).",
+    ),
 )
 
 
@@ -50,6 +63,15 @@ def env_bool(name: str) -> bool:
     if value not in ("True", "False"):
         raise ValueError(f"{name} must be True or False, not {value!r}")
     return value == "True"
+
+
+def env_int(name: str) -> int:
+    """A whole number setting; anything else stops the program with the setting's name."""
+    value = env_str(name)
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, not {value!r}") from None
 
 
 def data_dir() -> Path:

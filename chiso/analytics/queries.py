@@ -175,6 +175,8 @@ def evaluate(codes: list[str], units: list[Unit], periods: list[Period], *, publ
     ``published_only``: use only figures of approved reports (public pages, published exports).
     """
     wanted = measures(codes)
+    if not periods or not units:
+        return []  # no cell asked, no row (the API says which parameter is missing)
     element_ids = {e.id for m in wanted for e in (*m.elements, *([m.reported] if m.reported else []))}
     start, end = min(p.start for p in periods), max(p.end for p in periods)
     plans: dict[tuple[int, str], list[tuple[HierarchyVersion, Mapping]]] = {}

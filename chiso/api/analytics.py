@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from decimal import Decimal
 
-from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Schema
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from ninja import Field, Query, Router, Schema
 
-from chiso.accounts.access import can_read_drafts
-from chiso.analytics.queries import QueryError, Row, evaluate, resolve_units
+from chiso.accounts.access import unpublished_read_prefixes
+from chiso.analytics.queries import QueryError, Row, evaluate, measures, resolve_units
 from chiso.api import queries
+from chiso.api.auth import reader
+from chiso.api.cells import CellGrid
+from chiso.api.limits import make_cursor, next_link, page_size, read_cursor
 from chiso.api.schemas import ErrorOut
+from chiso.units.models import Unit
 from chiso.engine.periods import Period, PeriodError
 
 router = Router(tags=["Phân tích"])
@@ -43,7 +49,19 @@ class AnalyticsRow(Schema):
 
 
 class AnalyticsOut(Schema):
+    count: int = Field(0, description="Số ô của cả truy vấn: số mã × số đơn vị × số kỳ")
+    limit: int = Field(0, description="Số dòng tối đa của trang này")
+    next: str | None = Field(None, description="Liên kết tới trang sau (tham số cursor); trống: trang cuối")
     rows: list[AnalyticsRow]
+
+
+MISSING = {
+    "data": "ghi ít nhất một mã chỉ tiêu hoặc yếu tố dữ liệu, cách nhau bằng dấu phẩy (ví dụ XHS-04,XHS-06)",
+    "units": "ghi ít nhất một mã đơn vị, cách nhau bằng dấu phẩy (ví dụ 491; 48/children; 48/level-3)",
+    "periods": "ghi ít nhất một kỳ, cách nhau bằng dấu phẩy (ví dụ 2024,2024Q3,2024-07)",
+}
+PAGE = ("Số dòng mỗi trang; mặc định và tối đa CHISO_API_MAX_ROWS (5.000) với mã truy cập hoặc đăng nhập, "
+        "CHISO_API_ANONYMOUS_MAX_ROWS (1.000) nếu không. Đếm trước khi tính: số mã × số đơn vị × số kỳ")
 
 
 def _number(value: Decimal | None) -> float | None:
@@ -61,40 +79,78 @@ def _as_dict(row: Row) -> dict[str, object]:
     }
 
 
-@router.get("/analytics/values", response={200: AnalyticsOut, 400: ErrorOut, 404: ErrorOut},
+def _csv_lines(rows: Iterator[Row]) -> Iterator[str]:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, COLUMNS)
+    writer.writeheader()
+    for row in rows:
+        values = _as_dict(row)
+        values["notes"] = " | ".join(row.notes)
+        writer.writerow(values)
+        if out.tell() > 64_000:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue()
+
+
+@router.get("/analytics/values", response={200: AnalyticsOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut},
             summary="Số liệu tổng hợp: chỉ tiêu hoặc yếu tố dữ liệu × đơn vị × kỳ")
 def analytics_values(
     request: HttpRequest,
-    data: str = Query(..., description="Mã chỉ tiêu hoặc yếu tố dữ liệu, cách nhau bằng dấu phẩy: XHS-04,XHS-06"),
-    units: str = Query(..., description="Mã đơn vị; '48/children' (đơn vị trực thuộc); '48/level-3' (cấp xã)"),
-    periods: str = Query(..., description="Kỳ, cách nhau bằng dấu phẩy: 2024,2024Q3,2024-07"),
+    data: str = Query("", description="Mã chỉ tiêu hoặc yếu tố dữ liệu, cách nhau bằng dấu phẩy: XHS-04,XHS-06"),
+    units: str = Query("", description="Mã đơn vị; '48/children' (đơn vị trực thuộc); '48/level-3' (cấp xã)"),
+    periods: str = Query("", description="Kỳ, cách nhau bằng dấu phẩy: 2024,2024Q3,2024-07"),
     hierarchy: str | None = Query(None, description="Phiên bản danh mục để đọc mã đơn vị; mặc định: hiện hành"),
-    format: str = Query("json", description="json hoặc csv"),
+    format: str = Query("json", description="json hoặc csv (CSV: trang sau trong tiêu đề Link)"),
+    limit: int | None = Query(None, ge=1, description=PAGE),
+    cursor: str | None = Query(None, description="Trang sau: lấy nguyên từ liên kết 'next' của trang trước"),
 ) -> HttpResponse | AnalyticsOut:
-    """Figures of approved reports only, unless the caller may read drafts of every unit asked.
+    """Figures of approved reports, and of the drafts the caller may read: each figure is judged on its
+    own unit, also when it is re-expressed from older units or added into a total or a rate.
     Rates are ratios of sums; flows sum over time, stocks take the last value; a unit's own figure
     is never added to its children's (both are returned, ``differs`` flags a gap); figures of former
-    units are re-expressed through the successions (``estimated`` when a split share was used)."""
+    units are re-expressed through the successions (``estimated`` when a split share was used).
+
+    One answer holds at most the caller's cap of rows (one per code × unit × period); the cells are
+    counted before anything is computed, and ``next`` leads to the following page."""
+    asked = {"data": queries.split_codes(data), "units": queries.split_codes(units),
+             "periods": queries.split_codes(periods)}
+    for name, parts in asked.items():
+        if not parts:
+            raise queries.BadRequest(f"Thiếu tham số '{name}': {MISSING[name]}.")
+    if format not in ("json", "csv"):
+        raise queries.BadRequest(f"Tham số 'format' chỉ nhận json hoặc csv, không nhận '{format}'.")
+    size = page_size(request, limit)
+    user = reader(request) or AnonymousUser()
     version = queries.version(hierarchy)
     try:
-        period_list = [Period.parse(p) for p in queries.split_codes(periods)]
+        period_list = [Period.parse(p) for p in asked["periods"]]
+        measures(asked["data"])  # an unknown code is a 400 before anything is counted or computed
         chosen = resolve_units(units, version)
-        rows = evaluate(queries.split_codes(data), chosen, period_list,
-                        published_only=not all(can_read_drafts(request.user, u) for u in chosen))
     except (QueryError, PeriodError) as error:
         raise queries.BadRequest(str(error)) from None
+    grid = CellGrid(asked["data"], chosen, period_list)
+    query = (tuple(grid.codes), tuple(u.id for u in chosen), tuple(str(p) for p in period_list), version.name)
+    start = read_cursor(cursor, query, grid.count)
+    stop = min(start + size, grid.count)
+    drafts_under = unpublished_read_prefixes(user)  # judged per figure, on the unit it comes from
+    following = next_link(request, cursor=make_cursor(stop, query)) if stop < grid.count else None
+
+    def evaluate_cells(codes: list[str], some: list[Unit], some_periods: list[Period]) -> list[Row]:
+        return evaluate(codes, some, some_periods, published_only=drafts_under is not None,
+                        drafts_under=drafts_under or ())
+
     if format == "csv":
-        out = io.StringIO()
-        writer = csv.DictWriter(out, COLUMNS)
-        writer.writeheader()
-        for row in rows:
-            values = _as_dict(row)
-            values["notes"] = " | ".join(row.notes)
-            writer.writerow(values)
-        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(_csv_lines(grid.rows(start, stop, evaluate_cells)),
+                                         content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="chiso-analytics.csv"'
+        response["X-Total-Count"] = str(grid.count)
+        if following:
+            response["Link"] = f'<{following}>; rel="next"'
         return response
-    return AnalyticsOut(rows=[AnalyticsRow(**_as_dict(r)) for r in rows])
+    rows = [AnalyticsRow(**_as_dict(r)) for r in grid.rows(start, stop, evaluate_cells, chunk=max(size, 1))]
+    return AnalyticsOut(count=grid.count, limit=size, next=following, rows=rows)
 
 
 class ForecastOut(Schema):
@@ -148,7 +204,8 @@ def analytics_targets(
     from chiso.plans.models import Plan
 
     found = queries.unit(queries.version(hierarchy).name, unit)
-    progress = target_progress(found, year, published_only=not can_read_drafts(request.user, found))
+    drafts_under = unpublished_read_prefixes(reader(request))
+    progress = target_progress(found, year, published_only=drafts_under is not None, drafts_under=drafts_under or ())
     plan = Plan.objects.filter(unit=found, year=year).first()
     return TargetsOut(
         unit=found.code, version=found.version.name, year=year,

@@ -66,3 +66,21 @@ class SessionAuth(APIKeyCookie):
 
 # Order matters: a Bearer header is tried first; without one, the session (which refuses with 401).
 WRITE_AUTH = [TokenAuth(), SessionAuth()]
+
+
+def reader(request: HttpRequest) -> Any:
+    """Who is calling a read endpoint: the user of a valid Bearer token, else the logged-in session user,
+    else None (an anonymous caller). Reads need neither; a token or login lifts the anonymous limits and
+    lets the caller see the drafts its roles cover. A token that is not valid is refused (401), so a
+    mistyped token is not silently read as anonymous. Remembered on the request."""
+    if not hasattr(request, "_chiso_reader"):
+        user = None
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        if header and scheme.lower() == "bearer" and token.strip():
+            user = TokenAuth().authenticate(request, token)
+        else:
+            session = getattr(request, "user", None)
+            user = session if session is not None and session.is_authenticated else None
+        request._chiso_reader = user  # type: ignore[attr-defined]
+    return request._chiso_reader  # type: ignore[attr-defined]

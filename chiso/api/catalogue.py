@@ -2,26 +2,50 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 
 from chiso.api import queries
-from chiso.api.schemas import DataElementOut, IndicatorOut
+from chiso.api.limits import MAX_OFFSET, next_link, page_size
+from chiso.api.schemas import DataElementOut, ErrorOut, IndicatorOut
 
 router = Router(tags=["Danh mục chỉ tiêu"])
+LIMIT = ("Số mục tối đa; mặc định cả danh mục đến CHISO_API_MAX_ROWS (5.000) với mã truy cập hoặc đăng nhập, "
+         "CHISO_API_ANONYMOUS_MAX_ROWS (1.000) nếu không. Còn nữa thì tiêu đề Link chỉ trang sau")
 
 
-@router.get("/indicators", response=list[IndicatorOut], summary="Các chỉ tiêu")
+def _page(request: HttpRequest, response: HttpResponse, found: QuerySet, limit: int | None,  # type: ignore[type-arg]
+          offset: int) -> list:  # type: ignore[type-arg]
+    """One page of a catalogue list; the body stays a plain list, the total and the next page are headers
+    (``X-Total-Count``, ``Link: <…>; rel="next"``)."""
+    size = page_size(request, limit)
+    count = found.count()
+    response["X-Total-Count"] = str(count)
+    if offset + size < count:
+        response["Link"] = f'<{next_link(request, offset=offset + size, limit=size)}>; rel="next"'
+    return list(found[offset:offset + size])
+
+
+@router.get("/indicators", response={200: list[IndicatorOut], 400: ErrorOut}, summary="Các chỉ tiêu")
 def list_indicators(
     request: HttpRequest,
+    response: HttpResponse,
     pillar: str | None = Query(None, description="Chỉ lấy chỉ tiêu của một trụ cột (CQS, KTS, XHS, …)"),
+    limit: int | None = Query(None, ge=1, description=LIMIT),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ) -> list[IndicatorOut]:
     """Each indicator with its formula: value = numerator ÷ denominator × factor, or the reported
     element when a unit knows only the result."""
-    return [IndicatorOut.of(i) for i in queries.indicators(pillar)]
+    return [IndicatorOut.of(i) for i in _page(request, response, queries.indicators(pillar), limit, offset)]
 
 
-@router.get("/data-elements", response=list[DataElementOut], summary="Các yếu tố dữ liệu")
-def list_data_elements(request: HttpRequest) -> list[DataElementOut]:
+@router.get("/data-elements", response={200: list[DataElementOut], 400: ErrorOut}, summary="Các yếu tố dữ liệu")
+def list_data_elements(
+    request: HttpRequest,
+    response: HttpResponse,
+    limit: int | None = Query(None, ge=1, description=LIMIT),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
+) -> list[DataElementOut]:
     """The figures units report, and how each adds up over time and over the hierarchy."""
-    return [DataElementOut.of(e) for e in queries.data_elements()]
+    return [DataElementOut.of(e) for e in _page(request, response, queries.data_elements(), limit, offset)]

@@ -52,10 +52,14 @@ class UnitOut(Schema):
         return cls(**cls.fields_of(unit))
 
 
+NEXT = "Liên kết tới trang sau (cùng tham số, offset kế tiếp); trống: đây là trang cuối"
+
+
 class UnitPage(Schema):
     count: int = Field(..., description="Tổng số đơn vị khớp điều kiện")
     limit: int
     offset: int
+    next: str | None = Field(None, description=NEXT)
     items: list[UnitOut]
 
 
@@ -159,4 +163,5 @@ class ValuePage(Schema):
     count: int
     limit: int
     offset: int
+    next: str | None = Field(None, description=NEXT)
     items: list[ValueOut]

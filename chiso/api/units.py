@@ -6,11 +6,12 @@ from django.http import HttpRequest
 from ninja import Query, Router
 
 from chiso.api import queries
+from chiso.api.limits import LIMIT, MAX_OFFSET, next_link, page_size
 from chiso.api.schemas import ErrorOut, LinkOut, UnitDetailOut, UnitOut, UnitPage, VersionOut
 
 router = Router(tags=["Đơn vị hành chính"])
 
-MAX_LIMIT = 1000
+DEFAULT_LIMIT = 100
 
 
 @router.get("/versions", response=list[VersionOut], summary="Các phiên bản danh mục đơn vị")
@@ -28,13 +29,16 @@ def list_units(
     parent: str | None = Query(None, description="Mã đơn vị cấp trên: chỉ liệt kê đơn vị trực thuộc"),
     q: str | None = Query(None, description="Tìm theo tên, có dấu hay không dấu (ví dụ: thac gian)"),
     type: str | None = Query(None, description="Loại đơn vị, nhiều loại cách nhau bằng dấu phẩy: phuong,xa"),
-    limit: int = Query(100, ge=1, le=MAX_LIMIT),
-    offset: int = Query(0, ge=0),
+    limit: int | None = Query(None, ge=1, description=LIMIT),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ) -> UnitPage:
     """Units of one version in tree order (each unit followed by those under it)."""
+    size = page_size(request, limit, DEFAULT_LIMIT)
     found = queries.units(queries.version(version), parent=parent, q=q, types=queries.split_codes(type))
-    return UnitPage(count=found.count(), limit=limit, offset=offset,
-                    items=[UnitOut.of(u) for u in found[offset:offset + limit]])
+    count = found.count()
+    return UnitPage(count=count, limit=size, offset=offset,
+                    next=next_link(request, offset=offset + size, limit=size) if offset + size < count else None,
+                    items=[UnitOut.of(u) for u in found[offset:offset + size]])
 
 
 @router.get("/units/{version}/{code}", response={200: UnitDetailOut, 404: ErrorOut},

@@ -95,12 +95,12 @@ def test_search_without_diacritics_depends_on_the_version(client):
     assert [u for u in in_2025_07 if u["type"] in ("phuong", "xa", "dac_khu")] == []
     wards_only = {"version": "2025-07", "q": "thac gian", "type": "phuong,xa"}
     assert client.get("/api/v1/units", wards_only).json() == {
-        "count": 0, "limit": 100, "offset": 0, "items": [],
+        "count": 0, "limit": 100, "offset": 0, "next": None, "items": [],
     }
     in_2025_01 = client.get("/api/v1/units", {"version": "2025-01", "q": "thac gian"}).json()["items"]
     assert ("20218", "Phường Thạc Gián") in [(u["code"], u["name"]) for u in in_2025_01]
     assert client.get("/api/v1/units", {"version": "2025-01", "q": "thac gian", "type": "phuong"}).json() == {
-        "count": 1, "limit": 100, "offset": 0,
+        "count": 1, "limit": 100, "offset": 0, "next": None,
         "items": [{
             "version": "2025-01", "code": "20218", "name": "Phường Thạc Gián", "type": "phuong",
             "parent_code": "491", "latitude": 16.060001, "longitude": 108.211054,
@@ -132,4 +132,8 @@ def test_children_of_a_district_in_tree_order_with_paging(client):
 
 def test_limit_is_bounded(client):
     assert client.get("/api/v1/units", {"limit": 0}).status_code == 422
-    assert client.get("/api/v1/units", {"limit": 100000}).status_code == 422
+    response = client.get("/api/v1/units", {"limit": 100000})
+    assert response.status_code == 400
+    assert response.json() == {"detail": (
+        "Tối đa 1.000 dòng mỗi lần (tham số limit = 100.000): hãy giảm limit và đọc tiếp theo liên kết 'next'. "
+        "Gửi mã truy cập (Authorization: Bearer <mã>) hoặc đăng nhập để đọc tới 5.000 dòng mỗi lần.")}

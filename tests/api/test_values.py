@@ -43,7 +43,7 @@ def test_values_of_a_unit_for_a_year(admin_client, figures):
                                              "period": "2024"})
     assert response.status_code == 200
     assert response.json() == {
-        "count": 2, "limit": 100, "offset": 0,
+        "count": 2, "limit": 100, "offset": 0, "next": None,
         "items": [
             {"data_element": "XHS-05", "unit": "491", "version": "2024", "period": "2024", "value": 160000.0,
              "qualifier": "approximate", "source": MARK, "comment": "số làm tròn", "is_illustrative": False,
@@ -76,7 +76,7 @@ def test_deleted_values_are_not_listed(admin_client, figures):
                     reason="nhập nhầm")
     body = admin_client.get("/api/v1/values", {"unit": "491", "version": "2024", "data": "XHS-05",
                                          "period": "2024"})
-    assert body.json() == {"count": 0, "limit": 100, "offset": 0, "items": []}
+    assert body.json() == {"count": 0, "limit": 100, "offset": 0, "next": None, "items": []}
 
 
 def test_a_unit_is_looked_up_in_the_version_asked(admin_client, figures):

@@ -1,0 +1,112 @@
+"""Bounded work per request: how many rows one answer holds, the link to the next page, and the rate
+an anonymous caller may call at.
+
+* Rows per answer: ``CHISO_API_MAX_ROWS`` for a caller with a token or login, ``CHISO_API_ANONYMOUS_MAX_ROWS``
+  otherwise (``chiso.conf``). A ``limit`` above the caller's cap is refused (400) before anything is read.
+* Beyond one page the answer carries ``next``: the same request with the following ``offset`` (lists), or
+  with a signed ``cursor`` (analytics, whose rows are computed, not stored). A cursor is
+  ``django.core.signing`` data, so a tampered or foreign cursor is refused instead of read.
+* Anonymous callers are throttled per IP address with django-ninja's own ``AnonRateThrottle``
+  (``CHISO_API_ANONYMOUS_RATE``); a token or login is not throttled.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.core import signing
+from django.http import HttpRequest, QueryDict
+from ninja.errors import HttpError
+from ninja.throttling import AnonRateThrottle
+
+from chiso import conf
+from chiso.api.auth import reader
+from chiso.api.queries import BadRequest
+from chiso.engine.numbers import format_number
+
+MAX_OFFSET = 1_000_000_000  # far beyond any table here, far below what a database integer holds
+_CURSOR_SALT = "chiso.api.cursor"
+LIMIT = ("Số dòng mỗi trang; mặc định 100, tối đa CHISO_API_MAX_ROWS (5.000) với mã truy cập hoặc đăng nhập, "
+         "CHISO_API_ANONYMOUS_MAX_ROWS (1.000) nếu không")
+
+
+def max_rows(request: HttpRequest) -> int:
+    """The caller's cap on rows per answer."""
+    signed_in = reader(request) is not None
+    return conf.env_int("CHISO_API_MAX_ROWS" if signed_in else "CHISO_API_ANONYMOUS_MAX_ROWS")
+
+
+def page_size(request: HttpRequest, limit: int | None, default: int | None = None) -> int:
+    """The rows of this answer: ``limit`` if the caller may have that many, else a 400 saying the cap."""
+    cap = max_rows(request)
+    if limit is None:
+        return cap if default is None else min(default, cap)
+    if limit > cap:
+        more = "" if reader(request) is not None else (
+            f" Gửi mã truy cập (Authorization: Bearer <mã>) hoặc đăng nhập để đọc tới "
+            f"{format_number(conf.env_int('CHISO_API_MAX_ROWS'))} dòng mỗi lần.")
+        raise BadRequest(f"Tối đa {format_number(cap)} dòng mỗi lần (tham số limit = {format_number(limit)}): "
+                         f"hãy giảm limit và đọc tiếp theo liên kết 'next'.{more}")
+    return limit
+
+
+def next_link(request: HttpRequest, **replace: object) -> str:
+    """This request's absolute URL with some query parameters replaced (the following page)."""
+    query: QueryDict = request.GET.copy()
+    for name, value in replace.items():
+        query[name] = str(value)
+    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+
+def _fingerprint(parts: tuple[object, ...]) -> str:
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def make_cursor(offset: int, query: tuple[object, ...]) -> str:
+    """An opaque, signed token for "the rows of ``query`` from ``offset`` on"."""
+    return signing.dumps({"o": offset, "q": _fingerprint(query)}, salt=_CURSOR_SALT, compress=True)
+
+
+def read_cursor(cursor: str | None, query: tuple[object, ...], total: int) -> int:
+    """The offset a cursor stands for; 0 without one. A cursor of another query, altered, or past the end
+    is a 400."""
+    if not cursor:
+        return 0
+    try:
+        data = signing.loads(cursor, salt=_CURSOR_SALT)
+        offset, fingerprint = int(data["o"]), str(data["q"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise BadRequest("Tham số 'cursor' không hợp lệ: dùng nguyên liên kết 'next' của trang trước.") from None
+    if fingerprint != _fingerprint(query):
+        raise BadRequest("Tham số 'cursor' thuộc một truy vấn khác: giữ nguyên các tham số khác của liên kết "
+                         "'next'.")
+    if not 0 <= offset < max(total, 1):
+        raise BadRequest("Tham số 'cursor' đã quá cuối kết quả: bắt đầu lại từ trang đầu.")
+    return offset
+
+
+class AnonymousRateThrottle(AnonRateThrottle):
+    """django-ninja's anonymous throttle, for callers without a valid token or login (a read endpoint has
+    no ``auth``, so ``request.auth`` alone cannot tell), at the rate set in ``CHISO_API_ANONYMOUS_RATE``,
+    read on each request."""
+
+    scope = "chiso_api_anonymous"
+
+    def __init__(self) -> None:
+        super().__init__(rate=conf.env_str("CHISO_API_ANONYMOUS_RATE"))
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        rate = conf.env_str("CHISO_API_ANONYMOUS_RATE")
+        if rate != self.rate:
+            self.rate = rate
+            self.num_requests, self.duration = self.parse_rate(rate)
+        return super().allow_request(request)
+
+    def get_cache_key(self, request: HttpRequest) -> Any:
+        try:
+            if reader(request) is not None:
+                return None
+        except HttpError:  # a token that is not valid: counted as anonymous; the handler answers 401
+            pass
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
