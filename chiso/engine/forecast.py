@@ -134,6 +134,11 @@ def forecast(
     Traceback (most recent call last):
     ...
     ValueError: Cần ít nhất 2 quan sát để dự báo, hiện có 1.
+
+    A period that already has a value is forecast as that value (the trend does not overrule it):
+
+    >>> forecast([(2024.0, 50.0), (2024 + 11 / 12, 74.2)], 2024 + 11 / 12).value
+    74.2
     """
     if direction not in ("up", "down"):
         raise ValueError(f"direction phải là 'up' hoặc 'down', nhận {direction!r}")
@@ -145,6 +150,12 @@ def forecast(
     if not all(math.isfinite(y) for _, y in points):
         raise ValueError("Chuỗi số liệu có giá trị không hợp lệ (NaN hoặc vô cực).")
     x0 = month_index(at)
+    observed = [y for x, y in points if x == x0]
+    if observed:  # the period already has a value: that value is the forecast
+        value = observed[-1]
+        meets = None if target is None else (value >= target if direction == "up" else value <= target)
+        return Forecast(value, value, value, "Kỳ này đã có số liệu: dự báo là chính số liệu đó.", None,
+                        0.0, meets, 0.0)
     n = len(points)
     x_mean = sum(x for x, _ in points) / n
     y_mean = sum(y for _, y in points) / n

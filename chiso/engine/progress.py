@@ -45,7 +45,8 @@ from enum import StrEnum
 
 from chiso.engine.numbers import format_number
 
-__all__ = ["ZERO_REPLACEMENT", "Assessment", "Status", "assess", "scale_factor", "summarise"]
+__all__ = ["LEVEL_AT_DATE", "PERIOD", "ZERO_REPLACEMENT", "Assessment", "Status", "assess", "default_judged_on",
+           "judge", "scale_factor", "share_reached", "summarise"]
 
 ZERO_REPLACEMENT = 0.001
 """What a zero base or zero target becomes, so the exponential model stays defined."""
@@ -56,13 +57,17 @@ MIN_SCALE = 0.1
 
 
 class Status(StrEnum):
-    """Progress status, in the fixed display order (best first, *not assessable* last)."""
+    """Progress status, in the fixed display order: the two final verdicts of a target whose date has
+    passed, then the progress statuses (best first), then *no target* and *not assessable*."""
 
+    ACHIEVED = "achieved"
+    NOT_ACHIEVED = "not_achieved"
     TARGET_ACHIEVED = "target_achieved"
     ON_TRACK = "on_track"
     ACCELERATION_NEEDED = "acceleration_needed"
     LIMITED_PROGRESS = "limited_progress"
     DETERIORATION = "deterioration"
+    NO_TARGET = "no_target"
     NOT_ASSESSABLE = "not_assessable"
 
     @property
@@ -77,11 +82,14 @@ class Status(StrEnum):
 
 
 _LABELS = {
+    "achieved": ("Đạt", "Achieved"),
+    "not_achieved": ("Không đạt", "Not achieved"),
     "target_achieved": ("Đã đạt mục tiêu", "Target achieved"),
     "on_track": ("Đúng tiến độ", "On track"),
     "acceleration_needed": ("Cần tăng tốc", "Acceleration needed"),
     "limited_progress": ("Tiến bộ hạn chế", "Limited progress"),
     "deterioration": ("Đi xuống", "Deterioration"),
+    "no_target": ("Chưa có mục tiêu", "No target"),
     "not_assessable": ("Chưa đánh giá được", "Not assessable"),
 }
 
@@ -260,13 +268,94 @@ def assess(
     return Assessment(status, observed, None, None, reason + ".", scale=c)
 
 
+PERIOD, LEVEL_AT_DATE = "period", "level_at_date"
+"""What a target is judged on: the value of its whole period (a rate over the year, a flow summed over the
+year, a stock at the end of the year) or the level at its date (the value of the month of its date)."""
+
+
+def default_judged_on(over_time: str) -> str:
+    """A stock (số lũy kế) is judged on its level at the target's date, a flow or a rate of flows on the
+    whole period.
+
+    >>> default_judged_on("stock"), default_judged_on("flow")
+    ('level_at_date', 'period')
+    """
+    return LEVEL_AT_DATE if over_time == "stock" else PERIOD
+
+
+def share_reached(value: float, target: float, direction: str = "up") -> float:
+    """Share of the target reached, clipped to ``0..1``; for a lower-is-better indicator ``target ÷ value``.
+
+    >>> share_reached(60, 80), share_reached(90, 80), share_reached(20, 10, "down"), share_reached(5, 10, "down")
+    (0.75, 1.0, 0.5, 1.0)
+    """
+    _check_direction(direction)
+    if direction == "down":
+        share = 1.0 if value <= target else (target / value if value else 1.0)
+    else:
+        share = value / target if target else 1.0
+    return max(0.0, min(share, 1.0))
+
+
+def _meets(value: float, target: float, direction: str) -> bool:
+    return value >= target if direction == "up" else value <= target
+
+
+def judge(
+    points: Sequence[tuple[float, float]],
+    *,
+    direction: str = "up",
+    target: float | None = None,
+    target_time: float | None = None,
+    figure: float | None = None,
+    final: bool = False,
+    figure_label: str = "",
+    limit: float | None = None,
+) -> Assessment:
+    """The status of one indicator against one target, as every page, report and API shows it.
+
+    ``figure`` is the value the target is judged on (its period's value, or the level at its date; to
+    date while the period runs) and ``figure_label`` names its period ("cả năm 2024"). ``final`` means
+    the target's date has passed: the verdict is then *Đạt* or *Không đạt* on ``figure`` and nothing
+    is projected. Without a target the status is *Chưa có mục tiêu*, never a progress status. While
+    the period runs, the progress status of :func:`assess` on the monthly ``points``, the last point
+    replaced by ``figure`` so the status and the figure shown never disagree.
+
+    >>> judge([(2024, 50), (2024 + 11 / 12, 74.2)], target=65, target_time=2024 + 11 / 12, figure=69,
+    ...       final=True, figure_label="cả năm 2024").status.vi
+    'Đạt'
+    >>> judge([(2024, 50), (2024.5, 60)], figure=60).status.vi
+    'Chưa có mục tiêu'
+    """
+    _check_direction(direction)
+    label = f"{figure_label}: " if figure_label else ""
+    if target is None:
+        return Assessment(Status.NO_TARGET, None, None, None,
+                          "Chưa có mục tiêu cho chỉ tiêu này nên không đánh giá tiến độ.")
+    if final:
+        if figure is None:
+            return _not_assessable(f"{label or 'Kỳ đánh giá: '}chưa có số liệu để so với mục tiêu {_num(target)}.")
+        met = _meets(figure, target, direction)
+        return Assessment(
+            Status.ACHIEVED if met else Status.NOT_ACHIEVED, None, None, None,
+            f"{label}{_num(figure)} so với mục tiêu {_num(target)}: {'đạt' if met else 'không đạt'} "
+            "(đã hết hạn, không còn dự báo).",
+        )  # fmt: skip
+    if figure is not None and _meets(figure, target, direction):
+        return Assessment(Status.TARGET_ACHIEVED, None, None, None,
+                          f"{label}{_num(figure)} đã đạt mục tiêu {_num(target)}; chưa đến hạn.")
+    ordered = sorted((float(t), float(y)) for t, y in points)
+    if figure is not None and ordered:
+        ordered[-1] = (ordered[-1][0], float(figure))
+    return assess(ordered, direction=direction, target=target, target_year=target_time, limit=limit)
+
+
 def summarise(statuses: Iterable[Status | str]) -> dict[Status, int]:
     """Count statuses; every status appears, zeros included, in the fixed order of :class:`Status`.
 
-    >>> summarise(["on_track", Status.ON_TRACK, Status.DETERIORATION])  # doctest: +NORMALIZE_WHITESPACE
-    {<Status.TARGET_ACHIEVED: 'target_achieved'>: 0, <Status.ON_TRACK: 'on_track'>: 2,
-     <Status.ACCELERATION_NEEDED: 'acceleration_needed'>: 0, <Status.LIMITED_PROGRESS: 'limited_progress'>: 0,
-     <Status.DETERIORATION: 'deterioration'>: 1, <Status.NOT_ASSESSABLE: 'not_assessable'>: 0}
+    >>> counts = summarise(["on_track", Status.ON_TRACK, Status.DETERIORATION])
+    >>> [(s.value, n) for s, n in counts.items() if n], len(counts) == len(Status)
+    ([('on_track', 2), ('deterioration', 1)], True)
     """
     counts = dict.fromkeys(Status, 0)
     for status in statuses:

@@ -168,3 +168,11 @@ def test_interval_always_contains_value(a: float, b: float, noise: list[float], 
     f = forecast(series, at)
     assert f.low <= f.value <= f.high
     assert f.months_left == float(ahead)
+
+
+def test_a_period_that_has_a_value_is_forecast_as_that_value() -> None:
+    """CQS-03 on Thanh Khê: 74,2 at 12/2024, the trend said 61,7 "by 31/12/2024" (issue 14)."""
+    series = [(Period.of_month(2024, m), v) for m, v in [(1, 80.0), (6, 60.0), (9, 70.0), (12, 74.2)]]
+    f = forecast(series, Period.of_month(2024, 12), target=65)
+    assert (f.value, f.low, f.high, f.months_left, f.will_meet_target) == (74.2, 74.2, 74.2, 0.0, True)
+    assert f.method == "Kỳ này đã có số liệu: dự báo là chính số liệu đó."

@@ -8,7 +8,19 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chiso.engine.progress import ZERO_REPLACEMENT, Assessment, Status, assess, scale_factor, summarise
+from chiso.engine.progress import (
+    LEVEL_AT_DATE,
+    PERIOD,
+    ZERO_REPLACEMENT,
+    Assessment,
+    Status,
+    assess,
+    default_judged_on,
+    judge,
+    scale_factor,
+    share_reached,
+    summarise,
+)
 
 TARGET = {"target": 200.0, "target_year": 2030.0}
 
@@ -220,16 +232,16 @@ def test_bad_arguments() -> None:
 
 def test_labels() -> None:
     assert [s.value for s in Status] == [
-        "target_achieved", "on_track", "acceleration_needed",
-        "limited_progress", "deterioration", "not_assessable",
+        "achieved", "not_achieved", "target_achieved", "on_track", "acceleration_needed",
+        "limited_progress", "deterioration", "no_target", "not_assessable",
     ]  # fmt: skip
     assert [s.vi for s in Status] == [
-        "Đã đạt mục tiêu", "Đúng tiến độ", "Cần tăng tốc",
-        "Tiến bộ hạn chế", "Đi xuống", "Chưa đánh giá được",
+        "Đạt", "Không đạt", "Đã đạt mục tiêu", "Đúng tiến độ", "Cần tăng tốc",
+        "Tiến bộ hạn chế", "Đi xuống", "Chưa có mục tiêu", "Chưa đánh giá được",
     ]  # fmt: skip
     assert [s.en for s in Status] == [
-        "Target achieved", "On track", "Acceleration needed",
-        "Limited progress", "Deterioration", "Not assessable",
+        "Achieved", "Not achieved", "Target achieved", "On track", "Acceleration needed",
+        "Limited progress", "Deterioration", "No target", "Not assessable",
     ]  # fmt: skip
     assert Status("acceleration_needed") is Status.ACCELERATION_NEEDED and str(Status.ON_TRACK) == "on_track"
 
@@ -237,7 +249,7 @@ def test_labels() -> None:
 def test_summarise_counts_every_status_in_order() -> None:
     counts = summarise([Status.DETERIORATION, Status.ON_TRACK, Status.ON_TRACK])
     assert list(counts) == list(Status)
-    assert list(counts.values()) == [0, 2, 0, 0, 1, 0]
+    assert list(counts.values()) == [0, 0, 0, 2, 0, 0, 1, 0, 0]
     assert summarise([]) == dict.fromkeys(Status, 0)
 
 
@@ -254,3 +266,49 @@ def test_status_is_consistent_with_ratio(y0: float, yt: float, target: float, di
             else Status.DETERIORATION
         )  # fmt: skip
         assert a.status is expected
+
+
+# Statuses that match time (issue 14 item 5): judge() is what every surface shows.
+
+DEC_2024 = 2024 + 11 / 12
+CQS_03_2024 = [(2024 + (m - 1) / 12, 50 + 2.2 * (m - 1)) for m in range(1, 13)]  # 50 → 74,2 in 12/2024
+
+
+def test_after_the_target_date_the_verdict_is_final_on_the_figure_judged() -> None:
+    """The year's rate 69,0 against 65 is "Đạt" even though the trend would say otherwise; 61,7 is not."""
+    achieved = judge(CQS_03_2024, target=65, target_time=DEC_2024, figure=69.0, final=True,
+                     figure_label="cả năm 2024")
+    assert (achieved.status, achieved.status.vi) == (Status.ACHIEVED, "Đạt")
+    assert achieved.reason == "cả năm 2024: 69 so với mục tiêu 65: đạt (đã hết hạn, không còn dự báo)."
+    missed = judge(CQS_03_2024, target=80, target_time=DEC_2024, figure=74.2, final=True,
+                   figure_label="tháng 12/2024")
+    assert (missed.status.vi, missed.ratio, missed.required_cagr) == ("Không đạt", None, None)
+    down = judge([(2024, 20), (2025, 12)], direction="down", target=10, target_time=2025, figure=12, final=True)
+    assert down.status is Status.NOT_ACHIEVED
+    assert judge(CQS_03_2024, target=65, target_time=DEC_2024, figure=None, final=True).status \
+        is Status.NOT_ASSESSABLE
+
+
+def test_without_a_target_there_is_no_progress_status() -> None:
+    """The old assess() called a rising series "Đúng tiến độ" even without a target."""
+    assert assess([(2020, 100), (2022, 104)]).status is Status.ON_TRACK
+    result = judge([(2020, 100), (2022, 104)], figure=104)
+    assert (result.status, result.status.vi) == (Status.NO_TARGET, "Chưa có mục tiêu")
+    assert result.reason == "Chưa có mục tiêu cho chỉ tiêu này nên không đánh giá tiến độ."
+
+
+def test_while_the_period_runs_the_status_is_judged_on_the_figure_shown() -> None:
+    # on the last month (74,2) the pace to 90 by 12/2025 would be on track; on the figure shown, the
+    # year to date (62), it is 26,4 %/năm against 35,9 %/năm needed
+    assert assess(CQS_03_2024, target=90, target_year=2025 + 11 / 12).status is Status.ON_TRACK
+    running = judge(CQS_03_2024, target=90, target_time=2025 + 11 / 12, figure=62.0, figure_label="năm 2024")
+    assert running.status is Status.ACCELERATION_NEEDED and round(running.ratio, 4) == 0.737
+    reached = judge(CQS_03_2024, target=60, target_time=2025 + 11 / 12, figure=62.0, figure_label="năm 2024")
+    assert reached.status is Status.TARGET_ACHIEVED
+    assert reached.reason == "năm 2024: 62 đã đạt mục tiêu 60; chưa đến hạn."
+
+
+def test_default_judged_on_and_share_reached() -> None:
+    assert default_judged_on("stock") == LEVEL_AT_DATE and default_judged_on("flow") == PERIOD
+    assert share_reached(74.2, 65) == 1.0 and share_reached(52, 65) == 0.8
+    assert share_reached(15, 10, "down") == pytest.approx(2 / 3)
