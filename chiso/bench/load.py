@@ -1,0 +1,414 @@
+"""Load test of issue 8 ("Done when"): a big import while readers, another user's API writes and logins go on.
+
+    python -m chiso.bench.load [--database sqlite|URL] [--figures 200000] [--readers 20] [--port 8108]
+                               [--server waitress|runserver] [--json FILE] [--keep]
+
+Everything runs on loopback and stops by itself:
+
+1. builds the Đà Nẵng demo in its own database (a fresh SQLite file in a temporary folder, or the PostgreSQL
+   database of ``--database URL``, dropped and created: its name must contain "load" or "bench"), stores
+   ``--figures`` figures (every ward and commune of the version in force × integer data elements × months
+   from 2090-01) and writes a CSV changing every one of them;
+2. starts the app on 127.0.0.1 in a multi-threaded WSGI server (waitress by default: a production server
+   from PyPI with a thread pool; ``runserver`` is what ``chiso demo`` uses);
+3. a baseline of ``--baseline`` seconds, then the import (``chiso import --user admin`` in its own process,
+   as an administrator would run it), while ``--readers`` threads read public pages and the read API
+   without pause, the ward officer ``thanhkhe`` writes a figure through ``POST /api/v1/values`` with an API
+   token every ``--write-every`` seconds and the officer ``thacgian`` logs in every ``--login-every`` seconds;
+4. prints server errors (5xx or no answer), reader latencies (p50/p95/max), the other writers' latencies
+   (the lock wait is in them), the import's duration, its longest write transaction (on SQLite the time it
+   holds the write lock) and its peak memory.
+
+Phases run as child processes of this one (``--phase setup|import``) so each has its own settings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import json
+import os
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from random import Random
+from typing import Any
+
+IMPORT_USER = "admin"
+WRITER = ("thanhkhe", "20209", "2025-07")  # a ward officer of the version in force, and its unit
+LOGIN_USER = "thacgian"
+DEMO_PASSWORD = "chiso-demo"  # chiso.demo.builder.DEMO_PASSWORD (not imported: this process has no Django)
+WRITE_ELEMENT = "XHS-14"
+WRITE_PERIOD = "2089-12"  # no report and no imported figure lives there
+READ_PATHS = (
+    "/", "/chi-tieu/", "/chi-tieu/XHS-06/", "/don-vi/", "/don-vi/2025-07/48/", "/don-vi/2025-07/20209/",
+    "/tim-kiem/?q=thanh+khe", "/api/v1/units?version=2025-07&limit=100", "/api/v1/values?unit=20209&limit=100",
+    "/api/v1/values?data=XHS-06&limit=100", "/api/v1/versions",
+)
+MAX_SECONDS = 1800  # the whole run stops after this, whatever happens
+REQUEST_TIMEOUT = 60
+
+
+# -- the parent: build, serve, load, report -------------------------------------------------------------
+
+@dataclass
+class Sample:
+    kind: str  # read, write, login
+    phase: str  # baseline, import
+    seconds: float
+    status: int  # 0: no answer
+
+
+@dataclass
+class Recorder:
+    samples: list[Sample] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    phase: str = "baseline"
+
+    def add(self, kind: str, seconds: float, status: int) -> None:
+        with self.lock:
+            self.samples.append(Sample(kind, self.phase, seconds, status))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m chiso.bench.load", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--phase", choices=["run", "setup", "import"], default="run", help=argparse.SUPPRESS)
+    parser.add_argument("--folder", default="", help=argparse.SUPPRESS)
+    parser.add_argument("--database", default="sqlite",
+                        help="sqlite (a fresh file, default) or a PostgreSQL URL whose name contains 'load'")
+    parser.add_argument("--figures", type=int, default=200_000, help="Changed figures the import writes")
+    parser.add_argument("--readers", type=int, default=20, help="Concurrent readers (default 20)")
+    parser.add_argument("--port", type=int, default=8108)
+    parser.add_argument("--server", choices=["waitress", "runserver"], default="waitress")
+    parser.add_argument("--baseline", type=float, default=15.0, help="Seconds of load before the import")
+    parser.add_argument("--write-every", type=float, default=0.5, help="Seconds between the officer's API writes")
+    parser.add_argument("--login-every", type=float, default=2.0, help="Seconds between logins")
+    parser.add_argument("--json", default="", help="Also write the results as JSON to this file")
+    parser.add_argument("--keep", action="store_true", help="Keep the temporary folder (and SQLite file)")
+    args = parser.parse_args(argv)
+    if args.phase == "setup":
+        _setup_phase(Path(args.folder), args.figures)
+    elif args.phase == "import":
+        _import_phase(Path(args.folder))
+    else:
+        _run(args)
+
+
+def _run(args: argparse.Namespace) -> None:
+    deadline = time.monotonic() + MAX_SECONDS
+    folder = Path(tempfile.mkdtemp(prefix="chiso-load-"))
+    url = _database_url(args.database, folder)
+    from chiso.bench.environment import recreate
+
+    recreate(url)
+    env = {**os.environ, "CHISO_DATA_DIR": str(folder), "CHISO_DATABASE_URL": url, "CHISO_DEBUG": "False",
+           "DJANGO_SETTINGS_MODULE": "chiso.settings", "CHISO_ALLOWED_HOSTS": "127.0.0.1"}
+    me = [sys.executable, "-m", "chiso.bench.load", "--folder", str(folder)]
+    log = _log
+    log(f"database {_safe(url)}; folder {folder}")
+    started = time.perf_counter()
+    subprocess.run([*me, "--phase", "setup", "--figures", str(args.figures)], env=env, check=True,
+                   timeout=MAX_SECONDS)
+    log(f"built the demo and {args.figures:,} stored figures in {time.perf_counter() - started:.0f} s")
+    setup = json.loads((folder / "setup.json").read_text(encoding="utf-8"))
+    server = _serve(args, env, folder)
+    recorder = Recorder()
+    stop = threading.Event()
+    results: dict[str, Any] = {}
+    try:
+        base = f"http://127.0.0.1:{args.port}"
+        _wait_until_up(base, deadline)
+        for path in READ_PATHS:  # warm up: templates, caches
+            _get(base + path)
+        threads = [threading.Thread(target=_reader, args=(base, i, recorder, stop, deadline), daemon=True)
+                   for i in range(args.readers)]
+        threads.append(threading.Thread(target=_writer, daemon=True,
+                                        args=(base, setup["token"], args.write_every, recorder, stop, deadline)))
+        threads.append(threading.Thread(target=_logins, daemon=True,
+                                        args=(base, args.login_every, recorder, stop, deadline)))
+        for thread in threads:
+            thread.start()
+        log(f"{args.readers} readers, 1 API writer, 1 login loop on {base}; baseline {args.baseline:g} s")
+        time.sleep(args.baseline)
+        recorder.phase = "import"
+        log(f"importing {args.figures:,} changed figures…")
+        done = subprocess.run([*me, "--phase", "import"], env=env, capture_output=True, text=True,
+                              timeout=max(1.0, deadline - time.monotonic()))
+        if done.returncode:
+            sys.stderr.write(done.stdout[-4000:] + done.stderr[-4000:])
+            raise SystemExit(f"the import failed (exit code {done.returncode})")
+        results = json.loads(done.stdout.strip().splitlines()[-1])
+        recorder.phase = "after"
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=REQUEST_TIMEOUT + 5)
+    finally:
+        stop.set()
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    report = _report(args, url, recorder.samples, results)
+    print(report["table"])
+    if args.json:
+        Path(args.json).write_text(json.dumps({k: v for k, v in report.items() if k != "table"}, indent=2,
+                                              ensure_ascii=False) + "\n", encoding="utf-8")
+    if args.keep:
+        log(f"kept {folder}")
+    else:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _database_url(choice: str, folder: Path) -> str:
+    if choice == "sqlite":
+        return f"sqlite:///{folder / 'load.sqlite3'}"
+    name = urllib.parse.urlsplit(choice).path.rsplit("/", 1)[-1]
+    if not choice.startswith(("postgres://", "postgresql://")) or not ("load" in name or "bench" in name):
+        raise SystemExit(f"--database: 'sqlite' or a PostgreSQL URL whose database name contains 'load' (it is "
+                         f"dropped and created), not {choice!r}")
+    return choice
+
+
+def _serve(args: argparse.Namespace, env: dict[str, str], folder: Path) -> subprocess.Popen[bytes]:
+    output = (folder / "server.log").open("wb")
+    if args.server == "waitress":
+        command = [sys.executable, "-m", "waitress", f"--listen=127.0.0.1:{args.port}",
+                   f"--threads={args.readers + 4}", "--connection-limit=200", "chiso.wsgi:application"]
+    else:
+        command = [sys.executable, "-m", "chiso.cli", "runserver", f"127.0.0.1:{args.port}", "--noreload",
+                   "--nostatic"]
+    return subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT)
+
+
+def _wait_until_up(base: str, deadline: float) -> None:
+    until = min(deadline, time.monotonic() + 90)
+    while time.monotonic() < until:
+        try:
+            with urllib.request.urlopen(base + "/api/v1/versions", timeout=5) as answer:
+                if answer.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.5)
+    raise SystemExit("the server did not answer within 90 s")
+
+
+def _get(url: str, opener: urllib.request.OpenerDirector | None = None) -> tuple[int, bytes]:
+    try:
+        with (opener.open if opener else urllib.request.urlopen)(url, timeout=REQUEST_TIMEOUT) as answer:
+            return answer.status, answer.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return 0, b""
+
+
+def _timed(recorder: Recorder, kind: str, call: Any) -> int:
+    started = time.perf_counter()
+    status = call()
+    recorder.add(kind, time.perf_counter() - started, status)
+    return status
+
+
+def _reader(base: str, number: int, recorder: Recorder, stop: threading.Event, deadline: float) -> None:
+    rng = Random(number)
+    while not stop.is_set() and time.monotonic() < deadline:
+        path = rng.choice(READ_PATHS)
+        _timed(recorder, "read", lambda p=path: _get(base + p)[0])
+
+
+def _writer(base: str, token: str, every: float, recorder: Recorder, stop: threading.Event, deadline: float) -> None:
+    user, unit, version = WRITER
+    count = 0
+    while not stop.is_set() and time.monotonic() < deadline:
+        count += 1
+        body = json.dumps([{"data_element": WRITE_ELEMENT, "unit": unit, "version": version, "period": WRITE_PERIOD,
+                            "value": count}]).encode()
+        request = urllib.request.Request(f"{base}/api/v1/values?reason=kiem+tra+tai", data=body, method="POST",
+                                         headers={"Authorization": f"Bearer {token}",
+                                                  "Content-Type": "application/json"})
+
+        def post(r: urllib.request.Request = request) -> int:
+            try:
+                with urllib.request.urlopen(r, timeout=REQUEST_TIMEOUT) as answer:
+                    return answer.status
+            except urllib.error.HTTPError as error:
+                return error.code
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                return 0
+
+        _timed(recorder, "write", post)
+        stop.wait(every)
+
+
+def _logins(base: str, every: float, recorder: Recorder, stop: threading.Event, deadline: float) -> None:
+    login = f"{base}/nhap-lieu/dang-nhap/"
+    while not stop.is_set() and time.monotonic() < deadline:
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), _NoRedirect())
+
+        def attempt(opener: urllib.request.OpenerDirector = opener) -> int:
+            status, page = _get(login, opener)
+            if status != 200:
+                return status
+            found = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+            form = urllib.parse.urlencode({"username": LOGIN_USER, "password": DEMO_PASSWORD,
+                                           "csrfmiddlewaretoken": found.group(1).decode() if found else ""})
+            request = urllib.request.Request(login, data=form.encode(), method="POST",
+                                             headers={"Referer": login})
+            status, _ = _get(request, opener)  # type: ignore[arg-type]
+            return 200 if status == 302 else status if status >= 500 or status == 0 else 400  # 400: refused
+
+        _timed(recorder, "login", attempt)
+        stop.wait(every)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+def _report(args: argparse.Namespace, url: str, samples: list[Sample], imported: dict[str, Any]) -> dict[str, Any]:
+    def stats(kind: str, phase: str) -> dict[str, Any]:
+        chosen = [s for s in samples if s.kind == kind and s.phase == phase]
+        times = sorted(s.seconds for s in chosen)
+        errors = sum(1 for s in chosen if s.status >= 500 or s.status == 0)
+        refused = sum(1 for s in chosen if 0 < s.status < 500 and s.status != 200)
+        return {"count": len(chosen), "server_errors": errors, "other_failures": refused,
+                "p50_ms": round(statistics.median(times) * 1000) if times else None,
+                "p95_ms": round(times[int(0.95 * (len(times) - 1))] * 1000) if times else None,
+                "max_ms": round(times[-1] * 1000) if times else None}
+
+    rows = {f"{kind} ({phase})": stats(kind, phase) for phase in ("baseline", "import")
+            for kind in ("read", "write", "login")}
+    errors = sum(r["server_errors"] for r in rows.values())
+    database = "SQLite" if url.startswith("sqlite") else "PostgreSQL"
+    figures = f"{args.figures:,}".replace(",", ".")
+    lines = [f"chiso load — {database}, {args.server} with {args.readers + 4} threads, {args.readers} readers; "
+             f"import of {figures} changed figures",
+             f"{'requests':<22}{'count':>7}{'5xx/none':>10}{'refused':>9}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}"]
+    for name, r in rows.items():
+        lines.append(f"{name:<22}{r['count']:>7}{r['server_errors']:>10}{r['other_failures']:>9}"
+                     f"{r['p50_ms'] if r['p50_ms'] is not None else '':>9}"
+                     f"{r['p95_ms'] if r['p95_ms'] is not None else '':>9}"
+                     f"{r['max_ms'] if r['max_ms'] is not None else '':>9}")
+    write_max = rows["write (import)"]["max_ms"]
+    lines += [
+        f"server errors during the whole run: {errors}",
+        f"import: {imported.get('changed', '?')} changed, {imported.get('created', '?')} new in "
+        f"{imported.get('seconds', '?')} s (preview {imported.get('preview_seconds', '?')} s, commit "
+        f"{imported.get('commit_seconds', '?')} s); longest write transaction {imported.get('longest_write_s', '?')} "
+        f"s; peak memory {imported.get('peak_mb', '?')} MB",
+        f"goal: 0 server errors, other writers wait ≤ 1 s → "
+        f"{'met' if errors == 0 and write_max is not None and write_max <= 1000 else 'NOT met'}",
+    ]
+    return {"database": database, "server": args.server, "readers": args.readers, "figures": args.figures,
+            "requests": rows, "server_errors": errors, "import": imported, "table": "\n".join(lines)}
+
+
+def _log(text: str) -> None:
+    print(f"[load {time.strftime('%H:%M:%S')}] {text}", flush=True)
+
+
+def _safe(url: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    return url.replace(f":{parts.password}@", ":***@") if parts.password else url
+
+
+# -- the children: setup and import (each with its own Django) -------------------------------------------
+
+def _django() -> None:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chiso.settings")
+    django.setup()
+
+
+def _setup_phase(folder: Path, figures: int) -> None:
+    _django()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from chiso.api.auth import create_token
+    from chiso.collection import importer
+    from chiso.collection.importer import benchmark
+    from chiso.demo.builder import build_demo
+
+    call_command("migrate", interactive=False, verbosity=0)
+    build_demo()
+    units, elements = benchmark._scope()
+    levels = benchmark._levels(elements)
+    stored, changed = folder / "stored.csv", folder / "gia-tri-moi.csv"
+    benchmark._write_csv(stored, units, elements, levels, figures, Random(1))
+    benchmark._write_csv(changed, units, elements, levels, figures, Random(2))
+    found = importer.preview(stored.name, stored.read_bytes(), acting_user=None, max_bytes=None)
+    if found.problems:
+        raise SystemExit("; ".join(p.text() for p in found.problems[:5]))
+    importer.commit(found, acting_user=None)
+    stored.unlink()
+    _, token = create_token(get_user_model().objects.get(username=WRITER[0]), "kiểm tra tải")
+    (folder / "setup.json").write_text(json.dumps({"token": token, "file": str(changed)}), encoding="utf-8")
+
+
+def _import_phase(folder: Path) -> None:
+    """``chiso import --user admin`` of the changed file, timed; prints one JSON line."""
+    _django()
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+
+    from chiso.collection import importer
+
+    writes: list[float] = []
+    _time_outer_transactions(transaction, writes)
+    setup = json.loads((folder / "setup.json").read_text(encoding="utf-8"))
+    path = Path(setup["file"])
+    user = get_user_model().objects.get(username=IMPORT_USER)
+    started = time.perf_counter()
+    found = importer.preview(path.name, path.read_bytes(), acting_user=user, max_bytes=None)
+    previewed = time.perf_counter()
+    if found.problems:
+        raise SystemExit("; ".join(p.text() for p in found.problems[:5]))
+    result = importer.commit(found, acting_user=user)
+    finished = time.perf_counter()
+    print(json.dumps({
+        "created": result.created, "changed": result.changed, "unchanged": result.unchanged,
+        "seconds": round(finished - started, 1), "preview_seconds": round(previewed - started, 1),
+        "commit_seconds": round(finished - previewed, 1),
+        "longest_write_s": round(max(writes), 2) if writes else None, "write_transactions": len(writes),
+        "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }))
+
+
+def _time_outer_transactions(transaction: Any, durations: list[float]) -> None:
+    """Record how long each outermost ``atomic`` block lasts (on SQLite: how long it holds the write lock)."""
+    atomic = transaction.Atomic
+    enter, leave = atomic.__enter__, atomic.__exit__
+
+    def timed_enter(self: Any) -> None:
+        outer = not transaction.get_connection(self.using).in_atomic_block
+        enter(self)
+        self._load_started = time.perf_counter() if outer else None
+
+    def timed_exit(self: Any, *exc: Any) -> Any:
+        try:
+            return leave(self, *exc)
+        finally:
+            if getattr(self, "_load_started", None) is not None:
+                durations.append(time.perf_counter() - self._load_started)
+
+    atomic.__enter__, atomic.__exit__ = timed_enter, timed_exit
+
+
+if __name__ == "__main__":
+    main()
