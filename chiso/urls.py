@@ -10,5 +10,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("nhap-lieu/tai-len/", include("chiso.collection.upload.urls")),
     path("nhap-lieu/", include("chiso.collection.entry.urls")),
+    path("ke-hoach/", include("chiso.plans.urls")),
     path("", include("chiso.portal.urls")),
 ]

@@ -15,7 +15,6 @@ when, channel, reason). Each checks, and refuses with a typed ``PlanError`` in V
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -29,11 +28,11 @@ from chiso.engine.numbers import format_number
 from chiso.indicators.models import Indicator
 from chiso.plans import rules
 from chiso.plans.models import Plan, Target, TargetHistory, TargetScope
+from chiso.plans.queries import Floor, floors
 from chiso.units.models import Unit
 from chiso.values.models import Channel
 
-__all__ = ["PlanError", "PlanRefusalKind", "Minimum", "do_assign_minimum", "do_set_target",
-           "minimum_above"]
+__all__ = ["PlanError", "PlanRefusalKind", "do_assign_minimum", "do_set_target", "minimum_above"]
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
@@ -64,25 +63,9 @@ class PlanError(Exception):
         return STATUS.get(self.kind, 400)
 
 
-@dataclass(frozen=True)
-class Minimum:
-    """The strictest minimum assigned above a unit for one indicator and year."""
-
-    value: Decimal
-    assigned_by: Unit
-    target: Target
-
-
-def minimum_above(unit: Unit, year: int, indicator: Indicator) -> Minimum | None:
+def minimum_above(unit: Unit, year: int, indicator: Indicator) -> Floor | None:
     """The strictest minimum the unit's ancestors assigned to the units below them, or None."""
-    ancestor_ids = [int(i) for i in unit.path.strip("/").split("/")[:-1] if i]
-    found = None
-    for target in (Target.objects.filter(scope=TargetScope.CHILDREN_MINIMUM, plan__year=year, indicator=indicator,
-                                         plan__unit_id__in=ancestor_ids).select_related("plan__unit")
-                   .order_by("plan__unit__depth")):
-        if found is None or rules.weaker(found.value, target.value, indicator.direction):
-            found = Minimum(target.value, target.plan.unit, target)
-    return found
+    return floors(unit, year, indicator).get(indicator.pk)
 
 
 def do_set_target(
