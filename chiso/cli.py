@@ -4,6 +4,7 @@
     chiso bench [--size S|M|L] [--database sqlite|postgres] [--json FILE]   the analytics benchmark
     chiso units load [--units F] [--successions F] [--versions F] [--no-national]
     chiso indicators load [--pillars F] [--data-elements F] [--indicators F ...]
+    chiso plans import FILE --user U                      import a plan spreadsheet (all rows or none)
     chiso migrate | runserver | createsuperuser | …      any Django management command
 """
 

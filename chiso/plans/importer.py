@@ -29,7 +29,7 @@ from chiso.engine.numbers import NumberFormatError, parse_vn_number
 from chiso.engine.text import fold
 from chiso.indicators.models import Indicator
 from chiso.plans.actions import PlanError, do_set_target
-from chiso.plans.models import Target, TargetScope
+from chiso.plans.models import JudgedOn, Target, TargetScope
 from chiso.units.models import HierarchyVersion, Unit
 from chiso.values.models import Channel
 
@@ -54,6 +54,9 @@ SCOPES = {"": TargetScope.OWN, "chi tieu": TargetScope.OWN, "chi tieu cua don vi
           "own": TargetScope.OWN, "don vi": TargetScope.OWN, "toi thieu": TargetScope.CHILDREN_MINIMUM,
           "muc toi thieu": TargetScope.CHILDREN_MINIMUM, "minimum": TargetScope.CHILDREN_MINIMUM,
           "children_minimum": TargetScope.CHILDREN_MINIMUM}
+JUDGED = {"": "", "theo chi tieu": "", "mac dinh": "", "period": "period", "ca ky": "period", "ca nam": "period",
+          "level_at_date": "level_at_date", "level at date": "level_at_date", "muc tai ngay": "level_at_date",
+          "muc tai ngay den han": "level_at_date"} | {fold(str(j.label)): j.value for j in JudgedOn}
 _DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
@@ -124,10 +127,12 @@ def import_plan(name: str, content: bytes, *, acting_user: AbstractBaseUser | An
                 with transaction.atomic():
                     target = do_set_target(item.unit, item.year, item.indicator, item.value,
                                            acting_user=acting_user, scope=item.scope, target_date=item.target_date,
-                                           reason=item.reason, channel=channel)
+                                           reason=item.reason, channel=channel,
+                                           judged_on=item.judged_on if "judged_on" in item.columns else None)
             except PlanError as error:
                 statuses.add(error.status)
-                about = {"target_date": "date", "year": "year"}.get(error.field, "value" if error.field else "unit")
+                about = {"target_date": "date", "year": "year", "judged_on": "judged_on"}.get(
+                    error.field, "value" if error.field else "unit")
                 problems.add(error.message, error.message, sheet=item.sheet, row=item.row,
                              column=item.columns.get(about), field=COLUMNS[about][0])
                 continue
@@ -222,6 +227,10 @@ def _row(cells: list[Cell], number: int, sheet: str | None, header: dict[str, in
     day = _date(cell("date"))
     if isinstance(day, str):
         fault("date", day)
+    judged = JUDGED.get(fold(_text(cell("judged_on"))))
+    if judged is None:
+        fault("judged_on", f"'{_text(cell('judged_on'))}' không phải cách đánh giá: ghi 'cả kỳ', 'mức tại ngày' "
+                           "hoặc để trống (theo loại chỉ tiêu).")
     scope = SCOPES.get(fold(_text(cell("scope"))))
     if scope is None:
         fault("scope", f"'{_text(cell('scope'))}' không phải phạm vi: ghi 'chỉ tiêu' (của đơn vị) hoặc 'tối thiểu' "
@@ -248,8 +257,8 @@ def _row(cells: list[Cell], number: int, sheet: str | None, header: dict[str, in
     if len(problems) > before:
         return None
     assert unit is not None and year is not None and indicator is not None and isinstance(value, Decimal)
-    assert scope is not None and not isinstance(day, str)
-    return PlanRow(number, sheet, unit, year, indicator, value, day, _text(cell("judged_on")),
+    assert scope is not None and judged is not None and not isinstance(day, str)
+    return PlanRow(number, sheet, unit, year, indicator, value, day, judged,
                    _text(cell("reason")), scope, {name: _column_letter(index) for name, index in header.items()})
 
 

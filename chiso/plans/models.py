@@ -77,12 +77,15 @@ class TargetHistory(models.Model):
     """One row per change of a target or a minimum (old → new, who, when, why), written by
     ``plans.actions`` in the same transaction as the change. Never edited."""
 
-    target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="history", verbose_name="chỉ tiêu")
+    target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="history",
+                               verbose_name="chỉ tiêu")
     revision = models.PositiveIntegerField("lần sửa")
     old_value = models.DecimalField("giá trị cũ", max_digits=20, decimal_places=6, null=True, blank=True)
     value = models.DecimalField("giá trị mới", max_digits=20, decimal_places=6)
     old_target_date = models.DateField("thời hạn cũ", null=True, blank=True)
     target_date = models.DateField("thời hạn mới")
+    old_judged_on = models.CharField("đánh giá theo (cũ)", max_length=16, choices=JudgedOn.choices, blank=True)
+    judged_on = models.CharField("đánh giá theo (mới)", max_length=16, choices=JudgedOn.choices, blank=True)
     channel = models.CharField("kênh", max_length=10, choices=Channel.choices)
     reason = models.TextField("lý do", blank=True)
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
@@ -93,7 +96,8 @@ class TargetHistory(models.Model):
         verbose_name = "lịch sử chỉ tiêu kế hoạch"
         verbose_name_plural = "lịch sử chỉ tiêu kế hoạch"
         ordering = ["-changed_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["target", "revision"], name="one_history_row_per_target_revision")]
+        constraints = [models.UniqueConstraint(fields=["target", "revision"],
+                                               name="one_history_row_per_target_revision")]
 
     def __str__(self) -> str:
         return f"{self.target} · lần {self.revision}"

@@ -25,6 +25,7 @@ from chiso.engine.numbers import NumberFormatError, format_number, parse_vn_numb
 from chiso.indicators.models import Indicator, Pillar
 from chiso.plans.actions import PlanError, do_assign_minimum, do_set_target
 from chiso.plans.importer import COLUMNS, PlanImportRefused, import_plan
+from chiso.plans.models import JudgedOn
 from chiso.plans.queries import plan_view
 from chiso.units.models import HierarchyVersion, Unit
 from chiso.units.queries import current_version
@@ -72,7 +73,7 @@ def _context(request: HttpRequest, unit: Unit, year: int, **extra: object) -> di
         "can_set": can_set_targets(request.user, unit),
         "can_assign": view.child_count > 0 and can_plan_unit(request.user, unit),
         "ancestors": _ancestors(unit), "children": Unit.objects.filter(parent=unit).order_by("code")[:200],
-        "columns": [label for label, _, _ in COLUMNS.values()],
+        "columns": [label for label, _, _ in COLUMNS.values()], "judged_choices": JudgedOn.choices,
         **extra,
     }
 
@@ -112,7 +113,8 @@ def _date(text: str) -> date | None:
 def _write(request: HttpRequest, version: str, code: str, year: int, minimum: bool) -> HttpResponse:
     unit = _unit(request, version, code)
     year = _year(year)
-    posted = {k: request.POST.get(k, "") for k in ("indicator", "value", "target_date", "reason", "revision")}
+    posted = {k: request.POST.get(k, "") for k in ("indicator", "value", "target_date", "reason", "revision",
+                                                   "judged_on")}
     form = "minimum" if minimum else "target"
     indicator = Indicator.objects.filter(code=posted["indicator"]).first()
     problem = ""
@@ -133,7 +135,8 @@ def _write(request: HttpRequest, version: str, code: str, year: int, minimum: bo
     action = do_assign_minimum if minimum else do_set_target
     try:
         target = action(unit, year, indicator, value, acting_user=request.user, target_date=target_date,
-                        reason=posted["reason"], channel=Channel.WEB, expected_revision=revision)
+                        reason=posted["reason"], channel=Channel.WEB, expected_revision=revision,
+                        judged_on=request.POST.get("judged_on"))
     except PlanError as error:
         return _render(request, unit, year, error.status, problem=error.message, posted=posted, form=form)
     what = "Mức tối thiểu" if minimum else "Chỉ tiêu"
