@@ -20,6 +20,7 @@ from chiso.api.limits import make_cursor, next_link, page_size, read_cursor
 from chiso.api.schemas import ErrorOut
 from chiso.units.models import Unit
 from chiso.engine.periods import Period, PeriodError
+from chiso.engine.spreadsheet import safe_cell
 
 router = Router(tags=["Phân tích"])
 COLUMNS = ["data", "unit", "unit_name", "version", "period", "value", "numerator", "denominator", "qualifier",
@@ -86,7 +87,7 @@ def _csv_lines(rows: Iterator[Row]) -> Iterator[str]:
     for row in rows:
         values = _as_dict(row)
         values["notes"] = " | ".join(row.notes)
-        writer.writerow(values)
+        writer.writerow({k: safe_cell(v) for k, v in values.items()})  # a unit name cannot become a formula
         if out.tell() > 64_000:
             yield out.getvalue()
             out.seek(0)

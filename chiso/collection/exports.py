@@ -1,8 +1,9 @@
 """CSV and XLSX exports that a spreadsheet cannot turn into formulas (no CSV injection).
 
 Every CSV or XLSX file chiso hands out goes through ``csv_bytes`` or ``xlsx_bytes``, which pass each cell
-through ``safe_cell``: a text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
-leading apostrophe, so Excel and LibreOffice show it as text instead of running it. Numbers stay numbers,
+through the one rule of ``chiso.engine.spreadsheet``: in a CSV, a text starting with ``=``, ``+``, ``-``,
+``@``, a tab or a carriage return gets a leading apostrophe; in an XLSX it keeps its text and is a string cell
+with the quote prefix, so Excel and LibreOffice show it as text instead of running it. Numbers stay numbers,
 and so does a text that is a plain number (``-12``, ``-1.234,5``). The importer takes the apostrophe off
 again, so a file exported and imported back is unchanged.
 
@@ -16,21 +17,14 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
 from decimal import Decimal
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_NUMBER = re.compile(r"-\d[\d.,]*%?")
+# the one rule, shared by every writer
+from chiso.engine.spreadsheet import FORMULA_STARTS, put_row, safe_cell
 
-
-def safe_cell(value: object) -> object:
-    """``value`` made safe for a spreadsheet cell: formula-like text gets a leading ``'``."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(value):
-        return "'" + value
-    return value
+__all__ = ["FORMULA_STARTS", "SheetData", "csv_bytes", "csv_stream", "safe_cell", "xlsx_bytes"]
 
 
 def csv_bytes(header: Sequence[object], rows: Iterable[Sequence[object]], *, delimiter: str = ";") -> bytes:
@@ -90,7 +84,8 @@ class SheetData:
 
 
 def xlsx_bytes(sheets: Sequence[SheetData]) -> bytes:
-    """An XLSX workbook of the sheets given, every cell through ``safe_cell``."""
+    """An XLSX workbook of the sheets given, every cell through ``put_row`` (formula-like text: a
+    string cell with the quote prefix, its text unchanged)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
@@ -100,7 +95,7 @@ def xlsx_bytes(sheets: Sequence[SheetData]) -> bytes:
     for data in sheets:
         ws = book.create_sheet(title=data.title[:31])
         for index, row in enumerate(data.rows):
-            ws.append([_xlsx_value(safe_cell(c)) for c in row])
+            put_row(ws, row)
             if index in data.bold_rows:
                 for cell in ws[index + 1]:
                     cell.font = Font(bold=True)
@@ -114,18 +109,6 @@ def xlsx_bytes(sheets: Sequence[SheetData]) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
-
-
-def _xlsx_value(value: object) -> object:
-    if isinstance(value, str):
-        # openpyxl stores any text starting with "=" as a formula (safe_cell prefixed those) and refuses
-        # control characters, which XML cannot hold
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
-    if isinstance(value, (datetime, date, int, float, Decimal)) or value is None:
-        return value
-    return str(value)
 
 
 # -- the history of figures -----------------------------------------------------------------------------

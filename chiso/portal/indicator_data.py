@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from chiso.analytics.queries import Row
 from chiso.engine.periods import Period, periods_between
+from chiso.engine.spreadsheet import put_row, safe_cell
 from chiso.indicators.models import Indicator
 from chiso.portal import queries
 from chiso.portal.dashboard import Goal, reference_goal
@@ -117,11 +118,12 @@ def _plain(value: Decimal | None) -> object:
 
 
 def as_csv(page: IndicatorPage) -> str:
+    """The rows as CSV; every text cell through ``safe_cell`` (a unit name cannot become a formula)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for row in table_rows(page):
-        writer.writerow(["true" if v is True else "false" if v is False else v for v in row])
+        writer.writerow([safe_cell("true" if v is True else "false" if v is False else v) for v in row])
     return out.getvalue()
 
 
@@ -132,23 +134,26 @@ def as_xlsx(page: IndicatorPage) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = page.indicator.code[:31]
-    sheet.append([f"{page.indicator.code} – {page.indicator.name_vi}"])
+    put_row(sheet, [f"{page.indicator.code} – {page.indicator.name_vi}"])
     sheet["A1"].font = Font(bold=True)
-    sheet.append([f"Đơn vị tính: {page.indicator.unit_of_measure}; phiên bản danh mục {page.root.version.name}; "
-                  f"số liệu minh họa (illustrative = true) do chương trình sinh ra, không phải số liệu thật."])
-    sheet.append(CSV_COLUMNS)
+    put_row(sheet, [f"Đơn vị tính: {page.indicator.unit_of_measure}; phiên bản danh mục "
+                    f"{page.root.version.name}; số liệu minh họa (illustrative = true) do chương trình sinh ra, "
+                    "không phải số liệu thật; estimated = true: ước tính (có phần tính theo tỷ lệ dân số khi "
+                    "chia tách đơn vị)."])
+    put_row(sheet, CSV_COLUMNS)
     for cell in sheet[3]:
         cell.font = Font(bold=True)
     for row in table_rows(page):
-        sheet.append([float(v) if k in NUMBER_COLUMNS and isinstance(v, str) and v else v for k, v in enumerate(row)])
+        put_row(sheet, [float(v) if k in NUMBER_COLUMNS and isinstance(v, str) and v else v
+                        for k, v in enumerate(row)])
     for letter, width in zip("ABCDEFGHIJKLM", (10, 10, 28, 24, 9, 9, 12, 12, 12, 11, 11, 10, 6), strict=True):
         sheet.column_dimensions[letter].width = width
     if page.real:
         sources = book.create_sheet("Nguồn")
-        sources.append(["unit_code", "unit_name", "data_element", "period", "value", "qualifier", "source"])
+        put_row(sources, ["unit_code", "unit_name", "data_element", "period", "value", "qualifier", "source"])
         for f in page.real:
-            sources.append([f.unit.code, f.unit.name, f.element_code, f.period, float(f.value), f.qualifier,  # type: ignore[arg-type]
-                            f.source])
+            put_row(sources, [f.unit.code, f.unit.name, f.element_code, f.period, float(f.value),  # type: ignore[arg-type]
+                              f.qualifier, f.source])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

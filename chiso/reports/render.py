@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from chiso.engine.numbers import format_number
+from chiso.engine.spreadsheet import put_row
 from chiso.portal.svg import bars, line_chart
 from chiso.portal.templatetags.vn import ind_value
 from chiso.reports.build import AnnualReport, Line
@@ -68,20 +69,20 @@ def render_xlsx(report: AnnualReport) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "Kết quả"
-    sheet.append([f"Báo cáo kết quả chuyển đổi số năm {report.year} – {report.unit.name}"])
+    put_row(sheet, [f"Báo cáo kết quả chuyển đổi số năm {report.year} – {report.unit.name}"])
     sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append([f"Mã đơn vị {report.unit.code}, danh mục {report.unit.version.name}; số liệu đến tháng "
-                  f"{report.month.month:02d}/{report.month.year}. Cột «minh họa» = có: số liệu do chương trình "
-                  "sinh ra, không phải số liệu thật."])
+    put_row(sheet, [f"Mã đơn vị {report.unit.code}, danh mục {report.unit.version.name}; số liệu đến tháng "
+                    f"{report.month.month:02d}/{report.month.year}. Cột «minh họa» = có: số liệu do chương "
+                    "trình sinh ra, không phải số liệu thật."])
     header = ["Trụ cột", "Mã", "Chỉ tiêu", "Đơn vị tính", f"Năm {report.year - 1}", f"Năm {report.year}",
               "Thay đổi", "Mục tiêu", "Hạn", "Loại mục tiêu", "Trạng thái", "Minh họa", "Nguồn"]
-    sheet.append(header)
+    put_row(sheet, header)
     for cell in sheet[3]:
         cell.font = bold
     for section in report.sections:
         for line in section.lines:
             goal = line.card.goal
-            sheet.append([
+            put_row(sheet, [
                 section.pillar.code, line.indicator.code, line.indicator.name_vi, line.indicator.unit_of_measure,
                 _number(line.previous), _number(line.value),
                 float(line.change) if line.change is not None else None,
@@ -97,19 +98,20 @@ def render_xlsx(report: AnnualReport) -> bytes:
         row[2].alignment = Alignment(wrap_text=True, vertical="top")
     if report.children:
         children = book.create_sheet("Đơn vị trực thuộc")
-        children.append(["Mã", "Đơn vị"] + [f"{i.code} {i.name_vi}" for i in report.child_columns])
+        put_row(children, ["Mã", "Đơn vị"] + [f"{i.code} {i.name_vi}" for i in report.child_columns])
         for cell in children[1]:
             cell.font = bold
         for child in report.children:
-            children.append([child.unit.code, child.unit.name] + [_number(r) for _, r in child.cells])
+            put_row(children, [child.unit.code, child.unit.name] + [_number(r) for _, r in child.cells])
         children.column_dimensions["B"].width = 28
     sources = book.create_sheet("Nguồn")
-    sources.append(["Số", "Yếu tố dữ liệu", "Kỳ", "Giá trị", "Nguồn"])
+    put_row(sources, ["Số", "Yếu tố dữ liệu", "Kỳ", "Giá trị", "Nguồn"])
     for cell in sources[1]:
         cell.font = bold
     for value, source in report.real_values:
-        sources.append([source.number if source else None, value.data_element.code, value.period,  # type: ignore[attr-defined]
-                        float(value.value) if value.value is not None else None, source.text if source else ""])  # type: ignore[attr-defined]
+        put_row(sources, [source.number if source else None, value.data_element.code,  # type: ignore[attr-defined]
+                          value.period, float(value.value) if value.value is not None else None,  # type: ignore[attr-defined]
+                          source.text if source else ""])
     sources.column_dimensions["E"].width = 90
     out = io.BytesIO()
     book.save(out)

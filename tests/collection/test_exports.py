@@ -44,7 +44,8 @@ def test_xlsx_export_stores_formula_like_text_as_text():
     content = xlsx_bytes([SheetData("S", [["=1+2", "+A1", 5, "-5"]])])
     book = load_workbook(io.BytesIO(content))  # not data_only: a formula would show as "=1+2"
     cells = next(book.worksheets[0].iter_rows())
-    assert [(c.value, c.data_type) for c in cells] == [("'=1+2", "s"), ("'+A1", "s"), (5, "n"), ("-5", "s")]
+    assert [(c.value, c.data_type, c.quotePrefix) for c in cells] == [
+        ("=1+2", "s", True), ("+A1", "s", True), (5, "n", False), ("-5", "s", False)]  # quote prefix: text
 
 
 @pytest.mark.django_db
@@ -59,7 +60,7 @@ def test_the_template_download_neutralises_a_stored_formula_and_imports_back_unc
     content = template_for(form, [unit("2024", "20221")], Period.parse("2024-03"), fmt)
     if fmt == "xlsx":
         rows = [[c.value for c in r] for r in load_workbook(io.BytesIO(content)).worksheets[0].iter_rows()]
-        assert rows[0][2] == "'=HYPERLINK(\"http://evil\")"
+        assert rows[0][2] == "=HYPERLINK(\"http://evil\")"  # a string cell with the quote prefix
         assert rows[3][2] == "DS – @SUM(1+1)"  # not at the start: harmless
     else:
         lines = content.decode("utf-8-sig").splitlines()
@@ -79,7 +80,7 @@ def test_the_history_export_neutralises_sources_and_the_importer_strips_the_apos
     line = history_export(history, "csv").decode("utf-8-sig").splitlines()[1]
     assert ";Chính xác;'=cmd|'/C calc'!A0;" in line
     cells = list(load_workbook(io.BytesIO(history_export(history, "xlsx"))).worksheets[0].iter_rows())[1]
-    assert cells[10].value == "'=cmd|'/C calc'!A0"
+    assert (cells[10].value, cells[10].data_type, cells[10].quotePrefix) == ("=cmd|'/C calc'!A0", "s", True)
     again = importer.preview("a.csv", b"unit;period;data_element;value;source\n20209;2025-09;XHS-04;50;"
                              b"'=cmd|'/C calc'!A0\n", acting_user=None)
     assert (again.problems, again.unchanged) == ([], 1)
