@@ -85,8 +85,8 @@ def test_figures_of_a_submitted_report_cannot_change_until_it_is_returned(office
     with pytest.raises(ValueWriteError) as error:
         put("XHS-14", 6, user=officer_thac_gian)
     assert error.value.problems == [
-        "Giá trị 1 (XHS-14, Phường Thạc Gián, kỳ 2021-05): báo cáo chứa số liệu này đã gửi hoặc đã duyệt; "
-        "chỉ sửa được sau khi bị trả lại hoặc mở lại."]
+        "XHS-14 (Phường Thạc Gián, kỳ 2021-05): báo cáo chứa số liệu này đã gửi hoặc đã duyệt; chỉ sửa được "
+        "sau khi cấp trên trả lại hoặc mở lại báo cáo (có lý do)."]
     do_transition(report, "return", acting_user=approver_thanh_khe, reason="Kiểm tra lại")
     assert put("XHS-14", 6, user=officer_thac_gian).changed == 1
 

@@ -1,9 +1,9 @@
 """Writing through the API: ``POST /values`` and ``POST /submissions/{form}/{version}/{unit}/{period}/{action}``.
 
 Both need an API token (``Authorization: Bearer <token>``) or a logged-in session with its CSRF token,
-and act with that user's roles. Figures go through the same path as the web grid
-(``collection.entry.saving.save_changes`` → ``values.actions.do_set_values``), so the same checks, the
-same history rows (channel ``api``) and the same conflict detection apply. Errors are
+and act with that user's roles. Figures go through the same action as the web grid
+(``values.actions.do_set_values``), so the same rules, the same history rows (channel ``api``) and the
+same conflict detection apply; this module only reads the request and formats the refusal. Errors are
 ``{"detail": ..., "problems": [...]}``: 400 unreadable, 401 no credentials, 403 not allowed,
 404 not found, 409 the state changed (report already submitted, figure changed by someone else).
 """
@@ -20,14 +20,13 @@ from chiso.api import values as values_api
 from chiso.api.auth import WRITE_AUTH
 from chiso.api.schemas import ErrorOut
 from chiso.collection.entry.grid import find_report
-from chiso.collection.entry.saving import Change, NotAllowed, ReportClosed, ValueConflict, save_changes
 from chiso.collection.models import Status, Submission
 from chiso.collection.workflow import TRANSITIONS, WorkflowError, do_transition, submission_for
 from chiso.engine.periods import Period, PeriodError
 from chiso.indicators.models import DataElement
 from chiso.units.models import HierarchyVersion, Unit
-from chiso.values.actions import ValueWriteError
-from chiso.values.models import Channel, DataValue, Qualifier
+from chiso.values.actions import ValueEntry, ValueWriteError, do_set_values
+from chiso.values.models import Channel, DataValue
 
 try:
     from ninja import Status as Reply  # django-ninja ≥ 1.6 deprecates returning (status, body) tuples
@@ -72,6 +71,7 @@ class ValuesOut(Schema):
     changed: int
     unchanged: int
     values: list[StoredValueOut]
+    warnings: list[str] = Field(default_factory=list, description="Số được ghi nhưng bất thường: hãy kiểm tra lại")
 
 
 class TransitionIn(Schema):
@@ -99,6 +99,11 @@ class SubmissionOut(Schema):
     events: list[EventOut]
 
 
+HEADLINES = {
+    400: "Không ghi gì: một số giá trị bị từ chối.",
+    403: "Không ghi gì: bạn không có quyền ghi một số giá trị.",
+    409: "Không ghi gì: báo cáo đã gửi hoặc đã duyệt, hoặc người khác đã sửa số liệu sau khi bạn đọc.",
+}
 ERRORS = {400: ProblemOut, 401: ErrorOut, 403: ProblemOut, 404: ProblemOut, 409: ProblemOut}
 
 
@@ -123,15 +128,9 @@ def post_values(request: HttpRequest, payload: list[ValueIn],
     if problems:
         return _refuse(400, f"Không ghi gì: {len(problems)} giá trị không đọc được.", problems)
     try:
-        result = save_changes(changes, acting_user=request.auth, channel=Channel.API, reason=reason.strip())
-    except NotAllowed as error:
-        return _refuse(403, "Không ghi gì: bạn không có quyền ghi một số giá trị.", error.problems)
-    except ReportClosed as error:
-        return _refuse(409, "Không ghi gì: báo cáo chứa một số giá trị đã gửi hoặc đã duyệt.", error.problems)
-    except ValueConflict as error:
-        return _refuse(409, "Không ghi gì: người khác đã sửa một số giá trị sau khi bạn đọc.", error.problems)
+        result = do_set_values(changes, acting_user=request.auth, channel=Channel.API, reason=reason.strip())
     except ValueWriteError as error:
-        return _refuse(400, "Không ghi gì: một số giá trị bị từ chối.", error.problems)
+        return _refuse(error.status, HEADLINES.get(error.status, HEADLINES[400]), error.problems)
     stored = {(v.data_element_id, v.unit_id, v.period): v for v in DataValue.objects.filter(
         data_element_id__in={c.key[0] for c in changes}, unit_id__in={c.key[1] for c in changes},
         period__in={c.key[2] for c in changes})}
@@ -140,7 +139,8 @@ def post_values(request: HttpRequest, payload: list[ValueIn],
         values=[StoredValueOut(data_element=c.data_element.code, unit=c.unit.code, version=c.unit.version.name,
                                period=str(c.period), value=_number(stored[c.key].value),
                                qualifier=stored[c.key].qualifier, revision=stored[c.key].revision)
-                for c in changes]))
+                for c in changes],
+        warnings=[w.message for w in result.warnings]))
 
 
 @router.post("/submissions/{form}/{version}/{unit}/{period}/{action}", auth=WRITE_AUTH,
@@ -192,7 +192,7 @@ def _submission_out(submission: Submission) -> SubmissionOut:
                 for e in submission.events.select_related("by").order_by("at", "id")])
 
 
-def _changes(values: list[ValueIn]) -> tuple[list[Change], list[str]]:
+def _changes(values: list[ValueIn]) -> tuple[list[ValueEntry], list[str]]:
     """The figures asked for, resolved to elements, units and periods; one sentence per unreadable one."""
     elements = {e.code: e for e in DataElement.objects.filter(code__in={v.data_element for v in values})}
     versions = list(HierarchyVersion.objects.all())
@@ -208,8 +208,6 @@ def _changes(values: list[ValueIn]) -> tuple[list[Change], list[str]]:
         except PeriodError as error:
             faults.append(error.args[0])
             period = None
-        if item.qualifier not in Qualifier.values:
-            faults.append(f"độ chính xác '{item.qualifier}' không hợp lệ (có: {', '.join(Qualifier.values)}).")
         version = item.version
         if version is None and period is not None:
             version = next((v.name for v in versions if v.covers(period.end)), None)
@@ -227,6 +225,6 @@ def _changes(values: list[ValueIn]) -> tuple[list[Change], list[str]]:
             problems += [f"Giá trị {number} ({item.data_element}, {item.unit}, kỳ {item.period}): {f}" for f in faults]
             continue
         assert element is not None and found is not None and period is not None
-        changes.append(Change(element, found, period, item.value, item.qualifier, item.revision,
-                              source=item.source, comment=item.comment))
+        changes.append(ValueEntry(element, found, period, item.value, item.qualifier, source=item.source,
+                                  comment=item.comment, expected_revision=item.revision))
     return changes, problems

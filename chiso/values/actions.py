@@ -1,29 +1,78 @@
-"""The one way figures are written. Web, import, API, CLI and the demo all call these."""
+"""The one way figures are written. Web, import, API, CLI and the demo all call these.
+
+``do_set_values`` owns every rule on a figure: its value type (sign, whole number, range, decimals,
+finite), its qualifier, the validity of its unit at the end of its period, the writer's permission,
+closed reports, unchanged figures (skipped) and revision conflicts. ``check_values`` applies the same
+rules and writes nothing (previews, cell checks). A refusal is one ``ValueWriteError`` holding typed
+``Refusal`` rows (kind, index of the figure, Vietnamese and English sentence); channels only format it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from decimal import Decimal
+from enum import StrEnum
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from chiso.accounts.access import can_write_unit, write_prefixes
+from chiso.accounts.access import write_prefixes
+from chiso.engine import bounds
+from chiso.engine.numbers import format_number
 from chiso.engine.periods import Period
 from chiso.indicators.models import DataElement
 from chiso.units.models import Unit
-from chiso.values.models import Channel, DataValue, DataValueHistory, Qualifier
+from chiso.values import bulkwrite
+from chiso.values.bulkwrite import StoredFigure
+from chiso.values.models import QUALIFIER_WORDS, Channel, DataValue, DataValueHistory, Qualifier
+
+Key = tuple[int, int, str]
+class RefusalKind(StrEnum):
+    FORBIDDEN = "forbidden"  # the writer may not write the unit's figures
+    CLOSED = "closed"  # the figure's report is submitted, approved or locked
+    INVALID = "invalid"  # the value or qualifier breaks the data element's rules
+    OUTSIDE_VALIDITY = "outside_validity"  # the unit is not valid at the end of the period
+    CONFLICT = "conflict"  # someone changed the figure after the writer read it
+    DUPLICATE = "duplicate"  # the same figure twice in one write
+
+
+STATUS = {RefusalKind.FORBIDDEN: 403, RefusalKind.CLOSED: 409, RefusalKind.CONFLICT: 409}
+"""The HTTP status a channel answers for a refusal of this kind (400 for the others)."""
+
+
+@dataclass(frozen=True)
+class Refusal:
+    kind: RefusalKind
+    index: int | None  # the figure's position in the write (0-based); None: the write as a whole
+    message: str  # Vietnamese, names the figure
+    message_en: str = ""
+    field: str = ""  # what the refusal is about: "value", "qualifier", "unit", "" (the figure)
+    current: DataValue | None = None  # conflicts: the figure as stored now
+    since: tuple[DataValueHistory, ...] = ()  # conflicts: the changes after the revision the writer saw
 
 
 class ValueWriteError(Exception):
-    """A write was refused; nothing was saved. ``problems`` holds one sentence per fault."""
+    """A write was refused; nothing was saved. ``refusals`` says which figure, why, and of what kind."""
 
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("\n".join(problems))
+    def __init__(self, refusals: Sequence[Refusal | str]):
+        self.refusals = [r if isinstance(r, Refusal) else Refusal(RefusalKind.INVALID, None, r, r) for r in refusals]
+        super().__init__("\n".join(self.problems))
+
+    @property
+    def problems(self) -> list[str]:
+        return [r.message for r in self.refusals]
+
+    @property
+    def kinds(self) -> set[RefusalKind]:
+        return {r.kind for r in self.refusals}
+
+    @property
+    def status(self) -> int:
+        """403 when a unit is out of reach, 409 when the state changed (closed report, conflict), else 400."""
+        statuses = {STATUS.get(kind, 400) for kind in self.kinds}
+        return 403 if 403 in statuses else 409 if 409 in statuses else 400
 
 
 @dataclass(frozen=True)
@@ -33,16 +82,20 @@ class ValueEntry:
     period: Period
     value: Decimal | None
     qualifier: str = Qualifier.EXACT
-    source: str = ""
-    comment: str = ""
+    source: str | None = ""  # None keeps the stored source (or "" for a new figure)
+    comment: str | None = ""  # None keeps the stored comment
     is_illustrative: bool = False
     # The revision the writer saw (0: the cell was empty). When set and the stored figure has moved
-    # on, the write is refused as a conflict instead of silently overwriting the other change.
+    # on, the write is refused as a conflict instead of silently overwriting the other change, unless
+    # the stored figure already is what the writer wants (nothing would be lost).
     expected_revision: int | None = None
 
+    @property
+    def key(self) -> Key:
+        return (self.data_element.pk, self.unit.pk, str(self.period))
 
-class ValueConflict(ValueWriteError):
-    """Someone else changed a figure after the writer loaded it; nothing was saved."""
+    def where(self) -> str:
+        return f"{self.data_element.code} ({self.unit.name}, kỳ {self.period})"
 
 
 @dataclass
@@ -51,56 +104,68 @@ class WriteResult:
     changed: int = 0
     unchanged: int = 0
     changes: list[tuple[DataValue, Decimal | None]] = field(default_factory=list)  # (value, old value)
+    warnings: list[Refusal] = field(default_factory=list)  # implausible but allowed figures
+
+
+@dataclass
+class CheckResult:
+    """What ``do_set_values`` would do with the same entries: refusals, warnings and, per entry, whether
+    it changes the stored figure. ``stored`` holds the figures read (only those the writer may write)."""
+
+    refusals: list[Refusal] = field(default_factory=list)
+    warnings: list[Refusal] = field(default_factory=list)
+    stored: dict[Key, DataValue] = field(default_factory=dict)
+    changes: list[bool] = field(default_factory=list)  # per entry: True when writing it changes something
+
+    _keys: list[Key] = field(default_factory=list, repr=False)
 
 
 TRACKED = ("value", "qualifier", "source", "comment", "is_illustrative", "is_deleted")
+QUALIFIERS = frozenset(Qualifier.values)
 
 User = AbstractBaseUser | AnonymousUser
 
 
-QUALIFIERS = frozenset(Qualifier.values)
-
-
-def _key(entry: ValueEntry) -> tuple[int, int, str]:
-    return (entry.data_element.pk, entry.unit.pk, str(entry.period))
-
-
-def closed_cells(keys: list[tuple[int, int, str]]) -> set[tuple[int, int, str]]:
+def closed_cells(keys: list[Key]) -> set[Key]:
     from chiso.collection.queries import closed_cells as in_closed_reports  # collection builds on values
 
     return in_closed_reports(keys)
 
 
-def _check(entries: Sequence[ValueEntry], keys: list[tuple[int, int, str]], acting_user: User | None) -> None:
-    problems = []
-    seen: set[tuple[int, int, str]] = set()
-    validity: dict[int, tuple[object, object]] = {}
-    prefixes = write_prefixes(acting_user) if acting_user is not None else None
-    closed = closed_cells(keys) if acting_user is not None else set()
-    for number, (entry, key) in enumerate(zip(entries, keys, strict=True), start=1):
-        faults = []
-        if key in seen:
-            faults.append("trùng với một giá trị trước đó trong cùng lần ghi.")
-        seen.add(key)
-        if entry.unit.pk not in validity:
-            validity[entry.unit.pk] = (entry.unit.effective_from(), entry.unit.effective_to())
-        start, end = validity[entry.unit.pk]
-        if (start and entry.period.end < start) or (end and entry.period.end > end):  # type: ignore[operator]
-            faults.append(f"đơn vị này chỉ có hiệu lực {start or '…'} – {end or 'nay'}; "
-                          "ghi số liệu cho đơn vị có hiệu lực vào cuối kỳ.")
-        if entry.qualifier not in QUALIFIERS:
-            faults.append(f"độ chính xác '{entry.qualifier}' không hợp lệ.")
-        if key in closed:
-            faults.append("báo cáo chứa số liệu này đã gửi hoặc đã duyệt; chỉ sửa được sau khi bị trả lại hoặc mở lại.")
-        if prefixes is not None and not any(entry.unit.path.startswith(p) for p in prefixes):
-            faults.append(f"bạn không có quyền ghi số liệu cho {entry.unit.name}.")
-        where = f"Giá trị {number} ({entry.data_element.code}, {entry.unit.name}, kỳ {entry.period})" if faults else ""
-        problems += [f"{where}: {fault}" for fault in faults]
-    if problems:
-        raise ValueWriteError(problems)
+def check_values(entries: Sequence[ValueEntry], *, acting_user: User | None, lock: bool = False,
+                 against_stored: bool = True) -> CheckResult:
+    """Every rule ``do_set_values`` applies, without writing. ``acting_user`` None is the system itself
+    (reference loads, the demo builder; no channel acts as the system: the CLI needs ``--user``): no
+    permission or report-state check; every rule on the figures themselves holds for it too.
+
+    The checks run in an order that never shows a writer another unit's figures: permission first (a
+    refused unit's stored figures are not read), then each figure on its own (value type, qualifier,
+    validity, duplicates), then against the stored figures (unchanged ones skipped, closed reports,
+    revision conflicts). ``against_stored`` False stops before the stored figures are read (a cell
+    checked as it is typed).
+    """
+    keys = [entry.key for entry in entries]
+    result = CheckResult(_keys=keys)
+    result.refusals = _forbidden(entries, acting_user)
+    if result.refusals:
+        return result
+    result.refusals, result.warnings = _each(entries, keys)
+    if result.refusals or not against_stored:
+        return result
+    result.stored = _existing(keys, lock=lock)
+    result.changes = [_changes(result.stored.get(key), entry) for entry, key in zip(entries, keys, strict=True)]
+    changing = [i for i, changes in enumerate(result.changes) if changes]
+    closed = closed_cells([keys[i] for i in changing]) if acting_user is not None else set()
+    result.refusals = [Refusal(
+        RefusalKind.CLOSED, i, f"{entries[i].where()}: báo cáo chứa số liệu này đã gửi hoặc đã duyệt; chỉ sửa được "
+        "sau khi cấp trên trả lại hoặc mở lại báo cáo (có lý do).",
+        f"{entries[i].where()}: the report holding this figure is submitted or approved; it can change only once "
+        "it is returned or reopened (with a reason).") for i in changing if keys[i] in closed]
+    if not result.refusals:
+        result.refusals = _conflicts(entries, keys, result.stored, changing)
+    return result
 
 
-@transaction.atomic
 def do_set_values(
     entries: Sequence[ValueEntry],
     *,
@@ -110,55 +175,92 @@ def do_set_values(
 ) -> WriteResult:
     """Create or change figures in one transaction, with a history row for each real change.
 
-    Refused, with one sentence per fault and nothing written: a figure outside the acting user's
-    units, outside its unit's validity, twice in one write, or in a report already submitted or approved.
-    ``acting_user`` None means the system itself (reference loads, the demo builder): no permission
-    or report-state check.
-    Writing the same figures again changes nothing and adds no history.
+    Refused with a ``ValueWriteError`` (typed refusals, nothing written) when any figure breaks a rule of
+    ``check_values``. ``acting_user`` None means the system itself (reference loads, the demo builder):
+    no permission or report-state check. Writing the same figures again changes nothing and adds no history.
     """
-    keys = [_key(e) for e in entries]
-    _check(entries, keys, acting_user)
-    user = acting_user if acting_user is not None and acting_user.is_authenticated else None
-    now = timezone.now()
-    existing = _existing(keys)
-    _check_revisions(entries, keys, existing)
-    result = WriteResult()
-    new: list[tuple[tuple[int, int, str], ValueEntry]] = []
-    changed: list[tuple[DataValue, Decimal | None]] = []
-    for entry, key in zip(entries, keys, strict=True):
-        current = existing.get(key)
+    try:
+        return _write(entries, acting_user=acting_user, channel=channel, reason=reason)
+    except IntegrityError:
+        # Two writers created the same new figure at once (PostgreSQL): the second insert hit the
+        # one-figure-per-cell constraint and its transaction is gone. Report the first writer's change.
+        found = check_values(entries, acting_user=acting_user)
+        if found.refusals:
+            raise ValueWriteError(found.refusals) from None
+        raise
+
+
+def _write(entries: Sequence[ValueEntry], *, acting_user: User | None, channel: Channel, reason: str) -> WriteResult:
+    """Check and stage outside the write transaction, then write set-based in a short one (``bulkwrite``):
+    on SQLite other writers wait only for those few statements. If a figure moved or its report closed
+    in between, everything is checked again and written under lock."""
+    found = check_values(entries, acting_user=acting_user)
+    if found.refusals:
+        raise ValueWriteError(found.refusals)
+    stage = bulkwrite.Stage()
+    try:
+        changed, new = _stage(stage, entries, found)
+        try:
+            with transaction.atomic():
+                if closed_cells([key for key, changes in zip(found._keys, found.changes, strict=True) if changes]):
+                    raise bulkwrite.Moved()
+                return _apply(stage, found, changed, new, acting_user=acting_user, channel=channel, reason=reason)
+        except (bulkwrite.Moved, IntegrityError):
+            pass  # someone wrote one of these cells (or closed its report) since it was read
+        with transaction.atomic():
+            found = check_values(entries, acting_user=acting_user, lock=True)
+            if found.refusals:
+                raise ValueWriteError(found.refusals)
+            changed, new = _stage(stage, entries, found)
+            return _apply(stage, found, changed, new, acting_user=acting_user, channel=channel, reason=reason)
+    finally:
+        stage.drop()
+
+
+def _stage(stage: bulkwrite.Stage, entries: Sequence[ValueEntry], found: CheckResult,
+           ) -> tuple[list[tuple[StoredFigure, ValueEntry]], list[ValueEntry]]:
+    changed: list[tuple[StoredFigure, ValueEntry]] = []
+    new: list[ValueEntry] = []
+    for entry, key, changes in zip(entries, found._keys, found.changes, strict=True):
+        if not changes:
+            continue
+        current = found.stored.get(key)
         if current is None:
-            new.append((key, entry))
-            continue
-        wanted = {"value": entry.value, "qualifier": entry.qualifier, "source": entry.source,
-                  "comment": entry.comment, "is_illustrative": entry.is_illustrative, "is_deleted": False}
-        if all(_same(getattr(current, name), wanted[name]) for name in TRACKED):
-            result.unchanged += 1
-            continue
+            new.append(_filled(entry, None))
+        else:
+            changed.append((current, _filled(entry, current)))  # type: ignore[arg-type]
+    stage.fill(changed, new)
+    return changed, new
+
+
+def _apply(stage: bulkwrite.Stage, found: CheckResult, changed: list[tuple[StoredFigure, ValueEntry]],
+           new: list[ValueEntry], *, acting_user: User | None, channel: Channel, reason: str) -> WriteResult:
+    user = acting_user if acting_user is not None and acting_user.is_authenticated else None
+    stage.apply(channel=channel, user_id=user.pk if user else None, now=timezone.now(), reason=reason)
+    result = WriteResult(warnings=found.warnings, created=len(new), changed=len(changed),
+                         unchanged=len(found.changes) - len(new) - len(changed))
+    for current, entry in changed:  # the light rows read, now as written: (figure, old value)
         old = current.value
-        for name, value in wanted.items():
+        for name, value in _wanted(entry, current).items():  # type: ignore[arg-type]
             setattr(current, name, value)
         current.revision += 1
-        current.channel, current.updated_by, current.updated_at = channel, user, now
-        changed.append((current, old))
-    _insert_new(new, channel=channel, user_id=user.pk if user else None, now=now, reason=reason)
-    DataValue.objects.bulk_update([v for v, _ in changed], [*TRACKED, "revision", "channel", "updated_by",
-                                                            "updated_at"], batch_size=2000)
-    DataValueHistory.objects.bulk_create([_history(v, old, reason) for v, old in changed], batch_size=2000)
-    result.created, result.changed, result.changes = len(new), len(changed), changed
+        result.changes.append((current, old))  # type: ignore[arg-type]
     return result
 
 
 @transaction.atomic
 def do_delete_value(data_value: DataValue, *, acting_user: User | None, channel: Channel, reason: str) -> None:
-    """Mark a figure deleted (it stays in the database and its history)."""
-    if acting_user is not None and not can_write_unit(acting_user, data_value.unit):
-        raise ValueWriteError([f"Bạn không có quyền xóa số liệu của {data_value.unit.name}."])
-    key = (data_value.data_element_id, data_value.unit_id, data_value.period)
-    if acting_user is not None and closed_cells([key]):
-        raise ValueWriteError(["Báo cáo chứa số liệu này đã gửi hoặc đã duyệt; chỉ xóa được sau khi bị trả lại."])
-    if not reason.strip():
-        raise ValueWriteError(["Hãy ghi lý do xóa số liệu."])
+    """Mark a figure deleted (it stays in the database and its history). Same permission and report rules
+    as a write; a reason is required."""
+    entry = ValueEntry(data_value.data_element, data_value.unit, Period.parse(data_value.period), None)
+    refusals = _forbidden([entry], acting_user)
+    if not refusals and acting_user is not None and closed_cells([entry.key]):
+        refusals = [Refusal(RefusalKind.CLOSED, 0, "Báo cáo chứa số liệu này đã gửi hoặc đã duyệt; chỉ xóa được "
+                            "sau khi bị trả lại.", "The report holding this figure is submitted or approved.")]
+    if not refusals and not reason.strip():
+        refusals = [Refusal(RefusalKind.INVALID, 0, "Hãy ghi lý do xóa số liệu.", "Give a reason for the deletion.")]
+    if refusals:
+        raise ValueWriteError(refusals)
     if data_value.is_deleted:
         return
     old = data_value.value
@@ -171,38 +273,169 @@ def do_delete_value(data_value: DataValue, *, acting_user: User | None, channel:
     _history(data_value, old, reason).save()
 
 
-def _check_revisions(entries: Sequence[ValueEntry], keys: list[tuple[int, int, str]],
-                     existing: dict[tuple[int, int, str], DataValue]) -> None:
-    conflicts = []
-    for entry, key in zip(entries, keys, strict=True):
+# -- the rules ----------------------------------------------------------------------------------------
+
+def _forbidden(entries: Sequence[ValueEntry], acting_user: User | None) -> list[Refusal]:
+    """One refusal per figure of a unit the writer may not write (checked before anything is read)."""
+    if acting_user is None:
+        return []
+    prefixes = write_prefixes(acting_user)
+    if prefixes is None:
+        return []
+    refusals = []
+    for index, entry in enumerate(entries):
+        unit = entry.unit
+        if not any(unit.path.startswith(p) for p in prefixes):
+            refusals.append(Refusal(
+                RefusalKind.FORBIDDEN, index,
+                f"{entry.where()}: bạn không có quyền ghi số liệu cho {unit.name} (mã {unit.code}, danh mục "
+                f"{unit.version.name}). Bỏ số này, hoặc nhờ cán bộ của đơn vị đó nhập.",
+                f"{entry.where()}: you may not write figures for {unit.name} (code {unit.code}, version "
+                f"{unit.version.name}).", field="unit"))
+    return refusals
+
+
+def _each(entries: Sequence[ValueEntry], keys: list[Key]) -> tuple[list[Refusal], list[Refusal]]:
+    """Refusals and warnings of each figure on its own: value type, qualifier, validity, duplicates."""
+    refusals, warnings = [], []
+    seen: set[Key] = set()
+    validity: dict[int, tuple[object, object]] = {}
+    for index, (entry, key) in enumerate(zip(entries, keys, strict=True)):
+        where = entry.where()
+        if key in seen:
+            refusals.append(Refusal(RefusalKind.DUPLICATE, index, f"{where}: trùng với một giá trị trước đó trong "
+                                    "cùng lần ghi; giữ lại một.", f"{where}: the same figure twice in one write."))
+        seen.add(key)
+        if entry.unit.pk not in validity:
+            validity[entry.unit.pk] = (entry.unit.effective_from(), entry.unit.effective_to())
+        start, end = validity[entry.unit.pk]
+        if (start and entry.period.end < start) or (end and entry.period.end > end):  # type: ignore[operator]
+            valid = f"{_day(start)} – {_day(end)}"
+            refusals.append(Refusal(
+                RefusalKind.OUTSIDE_VALIDITY, index,
+                f"{where}: {entry.unit.name} (mã {entry.unit.code}, danh mục {entry.unit.version.name}) chỉ có hiệu "
+                f"lực {valid}, không gồm ngày cuối kỳ ({entry.period.end:%d/%m/%Y}). Ghi số liệu cho đơn vị có "
+                "hiệu lực vào cuối kỳ.",
+                f"{where}: {entry.unit.name} (code {entry.unit.code}, version {entry.unit.version.name}) is valid "
+                f"only {valid}, which does not include the end of the period. Write figures for the unit valid "
+                "at the period's end.", field="unit"))
+        if entry.qualifier not in QUALIFIERS:
+            refusals.append(Refusal(RefusalKind.INVALID, index, f"{where}: độ chính xác '{entry.qualifier}' không hợp "
+                                    f"lệ (có: {', '.join(Qualifier.values)}).",
+                                    f"{where}: unknown qualifier '{entry.qualifier}'.", field="qualifier"))
+        if entry.value is not None:
+            value_type = entry.data_element.value_type
+            value = entry.value if isinstance(entry.value, Decimal) else Decimal(str(entry.value))
+            fault = bounds.fault(value, value_type)
+            if fault is not None:
+                refusals.append(Refusal(RefusalKind.INVALID, index, f"{where}: {_show(value)} — {fault}",
+                                        f"{where}: {value} is not allowed for a {value_type} figure.", field="value"))
+            else:
+                doubt = bounds.warning(value, value_type)
+                if doubt is not None:
+                    warnings.append(Refusal(RefusalKind.INVALID, index, f"{where}: {doubt}", doubt, field="value"))
+    return refusals, warnings
+
+
+def _conflicts(entries: Sequence[ValueEntry], keys: list[Key], stored: dict[Key, DataValue],
+               changing: list[int]) -> list[Refusal]:
+    refusals = []
+    for index in changing:
+        entry = entries[index]
         if entry.expected_revision is None:
             continue
-        current = existing.get(key)
-        if (current.revision if current else 0) == entry.expected_revision:
+        current = stored.get(keys[index])
+        revision = current.revision if current is not None else 0
+        if revision == entry.expected_revision or _holds(current, entry):
             continue
-        last = current.history.order_by("-revision").select_related("changed_by").first() if current else None
-        who = (last.changed_by.get_username() if last and last.changed_by else "hệ thống") if last else "?"
-        when = timezone.localtime(last.changed_at).strftime("%d/%m/%Y %H:%M") if last else "?"
-        change = f"{_show(last.old_value)} → {_show(last.value)}" if last else "–"
-        conflicts.append(f"{entry.data_element.code}, {entry.unit.name}, kỳ {entry.period}: {who} đã sửa lúc {when} "
-                         f"({change}) sau khi bạn mở biểu mẫu. Số của bạn chưa được lưu; xem số mới rồi nhập lại nếu cần.")
-    if conflicts:
-        raise ValueConflict(conflicts)
+        since: tuple[DataValueHistory, ...] = ()
+        if current is not None:
+            since = tuple(current.history.filter(revision__gt=entry.expected_revision)
+                          .select_related("changed_by").order_by("revision"))
+        others = "; rồi ".join(describe(h) for h in since) or "đã bị thay đổi"
+        refusals.append(Refusal(
+            RefusalKind.CONFLICT, index,
+            f"{entry.where()}: {others} — sau khi bạn mở số liệu (bạn thấy lần sửa {entry.expected_revision}, nay là "
+            f"lần sửa {revision}). Số bạn nhập ({show_figure(entry.value, entry.qualifier) or 'ô trống'}) chưa được "
+            "lưu: xem lại rồi lưu lại nếu vẫn đúng.",
+            f"{entry.where()}: changed by someone else after you read it (you saw revision "
+            f"{entry.expected_revision}, now {revision}). Nothing was saved.", field="value", current=current,
+            since=since))
+    return refusals
 
 
-def _show(value: Decimal | None) -> str:
-    from chiso.engine.numbers import format_number
+def _holds(stored: DataValue | None, entry: ValueEntry) -> bool:
+    """The stored figure already has the value the writer wants: writing it loses nothing."""
+    if stored is None or stored.is_deleted:
+        return False
+    return _same(stored.value, entry.value) and stored.qualifier == entry.qualifier
 
-    return format_number(value) if value is not None else "trống"
+
+def _filled(entry: ValueEntry, current: DataValue | None) -> ValueEntry:
+    """``entry`` with the stored source and comment where it keeps them (None)."""
+    if entry.source is not None and entry.comment is not None:
+        return entry
+    from dataclasses import replace
+
+    return replace(entry, source=entry.source if entry.source is not None else (current.source if current else ""),
+                   comment=entry.comment if entry.comment is not None else (current.comment if current else ""))
 
 
-def _existing(keys: list[tuple[int, int, str]]) -> dict[tuple[int, int, str], DataValue]:
-    if not keys:
-        return {}
-    rows = DataValue.objects.select_for_update().filter(
-        data_element_id__in={k[0] for k in keys}, unit_id__in={k[1] for k in keys}, period__in={k[2] for k in keys}
-    )
-    return {(v.data_element_id, v.unit_id, v.period): v for v in rows}
+def _wanted(entry: ValueEntry, current: DataValue | None) -> dict[str, object]:
+    filled = _filled(entry, current)
+    return {"value": filled.value, "qualifier": filled.qualifier, "source": filled.source,
+            "comment": filled.comment, "is_illustrative": filled.is_illustrative, "is_deleted": False}
+
+
+def _changes(current: DataValue | None, entry: ValueEntry) -> bool:
+    """Whether writing ``entry`` changes the stored figure (any tracked field)."""
+    if current is None:
+        return True
+    wanted = _wanted(entry, current)
+    return not all(_same(getattr(current, name), wanted[name]) for name in TRACKED)
+
+
+# -- texts ---------------------------------------------------------------------------------------------
+
+def show_figure(value: Decimal | None, qualifier: str = Qualifier.EXACT) -> str:
+    """'hơn 3.500' — a figure the way a Vietnamese report writes it ("" for none)."""
+    if value is None:
+        return ""
+    word = QUALIFIER_WORDS.get(qualifier, "")  # type: ignore[call-overload]
+    return f"{word} {format_number(value)}" if word else format_number(value)
+
+
+def describe(change: DataValueHistory) -> str:
+    """'Nguyễn Văn A (nva) sửa lúc 09:15 ngày 23/11/2026, nhập trên web: 100 → 120'."""
+    who = change.changed_by
+    name = (f"{who.get_full_name()} ({who.get_username()})" if who.get_full_name() else who.get_username()) \
+        if who is not None else "hệ thống"
+    when = timezone.localtime(change.changed_at)
+    old = show_figure(change.old_value) or "–"
+    new = "đã xóa" if change.is_deleted else show_figure(change.value, change.qualifier) or "–"
+    channel = change.get_channel_display()
+    channel = channel if channel.isupper() else channel.lower()
+    return f"{name} sửa lúc {when:%H:%M} ngày {when:%d/%m/%Y}, {channel}: {old} → {new}"
+
+
+def _day(day: object) -> str:
+    return day.strftime("%d/%m/%Y") if day is not None else "…"  # type: ignore[attr-defined]
+
+
+def _show(value: Decimal) -> str:
+    """A refused number as the writer can recognise it; huge and non-finite ones without expanding them."""
+    if not value.is_finite():
+        return str(value)
+    if value.adjusted() >= 15:  # adjusted(): no arithmetic, so 1e999999999 does not overflow
+        return f"{value:.3E}"
+    exponent = value.as_tuple().exponent
+    decimals = -exponent if isinstance(exponent, int) and exponent < -bounds.DECIMALS else None
+    return format_number(value, decimals=min(decimals, 30) if decimals else None)
+
+
+def _existing(keys: list[Key], *, lock: bool) -> dict[Key, StoredFigure]:
+    """The stored figures of these cells as light rows (an import reads hundreds of thousands)."""
+    return bulkwrite.stored_figures(keys, lock=lock)
 
 
 def _same(a: object, b: object) -> bool:
@@ -217,63 +450,3 @@ def _history(value: DataValue, old: Decimal | None, reason: str) -> DataValueHis
         source=value.source, comment=value.comment, is_deleted=value.is_deleted, channel=value.channel,
         reason=reason, changed_by=value.updated_by, changed_at=value.updated_at,
     )
-
-
-def _insert_new(new: list[tuple[tuple[int, int, str], ValueEntry]], *, channel: str, user_id: int | None,
-                now: datetime, reason: str) -> None:
-    """Insert new figures and their first history rows in bulk (COPY on PostgreSQL, else executemany).
-
-    The ORM's bulk_create spends most of its time building SQL per object; a large import or the
-    demo writes hundreds of thousands of rows, so new rows go through one prepared statement.
-    """
-    if not new:
-        return
-    ops = connection.ops
-    value_columns = ["data_element_id", "unit_id", "period", "period_start", "period_end", "value", "qualifier",
-                     "source", "comment", "is_illustrative", "is_deleted", "revision", "channel", "updated_by_id",
-                     "updated_at"]
-    bounds: dict[str, tuple[object, object]] = {}
-
-    def number(v: Decimal | None) -> object:
-        return None if v is None else ops.adapt_decimalfield_value(v, 20, 6)
-
-    postgres = connection.vendor == "postgresql"
-    stamp = now if postgres else ops.adapt_datetimefield_value(now)
-    rows = []
-    for (element_id, unit_id, period), e in new:
-        if period not in bounds:
-            bounds[period] = ((e.period.start, e.period.end) if postgres else
-                              (ops.adapt_datefield_value(e.period.start), ops.adapt_datefield_value(e.period.end)))
-        rows.append((element_id, unit_id, period, *bounds[period], e.value if postgres else number(e.value),
-                     e.qualifier, e.source, e.comment, e.is_illustrative, False, 1, channel, user_id, stamp))
-    _bulk_insert(DataValue, value_columns, rows)
-    keys = [key for key, _ in new]
-    ids = {(e, u, p): pk for e, u, p, pk in DataValue.objects.filter(
-        data_element_id__in={k[0] for k in keys}, unit_id__in={k[1] for k in keys},
-        period__in={k[2] for k in keys}, revision=1, updated_at=now,
-    ).values_list("data_element_id", "unit_id", "period", "id")}
-    history_columns = ["data_value_id", "revision", "old_value", "value", "qualifier", "source", "comment",
-                       "is_deleted", "channel", "reason", "changed_by_id", "changed_at"]
-    history = [(ids[key], 1, None, e.value if postgres else number(e.value), e.qualifier, e.source, e.comment,
-                False, channel, reason, user_id, stamp) for key, e in new]
-    _bulk_insert(DataValueHistory, history_columns, history)
-
-
-def _bulk_insert(model: type, columns: list[str], rows: list[tuple[object, ...]]) -> None:
-    """COPY on PostgreSQL (an order of magnitude faster than row inserts), executemany elsewhere."""
-    with connection.cursor() as cursor, connection.wrap_database_errors:  # psycopg's errors as Django's
-        if connection.vendor == "postgresql":
-            quote = connection.ops.quote_name
-            names = ", ".join(quote(c) for c in columns)
-            with cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            cursor.executemany(_insert_sql(model, columns), rows)
-
-
-def _insert_sql(model: type, columns: list[str]) -> str:
-    quote = connection.ops.quote_name
-    names = ", ".join(quote(c) for c in columns)
-    marks = ", ".join(["%s"] * len(columns))
-    return f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({marks})"

@@ -31,7 +31,7 @@ def figures():
         ValueEntry(xhs06, thanh_khe, year, Decimal("151234"), source=MARK),
         ValueEntry(xhs05, thanh_khe, year, Decimal("160000"), Qualifier.APPROXIMATE, source=MARK,
                    comment="số làm tròn"),
-        ValueEntry(xhs06, thanh_khe, Period.parse("2024Q3"), Decimal("140000.5"), source=MARK),
+        ValueEntry(xhs06, thanh_khe, Period.parse("2024Q3"), Decimal("140001"), source=MARK),
         ValueEntry(xhs06, thac_gian, year, Decimal("12345"), source=MARK, is_illustrative=True),
     ], acting_user=None, channel=Channel.API)
     return {(v.data_element.code, v.unit.code, v.period): v
@@ -58,10 +58,10 @@ def test_values_of_a_unit_for_a_year(admin_client, figures):
 def test_every_period_when_none_is_given_and_periods_are_read_leniently(admin_client, figures):
     body = admin_client.get("/api/v1/values", {"unit": "491", "version": "2024", "data": "XHS-06"}).json()
     mine = [(v["period"], v["value"]) for v in body["items"] if v["source"] == MARK]
-    assert mine == [("2024", 151234.0), ("2024Q3", 140000.5)]
+    assert mine == [("2024", 151234.0), ("2024Q3", 140001.0)]
     body = admin_client.get("/api/v1/values", {"unit": "491", "version": "2024", "data": "XHS-06",
                                          "period": " 2024q3"})
-    assert [(v["period"], v["value"]) for v in body.json()["items"]] == [("2024Q3", 140000.5)]
+    assert [(v["period"], v["value"]) for v in body.json()["items"]] == [("2024Q3", 140001.0)]
 
 
 def test_all_units_of_a_version(admin_client, figures):

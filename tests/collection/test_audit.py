@@ -12,9 +12,9 @@ from django.test import Client
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from chiso.collection.entry.saving import Change, ValueConflict, save_changes
 from chiso.engine.periods import Period
 from chiso.indicators.models import DataElement
+from chiso.values.actions import RefusalKind, ValueEntry, ValueWriteError, do_set_values
 from chiso.values.models import Channel
 from tests.collection.test_entry_support import ENTRY_URLS, PERIOD, grid_url, hidden, put, stored
 from tests.conftest import _user, unit
@@ -71,10 +71,11 @@ def test_two_officers_save_the_same_cell_and_the_second_is_told_about_the_first(
 def test_a_figure_created_meanwhile_is_a_conflict_too(officer_thac_gian):
     colleague = _user("t_colleague_thac_gian", "reporter", unit("2024", "20221"))
     put("XHS-14", 5, user=colleague)
-    change = Change(DataElement.objects.get(code="XHS-14"), unit("2024", "20221"), Period.parse(PERIOD),
-                    Decimal(6), expected_revision=0)
-    with pytest.raises(ValueConflict) as error:
-        save_changes([change], acting_user=officer_thac_gian, channel=Channel.WEB)
+    change = ValueEntry(DataElement.objects.get(code="XHS-14"), unit("2024", "20221"), Period.parse(PERIOD),
+                        Decimal(6), expected_revision=0)
+    with pytest.raises(ValueWriteError) as error:
+        do_set_values([change], acting_user=officer_thac_gian, channel=Channel.WEB)
+    assert error.value.kinds == {RefusalKind.CONFLICT}
     stamp = _stamp(stored("XHS-14").updated_at)
     assert error.value.problems == [
         f"XHS-14 (Phường Thạc Gián, kỳ {PERIOD}): t_colleague_thac_gian sửa lúc {stamp}, nhập trên web: – → 5 — "
@@ -85,18 +86,18 @@ def test_a_figure_created_meanwhile_is_a_conflict_too(officer_thac_gian):
 def test_a_figure_created_between_the_check_and_the_insert_is_a_conflict(officer_thac_gian, monkeypatch):
     """Two writers create the same new figure at once: the second one's insert hits the one-figure-per-cell
     constraint (PostgreSQL lets both pass the check); it is told about the first, and nothing is written."""
-    from chiso.collection.entry import saving
     from chiso.values import actions
 
     colleague = _user("t_colleague_thac_gian", "reporter", unit("2024", "20221"))
-    change = Change(DataElement.objects.get(code="XHS-14"), unit("2024", "20221"), Period.parse(PERIOD),
-                    Decimal(6), expected_revision=0)
+    change = ValueEntry(DataElement.objects.get(code="XHS-14"), unit("2024", "20221"), Period.parse(PERIOD),
+                        Decimal(6), expected_revision=0)
     put("XHS-14", 5, user=colleague)  # committed by the colleague just after this writer looked:
-    real_stored = saving._stored
-    monkeypatch.setattr(saving, "_stored", lambda changes, *, lock: {} if lock else real_stored(changes, lock=lock))
-    monkeypatch.setattr(actions, "_existing", lambda keys: {})  # …so neither the check nor do_set_values saw it
-    with pytest.raises(ValueConflict) as error:
-        save_changes([change], acting_user=officer_thac_gian, channel=Channel.WEB)
+    real_existing = actions._existing
+    monkeypatch.setattr(actions, "_existing",  # …so the check under lock did not see it
+                        lambda keys, *, lock: {} if lock else real_existing(keys, lock=lock))
+    with pytest.raises(ValueWriteError) as error:
+        do_set_values([change], acting_user=officer_thac_gian, channel=Channel.WEB)
+    assert error.value.kinds == {RefusalKind.CONFLICT}
     assert "t_colleague_thac_gian sửa lúc" in error.value.problems[0] and ": – → 5 — " in error.value.problems[0]
     assert (stored("XHS-14").value, stored("XHS-14").revision) == (Decimal(5), 1)
 
@@ -104,9 +105,9 @@ def test_a_figure_created_between_the_check_and_the_insert_is_a_conflict(officer
 def test_writing_the_figure_someone_else_already_wrote_is_no_conflict(officer_thac_gian):
     put("XHS-14", 5)
     put("XHS-14", 6)
-    change = Change(DataElement.objects.get(code="XHS-14"), unit("2024", "20221"), Period.parse(PERIOD),
-                    Decimal(6), expected_revision=1)
-    result = save_changes([change], acting_user=officer_thac_gian, channel=Channel.WEB)
+    change = ValueEntry(DataElement.objects.get(code="XHS-14"), unit("2024", "20221"), Period.parse(PERIOD),
+                        Decimal(6), expected_revision=1)
+    result = do_set_values([change], acting_user=officer_thac_gian, channel=Channel.WEB)
     assert (result.created, result.changed, result.unchanged) == (0, 0, 1)
 
 
@@ -148,7 +149,7 @@ def changed_twice(officer_thac_gian):
     from chiso.values.actions import ValueEntry, do_set_values
 
     do_set_values([ValueEntry(DataElement.objects.get(code="XHS-05"), unit("2024", "20221"), Period.parse(PERIOD),
-                              Decimal("120.5"), source="=cmd|' /C calc'!A0")],
+                              Decimal("121"), source="=cmd|' /C calc'!A0")],
                   acting_user=officer_thac_gian, channel=Channel.WEB, reason="@SUM(1+1) sửa theo sổ")
     return stored("XHS-05")
 
@@ -165,7 +166,7 @@ def test_a_units_history_exports_as_csv_with_formulas_neutralised(client, office
         ["XHS-05", "Số hồ sơ định danh điện tử đã thu nhận", "20221", "Phường Thạc Gián", "2024", PERIOD, "1", "",
          "100", "Chính xác", "'=cmd|' /C calc'!A0", "", "", "Nhập trên web", "", ""],
         ["XHS-05", "Số hồ sơ định danh điện tử đã thu nhận", "20221", "Phường Thạc Gián", "2024", PERIOD, "2", "100",
-         "120,5", "Chính xác", "'=cmd|' /C calc'!A0", "", "", "Nhập trên web", "'@SUM(1+1) sửa theo sổ",
+         "121", "Chính xác", "'=cmd|' /C calc'!A0", "", "", "Nhập trên web", "'@SUM(1+1) sửa theo sổ",
          "t_officer_thac_gian"],
     ]
     outside = client.get("/nhap-lieu/lich-su/2024/20221/tai-ve.csv", {"tu": "2021-06", "den": "2021-12"})
@@ -181,7 +182,7 @@ def test_a_units_history_exports_as_xlsx(client, officer_thac_gian, changed_twic
     assert rows[0][:3] == ("Mã chỉ tiêu", "Chỉ tiêu", "Mã đơn vị")
     assert [(r[6], r[7], r[8], r[10], r[14]) for r in rows[1:]] == [
         (1, None, 100, "'=cmd|' /C calc'!A0", None),
-        (2, 100, 120.5, "'=cmd|' /C calc'!A0", "'@SUM(1+1) sửa theo sổ"),
+        (2, 100, 121, "'=cmd|' /C calc'!A0", "'@SUM(1+1) sửa theo sổ"),
     ]
 
 

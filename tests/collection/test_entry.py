@@ -81,13 +81,13 @@ def test_the_login_page_logs_a_ward_officer_in(client, officer_thac_gian):
 def test_the_grid_shows_figures_the_vietnamese_way_with_last_period(officer):
     put("XHS-05", 166039, period="2021-04")
     put("XHS-05", 3500, qualifier="at_least")
-    put("CQS-15.MS", "91.5")
+    put("CQS-15.MS", "1234567")
     html = officer.get(grid_url()).content.decode()
     assert "<h1>Báo cáo CĐS tháng — cấp phường, xã</h1>" in html
     assert '<th scope="col" class="col-prev">Tháng 4/2021</th>' in html
     assert hidden(html, "v-XHS-05") == "hơn 3.500"
     assert hidden(html, "r-XHS-05") == "1"
-    assert hidden(html, "v-CQS-15.MS") == "91,5"
+    assert hidden(html, "v-CQS-15.MS") == "1.234.567"
     assert hidden(html, "v-XHS-06") == "" and hidden(html, "r-XHS-06") == "0"
     row = html.split('data-code="XHS-05"', 1)[1].split("</tr>", 1)[0]
     assert '<span class="prev-label">Tháng 4/2021: </span>166.039' in row

@@ -81,8 +81,9 @@ def test_a_ward_officer_importing_a_row_of_another_ward_is_refused(officer_thac_
     before = counts()
     found = look("thang-3.csv", FILE + b"20212;2024-03;XHS-04;50;\n", officer_thac_gian)
     assert texts(found) == [
-        "thang-3.csv, dòng 5, cột A (Mã đơn vị): bạn không có quyền ghi số liệu cho Phường Tân Chính (mã "
-        "20212). Xóa dòng này, hoặc nhờ cán bộ của đơn vị đó nhập."]
+        "thang-3.csv, dòng 5, cột A (Mã đơn vị): XHS-04 (Phường Tân Chính, kỳ 2024-03): bạn không có quyền ghi "
+        "số liệu cho Phường Tân Chính (mã 20212, danh mục 2024). Bỏ số này, hoặc nhờ cán bộ của đơn vị đó nhập."]
+    assert (found.new, found.changed, found.changes) == (4, 0, [])  # nothing stored is shown from either ward
     with pytest.raises(importer.ImportRefused):
         importer.commit(found, acting_user=officer_thac_gian)
     assert counts() == before
@@ -92,8 +93,8 @@ def test_a_ward_officer_importing_a_row_of_another_ward_is_refused(officer_thac_
 def test_figures_of_an_approved_report_cannot_change_but_may_be_repeated(officer_thac_gian):
     changed = csv_text(HEADER, "20221;2024-03;DS;12.000;").encode()
     assert texts(look("a.csv", changed, officer_thac_gian)) == [
-        "a.csv, dòng 2, cột D (Giá trị): báo cáo chứa số liệu DS của Phường Thạc Gián, kỳ 2024-03 đã gửi "
-        "hoặc đã duyệt; chỉ sửa được sau khi cấp trên trả lại hoặc mở lại báo cáo. Bỏ giá trị này khỏi tệp."]
+        "a.csv, dòng 2, cột D (Giá trị): DS (Phường Thạc Gián, kỳ 2024-03): báo cáo chứa số liệu này đã gửi "
+        "hoặc đã duyệt; chỉ sửa được sau khi cấp trên trả lại hoặc mở lại báo cáo (có lý do)."]
     admin_made_real = csv_text(HEADER, "20221;2024-03;DS;11.625;").encode()
     importer.commit(look("b.csv", admin_made_real), acting_user=None)  # the system turns the demo figure real
     same = look("b.csv", admin_made_real, officer_thac_gian)
@@ -109,8 +110,8 @@ def test_a_report_closed_between_preview_and_commit_refuses_the_whole_file(offic
     with pytest.raises(importer.ImportRefused) as refused:
         importer.commit(found, acting_user=officer_thac_gian)
     assert [p.text() for p in refused.value.problems] == [
-        "thang-3.csv: Giá trị 1 (DS, Phường Thạc Gián, kỳ 2024-03): báo cáo chứa số liệu này đã gửi hoặc đã "
-        "duyệt; chỉ sửa được sau khi bị trả lại hoặc mở lại."]
+        "thang-3.csv, dòng 2, cột D (Giá trị): DS (Phường Thạc Gián, kỳ 2024-03): báo cáo chứa số liệu này đã "
+        "gửi hoặc đã duyệt; chỉ sửa được sau khi cấp trên trả lại hoặc mở lại báo cáo (có lý do)."]
     assert counts() == before
 
 
@@ -179,8 +180,8 @@ def test_cli_with_a_user_checks_permissions_and_fails_with_the_problems(tmp_path
     err = StringIO()
     with pytest.raises(CommandError, match="Không nhập: 1 lỗi. Sửa tệp rồi chạy lại; chưa ghi gì."):
         call_command("import", str(path), "--user", "t_officer_thac_gian", stdout=StringIO(), stderr=err)
-    assert ("Lỗi: a.csv, dòng 2, cột A (Mã đơn vị): bạn không có quyền ghi số liệu cho Phường Tân Chính"
-            in err.getvalue())
+    assert ("Lỗi: a.csv, dòng 2, cột A (Mã đơn vị): XHS-04 (Phường Tân Chính, kỳ 2024-03): bạn không có quyền "
+            "ghi số liệu cho Phường Tân Chính" in err.getvalue())
     with pytest.raises(CommandError, match="Không có người dùng 'ai-do'."):
         run(str(path), "--user", "ai-do")
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 
+from chiso.collection import importer
 from chiso.collection.importer import cells, decoding, layout, resolve
 from chiso.collection.importer.problems import ImportProblem
 from chiso.collection.importer.template import template_for
@@ -150,7 +151,7 @@ def test_a_row_wider_than_the_header_is_reported():
     ("CQS-03", "91,5%", "91.5", "exact"),
     ("CQS-03", "0,834", "0.834", "exact"),
     ("CQS-03", "0.834", "0.834", "exact"),
-    ("CQS-03", "1,234.5", "1234.5", "exact"),
+    ("CQS-08", "1,234.5", "1234.5", "exact"),
     ("DS", "gần 25", "25", "approximate"),
     ("DS", "Gần 1.000.000", "1000000", "approximate"),
     ("DS", "khoảng 12", "12", "approximate"),
@@ -171,11 +172,7 @@ def test_vietnamese_numbers_and_written_qualifiers(element, cell, value, qualifi
 
 
 @pytest.mark.parametrize(("element", "cell", "message"), [
-    ("DS", "12,5", "chỉ tiêu DS là số nguyên (đếm), không có phần thập phân."),
-    ("DS", "-5", "chỉ tiêu DS không nhận số âm."),
     ("DS", "5%", "chỉ tiêu DS không phải tỷ lệ phần trăm; bỏ dấu %."),
-    ("DS", "123456789012345", "số quá lớn: tối đa 14 chữ số phần nguyên."),
-    ("CQS-03", "0,1234567", "quá 6 chữ số thập phân; làm tròn còn tối đa 6 chữ số."),
     ("DS", "=1+2", "ô '=1+2' là công thức hoặc văn bản, không phải số. Ghi con số (ví dụ 166.039)."),
     ("DS", "12/12", "'12/12' không phải là số. Viết số kiểu Việt Nam (166.039 hoặc 91,5), có thể kèm độ "
                     "chính xác phía trước (gần 25, hơn 3.500)."),
@@ -186,6 +183,22 @@ def test_cells_that_are_not_acceptable_numbers_are_reported_with_their_place(ele
     found = look("x.csv", csv_text(HEADER, f"20221;2024-03;{element};{cell};").encode())
     assert texts(found) == [f"x.csv, dòng 2, cột D (Giá trị): {message}"]
     assert found.items == []
+
+
+@pytest.mark.parametrize(("element", "cell", "message"), [
+    ("DS", "12,5", "12,5 — số đếm phải là số nguyên, không có phần thập phân."),
+    ("DS", "-5", "-5 — số đếm không được âm."),
+    ("DS", "123456789012345", "123.456.789.012.345 — số quá lớn: tối đa 1.000.000.000.000 (10^12) cho kiểu số "
+                              "nguyên."),
+    ("CQS-03", "0,1234567", "0,1234567 — quá 6 chữ số thập phân; làm tròn còn tối đa 6 chữ số."),
+    ("CQS-03", "1.234,5", "1.234,5 — số quá lớn: tối đa 1.000 cho kiểu tỷ lệ phần trăm."),
+])
+def test_figures_the_write_would_refuse_are_reported_with_their_place(element, cell, message):
+    """The rule is the write action's (``check_values``); the preview only places it on the file's cell."""
+    found = look("x.csv", csv_text(HEADER, f"20221;2024-03;{element};{cell};").encode())
+    assert texts(found) == [f"x.csv, dòng 2, cột D (Giá trị): {element} (Phường Thạc Gián, kỳ 2024-03): {message}"]
+    with pytest.raises(importer.ImportRefused):
+        importer.commit(found, acting_user=None)
 
 
 def test_an_ambiguous_number_in_a_vietnamese_file_is_reported_not_guessed():
@@ -200,7 +213,7 @@ def test_an_ambiguous_number_in_a_vietnamese_file_is_reported_not_guessed():
 
 
 def test_in_an_english_styled_file_1_234_is_a_thousand_and_1_dot_234_is_reported():
-    found = look("x.csv", csv_text(HEADER, '20221;2024-03;CQS-03;1,234.5;', "20221;2024-03;DS;1,234;",
+    found = look("x.csv", csv_text(HEADER, '20221;2024-03;CQS-08;1,234.5;', "20221;2024-03;DS;1,234;",
                                    "20221;2024-03;HO;1.234;").encode())
     assert found.number_style == "en"
     assert [p.text("en") for p in found.problems] == [
@@ -353,9 +366,9 @@ def test_an_ambiguous_unit_name_lists_the_candidates_with_codes():
 def test_a_forced_hierarchy_version_applies_to_every_row():
     found = look("x.csv", csv_text(HEADER, "20209;2025-09;DS;5;").encode(), hierarchy="2024")
     assert texts(found) == [
-        "x.csv, dòng 2, cột A (Mã đơn vị): Phường Xuân Hà (mã 20209, danh mục 2024) chỉ có hiệu lực … – "
-        "31/12/2024, không gồm ngày cuối kỳ 2025-09 (30/09/2025). Ghi số liệu cho đơn vị có hiệu lực vào "
-        "cuối kỳ."]
+        "x.csv, dòng 2, cột A (Mã đơn vị): DS (Phường Xuân Hà, kỳ 2025-09): Phường Xuân Hà (mã 20209, danh mục "
+        "2024) chỉ có hiệu lực … – 31/12/2024, không gồm ngày cuối kỳ (30/09/2025). Ghi số liệu cho đơn vị có "
+        "hiệu lực vào cuối kỳ."]
     assert texts(look("x.csv", b"a", hierarchy="2030")) == [
         "x.csv: Không có phiên bản danh mục đơn vị '2030' (có: 2024, 2025-01, 2025-07)."]
 

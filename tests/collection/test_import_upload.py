@@ -90,8 +90,9 @@ def test_confirm_writes_the_file_all_at_once(client, officer):
 @pytest.mark.usefixtures("open_march_2024")
 def test_errors_are_listed_with_their_place_and_there_is_no_confirm_button(client, officer):
     page = text(send(client, FILE + b"20212;2024-03;XHS-04;5\n"))
-    assert ("thang-3.csv, dòng 4, cột A (Mã đơn vị)</td><td>bạn không có quyền ghi số liệu cho Phường Tân "
-            "Chính (mã 20212). Xóa dòng này, hoặc nhờ cán bộ của đơn vị đó nhập.") in page
+    assert ("thang-3.csv, dòng 4, cột A (Mã đơn vị)</td><td>XHS-04 (Phường Tân Chính, kỳ 2024-03): bạn không có "
+            "quyền ghi số liệu cho Phường Tân Chính (mã 20212, danh mục 2024). Bỏ số này, hoặc nhờ cán bộ của đơn "
+            "vị đó nhập.") in page
     assert "Xác nhận ghi" not in page
 
 

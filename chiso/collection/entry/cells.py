@@ -11,9 +11,10 @@ Cell(value=Decimal('3500'), qualifier='at_least')
 >>> show_cell(Decimal("3500.000000"), "at_least"), show_cell(Decimal("91.500000"), "exact")
 ('hơn 3.500', '91,5')
 >>> parse_cell("12,5", "integer")
-Traceback (most recent call last):
-...
-chiso.collection.entry.cells.CellError: Số này phải là số nguyên (không có phần thập phân sau dấu phẩy).
+Cell(value=Decimal('12.5'), qualifier='exact')
+
+Reading is all this does: whether 12,5 may be a count is a rule of the figure, decided by
+``values.actions.check_values`` for every channel.
 """
 
 from __future__ import annotations
@@ -52,15 +53,10 @@ class Cell:
 
 
 def parse_cell(text: str, value_type: str = "number") -> Cell:
-    """Read a cell. ``value_type`` (integer, number, percent, score) adds its own rules: an integer
-    has no decimals and is not negative; a percent may end with ``%``.
+    """Read a cell. A cell of a percent (``value_type`` "percent") may end with ``%``.
 
     >>> parse_cell("91,5%", "percent"), parse_cell("1.234", "integer")
     (Cell(value=Decimal('91.5'), qualifier='exact'), Cell(value=Decimal('1234'), qualifier='exact'))
-    >>> parse_cell("-3", "integer")
-    Traceback (most recent call last):
-    ...
-    chiso.collection.entry.cells.CellError: Số đếm không được âm.
     """
     clean = " ".join(text.split())
     if not clean:
@@ -80,11 +76,6 @@ def parse_cell(text: str, value_type: str = "number") -> Cell:
     except NumberFormatError as error:
         raise CellError(f"'{clean}' không phải số viết kiểu Việt Nam ({error.reason}). "
                         "Ví dụ đúng: 166.039 hoặc 91,5; có thể thêm chữ: gần 25, hơn 3.500.") from None
-    if value_type == "integer":
-        if value != value.to_integral_value():
-            raise CellError("Số này phải là số nguyên (không có phần thập phân sau dấu phẩy).")
-        if value < 0:
-            raise CellError("Số đếm không được âm.")
     return Cell(value, qualifier)
 
 

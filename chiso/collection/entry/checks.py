@@ -15,6 +15,7 @@ from chiso.collection.entry.cells import Cell, CellError, parse_cell
 from chiso.collection.entry.grid import Report
 from chiso.collection.validation import Violation, outliers, stored_values, violations
 from chiso.indicators.models import DataElement
+from chiso.values.actions import ValueEntry, check_values
 
 
 @dataclass
@@ -50,8 +51,25 @@ def check_grid(report: Report, elements: list[DataElement], posted: Mapping[str,
             values.pop(element.code, None)
         else:
             values[element.code] = cell.value
+    _refused_by_the_action(report, elements, result, values)
     result.violations = violations(report.unit, str(report.period), values)
     return result
+
+
+def _refused_by_the_action(report: Report, elements: list[DataElement], result: GridCheck,
+                           values: dict[str, Decimal]) -> None:
+    """Cells whose figure the write would refuse (a negative count, a number too large): the action's
+    own sentence on the cell, and the figure left out of the rules."""
+    by_code = {e.code: e for e in elements}
+    typed = [ValueEntry(by_code[code], report.unit, report.period, cell.value, cell.qualifier)
+             for code, cell in result.cells.items() if cell.value is not None]
+    for refusal in check_values(typed, acting_user=None, against_stored=False).refusals:
+        if refusal.index is not None and refusal.field == "value":
+            code = typed[refusal.index].data_element.code
+            why = refusal.message.split(" — ", 1)[-1]
+            result.errors[code] = why[:1].upper() + why[1:]
+            result.cells.pop(code, None)
+            values.pop(code, None)
 
 
 def outlier_score(report: Report, element: DataElement, cell: Cell | None) -> float | None:

@@ -1,7 +1,8 @@
 """Entry pages: the start page, the grid of one report, its cell checks, saving, workflow buttons.
 
 Thin views: they read through ``grid`` (permission-checked, 404 to outsiders), write through
-``saving.save_changes`` (→ ``do_set_values``) and ``workflow.do_transition``, and render.
+``values.actions.do_set_values`` (which owns every rule and refuses with typed refusals) and
+``workflow.do_transition``, and render.
 """
 
 from __future__ import annotations
@@ -19,15 +20,14 @@ from django.views.decorators.http import require_GET, require_POST
 from chiso.accounts.access import can_review_unit, can_write_unit, units_in_scope
 from chiso.accounts.models import READ_DRAFT_ROLES
 from chiso.collection.entry import grid
-from chiso.collection.entry.cells import CellError, parse_cell
+from chiso.collection.entry.cells import CellError, parse_cell, show_cell
 from chiso.collection.entry.checks import GridCheck, check_grid, outlier_score
-from chiso.collection.entry.saving import Change, NotAllowed, ReportClosed, ValueConflict, save_changes
-from chiso.collection.models import EDITABLE, Form, Status, Submission
+from chiso.collection.models import Form, Status, Submission
 from chiso.collection.validation import Violation
 from chiso.collection.workflow import TRANSITIONS, WorkflowError, do_transition, submission_for
 from chiso.engine.numbers import format_number
 from chiso.units.models import HierarchyVersion
-from chiso.values.actions import ValueWriteError
+from chiso.values.actions import Refusal, RefusalKind, ValueEntry, ValueWriteError, do_set_values
 from chiso.values.models import Channel
 
 LOGIN = "entry:login"
@@ -70,7 +70,22 @@ class Outcome:
     problems: list[str] = field(default_factory=list)
     posted: dict[str, str] | None = None  # code → text typed, to keep it in the cells
     cell_errors: dict[str, list[str]] = field(default_factory=dict)
-    conflicts: dict[str, object] = field(default_factory=dict)  # code → Conflict
+    conflicts: dict[str, ConflictShown] = field(default_factory=dict)  # code → the other change
+
+
+@dataclass(frozen=True)
+class ConflictShown:
+    """A conflict refusal as the grid shows it: the sentence, and the stored figure to take instead."""
+
+    message: str
+    current: object  # DataValue | None
+    current_text: str
+
+    @classmethod
+    def of(cls, refusal: Refusal) -> ConflictShown:
+        current = refusal.current
+        text = "" if current is None or current.is_deleted else show_cell(current.value, current.qualifier)
+        return cls(refusal.message, current, text)
 
 
 @require_GET
@@ -87,22 +102,19 @@ def save(request: HttpRequest, version: str, code: str, form: str, period: str) 
     report = grid.access_report(request.user, version, code, form, period)
     rows = grid.rows(report, request.user)
     posted = {r.element.code: request.POST.get(f"v-{r.element.code}", r.text) for r in rows}
-    if not can_write_unit(request.user, report.unit):
-        return _render(request, report, Outcome(403, [grid.lock_reason(report, request.user)], posted))
-    if report.status not in EDITABLE:
-        return _render(request, report, Outcome(409, [grid.lock_reason(report, request.user)], posted))
     changes, outcome = [], Outcome(400, posted=posted)
     for row in rows:
         text, original = posted[row.element.code], request.POST.get(f"o-{row.element.code}", row.text)
-        if row.locked or " ".join(text.split()) == " ".join(original.split()):
+        if " ".join(text.split()) == " ".join(original.split()):
             continue
         try:
             cell = parse_cell(text, row.element.value_type)
         except CellError as error:
             outcome.cell_errors[row.element.code] = [str(error)]
             continue
-        changes.append(Change(row.element, report.unit, report.period, cell.value, cell.qualifier,
-                              expected_revision=_revision(request, row.element.code, row.revision)))
+        changes.append(ValueEntry(row.element, report.unit, report.period, cell.value, cell.qualifier,
+                                  source=None, comment=None,
+                                  expected_revision=_revision(request, row.element.code, row.revision)))
     if outcome.cell_errors:
         outcome.problems = [f"Chưa lưu: {len(outcome.cell_errors)} ô viết sai, xem các ô tô đỏ."]
         return _render(request, report, outcome)
@@ -111,20 +123,11 @@ def save(request: HttpRequest, version: str, code: str, form: str, period: str) 
         return HttpResponseRedirect(reverse("entry:grid", args=report.url_args))
     try:
         with transaction.atomic():
-            result = save_changes(changes, acting_user=request.user, channel=Channel.WEB,
-                                  reason=request.POST.get("ly-do-sua", "").strip())
+            result = do_set_values(changes, acting_user=request.user, channel=Channel.WEB,
+                                   reason=request.POST.get("ly-do-sua", "").strip())
             submission_for(report.form, report.unit, str(report.period))
-    except ValueConflict as error:
-        outcome.status, outcome.problems = 409, [
-            "Chưa lưu số nào: có người khác đã sửa số liệu sau khi bạn mở biểu mẫu. Xem các ô được đánh dấu."]
-        outcome.conflicts = {c.change.data_element.code: c for c in error.conflicts}
-        return _render(request, report, outcome)
-    except NotAllowed as error:
-        return _render(request, report, Outcome(403, error.problems, posted))
-    except ReportClosed as error:
-        return _render(request, report, Outcome(409, error.problems, posted))
     except ValueWriteError as error:
-        return _render(request, report, Outcome(400, error.problems, posted))
+        return _render(request, report, _refused(error, changes, posted))
     saved = result.created + result.changed
     messages.success(request, f"Đã lưu {saved} số liệu." if saved else "Các số đã đúng như lưu trước, không đổi gì.")
     return HttpResponseRedirect(reverse("entry:grid", args=report.url_args))
@@ -247,6 +250,25 @@ def _checks(check: GridCheck) -> dict[str, object]:
 def _short(violation: Violation) -> str:
     """The rule's sentence without the unit and period, which the grid already shows."""
     return violation.message.split("): ", 1)[-1]
+
+
+def _refused(error: ValueWriteError, changes: list[ValueEntry], posted: dict[str, str]) -> Outcome:
+    """The grid's answer to a refused save: conflicts and faults on their cells, the rest above the grid."""
+    outcome = Outcome(error.status, posted=posted)
+    for refusal in error.refusals:
+        code = changes[refusal.index].data_element.code if refusal.index is not None else None
+        if refusal.kind == RefusalKind.CONFLICT and code is not None:
+            outcome.conflicts[code] = ConflictShown.of(refusal)
+        elif refusal.kind == RefusalKind.INVALID and code is not None:
+            outcome.cell_errors.setdefault(code, []).append(refusal.message.split(": ", 1)[-1])
+        else:
+            outcome.problems.append(refusal.message)
+    if outcome.conflicts:
+        outcome.problems.insert(0, "Chưa lưu số nào: có người khác đã sửa số liệu sau khi bạn mở biểu mẫu. "
+                                   "Xem các ô được đánh dấu.")
+    if outcome.cell_errors:
+        outcome.problems.insert(0, f"Chưa lưu: {len(outcome.cell_errors)} ô bị từ chối, xem các ô tô đỏ.")
+    return outcome
 
 
 def _revision(request: HttpRequest, code: str, default: int) -> int:

@@ -127,18 +127,6 @@ def _decimal(pattern: re.Pattern[str], body: str, thousands: str, mark: str) -> 
     return Decimal(f"{integer}.{fraction}" if fraction else integer)
 
 
-def check_range(value: Decimal) -> tuple[str, str] | None:
-    """Why the database cannot hold ``value`` (Vietnamese, English), or None."""
-    if abs(value) >= MAX_ABS:
-        return ("số quá lớn: tối đa 14 chữ số phần nguyên.",
-                "number too large: at most 14 digits before the decimal mark.")
-    exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -MAX_DECIMALS and value != value.quantize(Decimal("1e-6")):
-        return ("quá 6 chữ số thập phân; làm tròn còn tối đa 6 chữ số.",
-                "more than 6 decimals; round to at most 6.")
-    return None
-
-
 def from_number(value: int | float | Decimal) -> Decimal:
     """A spreadsheet's numeric cell as a Decimal (floats through their shortest repr, float noise past
     6 decimals rounded away); CellError for infinities and NaN."""

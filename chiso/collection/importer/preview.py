@@ -20,13 +20,12 @@ from chiso.collection.importer.cells import (
     CellError,
     Doubt,
     NumberStyle,
-    check_range,
     qualifier_from_column,
     read_cell,
 )
 from chiso.collection.importer.items import Change, Item, Key, figure_text
 from chiso.collection.importer.layout import Layout, find_layout
-from chiso.collection.importer.outcome import commit, compare, differs, entry_for
+from chiso.collection.importer.outcome import commit, compare, entry_for
 from chiso.collection.importer.problems import ImportProblem, Problems
 from chiso.collection.importer.resolve import NotFound, Resolver
 from chiso.collection.importer.sheets import FileInfo, read_file
@@ -60,7 +59,8 @@ class Preview:
     number_style: str = "vi"
     hierarchy: str | None = None
     items: list[Item] = field(default_factory=list, repr=False)
-    stored: dict[Key, checks.Stored] = field(default_factory=dict, repr=False)
+    stored: dict[Key, checks.Stored] = field(default_factory=dict, repr=False)  # only units the user may write
+    changing: set[Key] = field(default_factory=set, repr=False)  # figures the write would change
     layouts: list[Layout] = field(default_factory=list, repr=False)
 
     @property
@@ -74,7 +74,7 @@ class Preview:
     @cached_property
     def entries(self) -> list[ValueEntry]:
         """The figures to write, as ``do_set_values`` takes them (texts not given keep the stored ones)."""
-        return [entry_for(item, self.stored.get(item.key)) for item in self.items]
+        return [entry_for(item) for item in self.items]
 
     @cached_property
     def digest(self) -> str:
@@ -94,17 +94,16 @@ class Preview:
 
     def status_of(self, item: Item) -> str:
         """"new", "changed" or "unchanged": what committing would do to this figure."""
-        state = self.stored.get(item.key)
-        if state is None:
-            return "new"
-        return "changed" if differs(state, entry_for(item, state)) else "unchanged"
+        if item.key not in self.changing:
+            return "unchanged"
+        return "changed" if item.key in self.stored else "new"
 
     def change_rows(self, limit: int = 1000) -> list[dict[str, object]]:
         """Changed figures for display: place, unit, element, period, old → new (with their qualifiers)."""
         rows = []
         for item in self.items:
             state = self.stored.get(item.key)
-            if state is None or not differs(state, entry_for(item, state)):
+            if state is None or item.key not in self.changing:
                 continue
             note = ""
             same_value = Decimal(state.value or 0) == (item.value or 0)
@@ -155,7 +154,7 @@ def preview(name: str, content: bytes, *, acting_user: User | None, hierarchy: s
         problems.add("Tệp không có số liệu nào để nhập (mọi ô giá trị đều trống).",
                      "The file holds no figures to import (every value cell is empty).")
     if result.items:
-        compare(result, acting_user, problems)
+        compare(result, acting_user, problems, warnings)
     result.problems, result.warnings = problems.final(), warnings.final()
     return result
 
@@ -399,18 +398,11 @@ class _Reader:
 
     def _valid(self, layout: Layout, number: int, col: int, element: DataElement, value: Decimal,
                percent: bool) -> bool:
-        fault = check_range(value)
-        if fault is None and percent and element.value_type != ValueType.PERCENT:
-            fault = (f"chỉ tiêu {element.code} không phải tỷ lệ phần trăm; bỏ dấu %.",
-                     f"data element {element.code} is not a percentage; remove the % sign.")
-        if fault is None and value < 0 and element.value_type in (ValueType.INTEGER, ValueType.PERCENT):
-            fault = (f"chỉ tiêu {element.code} không nhận số âm.",
-                     f"data element {element.code} cannot be negative.")
-        if fault is None and element.value_type == ValueType.INTEGER and value != value.to_integral_value():
-            fault = (f"chỉ tiêu {element.code} là số nguyên (đếm), không có phần thập phân.",
-                     f"data element {element.code} is a whole number (a count), without decimals.")
-        if fault is not None:
-            self._fail(layout, number, col, *fault)
+        """Whether the cell reads as a figure of ``element``: a % sign only on a percentage. What the
+        figure may be (sign, whole number, range) is the write action's rule, checked in ``compare``."""
+        if percent and element.value_type != ValueType.PERCENT:
+            self._fail(layout, number, col, f"chỉ tiêu {element.code} không phải tỷ lệ phần trăm; bỏ dấu %.",
+                       f"data element {element.code} is not a percentage; remove the % sign.")
             return False
         return True
 
