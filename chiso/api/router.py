@@ -7,7 +7,7 @@ from ninja import NinjaAPI
 from ninja.errors import Throttled, ValidationError
 
 from chiso import conf
-from chiso.api import analytics, catalogue, collection, units, values
+from chiso.api import analytics, catalogue, collection, plans, units, values
 from chiso.api.limits import AnonymousRateThrottle
 from chiso.api.queries import BadRequest, NotFound
 from chiso.web.errors import api_server_error
@@ -89,3 +89,4 @@ api.add_router("", catalogue.router)
 api.add_router("", values.router)
 api.add_router("", analytics.router)
 api.add_router("", collection.router)
+api.add_router("", plans.router)
