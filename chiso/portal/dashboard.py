@@ -1,71 +1,95 @@
 """What the overview and unit pages show about targets: cards, status counts, laggards, changes.
 
-Built on ``portal.queries.figures`` (the analytics engine, batched: one call for many units or
-periods) and ``analytics.progress.target_progress`` for the targets of a unit's plan. Where a unit
-has no target of its own, an indicator is shown against its reference target from the catalogue
-(``Indicator.reference_target``, e.g. "80 (2025)", QĐ 411/QĐ-TTg), and the page says so.
+Formatting only: every figure, status, forecast and rank comes from ``analytics.progress.standings``
+and ``analytics.peers`` (the same computation as the annual report and the API), read through the
+memoised ``portal.queries.figures``. Where a unit has no target of its own, an indicator is shown
+against its reference target from the catalogue (``analytics.progress.reference_goal``), and the page
+says so.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 
-from chiso.analytics.progress import WINDOW_MONTHS, month_time, months_before, target_progress
+from chiso.analytics.peers import PeerRank, peer_ranks
+from chiso.analytics.progress import (
+    REFERENCE,
+    Goal,
+    Standing,
+    own_targets,
+    reference_goal,
+    standings,
+    target_progress,
+)
 from chiso.analytics.queries import Row
-from chiso.engine.forecast import Forecast, forecast
+from chiso.engine.forecast import Forecast
 from chiso.engine.numbers import format_number
 from chiso.engine.periods import Period
-from chiso.engine.progress import Assessment, Status, assess, summarise
+from chiso.engine.progress import Assessment, Status, share_reached, summarise
 from chiso.indicators.models import Indicator, Pillar
 from chiso.plans.models import Plan, Target, TargetScope
 from chiso.portal import queries
 from chiso.portal.svg import sparkline
 from chiso.units.models import Unit
 
+__all__ = ["Card", "Goal", "PeerRank", "reference_goal"]
+
 HEADLINES_PER_PILLAR = 4
 LAGGARDS = 10
 SPARK_MONTHS = 24
-_REFERENCE = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(?:\(([^)]*)\))?")
-
-
-@dataclass(frozen=True)
-class Goal:
-    value: Decimal
-    deadline: date
-    kind: str  # "plan": the unit's own target; "reference": the catalogue's reference target
-    source: str = ""
-
-
-def reference_goal(indicator: Indicator, year: int) -> Goal | None:
-    """"80 (2025)" → 80 by 31/12/2025; "65 (Đà Nẵng 2022)" → 65; "50" → 50. A deadline already
-    passed becomes the end of ``year``, so the status says whether the level is reached now."""
-    match = _REFERENCE.match(indicator.reference_target or "")
-    if not match:
-        return None
-    value = Decimal(match.group(1).replace(",", "."))
-    years = re.findall(r"\d{4}", match.group(2) or "")
-    deadline_year = max(int(years[-1]) if years else year, year)
-    return Goal(value, date(deadline_year, 12, 31), "reference", indicator.legal_basis)
 
 
 @dataclass
 class Card:
-    """One indicator on one unit: where it stands, against which target, and where it is heading."""
+    """One indicator on one unit as a page shows it: an ``analytics.progress.Standing``, its sparkline
+    and its rank among peers."""
 
-    indicator: Indicator
-    series: list[Row]  # monthly rows with a value, oldest first
-    goal: Goal | None
-    assessment: Assessment
-    forecast: Forecast | None
+    standing: Standing
     spark: str = ""
     peers: PeerRank | None = None
 
     @property
+    def indicator(self) -> Indicator:
+        return self.standing.indicator
+
+    @property
+    def series(self) -> list[Row]:
+        return self.standing.series
+
+    @property
+    def goal(self) -> Goal | None:
+        return self.standing.goal
+
+    @property
+    def assessment(self) -> Assessment:
+        return self.standing.assessment
+
+    @property
+    def forecast(self) -> Forecast | None:
+        return self.standing.forecast
+
+    @property
+    def figure(self) -> Row | None:
+        """The figure the target is judged on (the year, or the month of its date); see ``figure_label``."""
+        return self.standing.figure if self.standing.value is not None else None
+
+    @property
+    def figure_label(self) -> str:
+        return self.standing.figure_label
+
+    @property
+    def figure_label_en(self) -> str:
+        return self.standing.figure_label_en
+
+    @property
+    def final(self) -> bool:
+        return self.standing.final
+
+    @property
     def current(self) -> Row | None:
+        """The latest month (the sparkline's last point)."""
         return self.series[-1] if self.series else None
 
     @property
@@ -80,47 +104,17 @@ class Card:
 
     @property
     def progress(self) -> float | None:
-        """Share of the target reached, 0..100 (for a lower-is-better indicator: target ÷ value)."""
-        if self.goal is None or self.current is None or self.current.value is None:
-            return None
-        value, goal = float(self.current.value), float(self.goal.value)
-        if self.indicator.direction == "down":
-            share = 1.0 if value <= goal else (goal / value if value else 1.0)
-        else:
-            share = value / goal if goal else 1.0
-        return round(max(0.0, min(share, 1.0)) * 100, 1)
+        """Share of the target reached by the figure judged, 0..100 (``Standing.progress``)."""
+        return self.standing.progress
 
     @property
     def illustrative(self) -> bool:
-        return self.current is not None and self.current.illustrative
+        shown = self.figure or self.current
+        return shown is not None and shown.illustrative
 
     @property
     def status(self) -> Status:
         return self.assessment.status
-
-
-@dataclass(frozen=True)
-class PeerRank:
-    rank: int
-    count: int
-    median: Decimal | None
-    level_name: str  # e.g. "Quận Thanh Khê": the parent whose children are compared
-
-
-def _assess(indicator: Indicator, rows: list[Row], goal: Goal | None) -> tuple[Assessment, Forecast | None]:
-    points = [(month_time(r.period), float(r.value)) for r in rows]  # type: ignore[arg-type]
-    percent = indicator.unit_of_measure == "%"
-    deadline = Period.of_month(goal.deadline.year, goal.deadline.month) if goal else None
-    assessment = assess(points, direction=indicator.direction,
-                        target=float(goal.value) if goal else None,
-                        target_year=month_time(deadline) if deadline else None,
-                        limit=100.0 if percent else None)
-    projected = None
-    if goal is not None and deadline is not None and len(rows) >= 2:
-        projected = forecast([(r.period, float(r.value)) for r in rows], deadline,  # type: ignore[arg-type]
-                             target=float(goal.value), direction=indicator.direction, lower_limit=0.0,
-                             upper_limit=100.0 if percent else None)
-    return assessment, projected
 
 
 def _spark(card: Card, lang: str, months: int = SPARK_MONTHS) -> str:
@@ -149,9 +143,10 @@ def _spark(card: Card, lang: str, months: int = SPARK_MONTHS) -> str:
 
 
 def as_of(unit: Unit, year: int | None = None) -> Period | None:
-    """The month a unit's figures are read at: the latest month with data, not after the unit ended
-    (a unit of 2024 is read at 12/2024) nor after ``year``."""
-    latest = queries.latest_month()
+    """The month a unit's figures are read at: the last complete month of the city in the unit's version
+    (``queries.latest_month``, one "now" for every public page, so peers are compared at the same month),
+    not after the unit ended (a unit of 2024 is read at 12/2024) nor after ``year``."""
+    latest = queries.latest_month(queries.city(unit.version) or unit)
     if latest is None:
         return None
     end = unit.effective_to()
@@ -167,69 +162,43 @@ def headline_indicators() -> list[Indicator]:
     found: dict[int, list[Indicator]] = {}
     for indicator in Indicator.objects.select_related("pillar").filter(is_local=False).order_by(
             "pillar__order", "code"):
-        if _REFERENCE.match(indicator.reference_target or "") and (indicator.is_ratio or indicator.kind == "count"):
+        if REFERENCE.match(indicator.reference_target or "") and (indicator.is_ratio or indicator.kind == "count"):
             found.setdefault(indicator.pillar_id, [])
             if len(found[indicator.pillar_id]) < HEADLINES_PER_PILLAR:
                 found[indicator.pillar_id].append(indicator)
     return [i for group in found.values() for i in group]
 
 
-def reference_cards(unit: Unit, indicators: list[Indicator], month: Period, lang: str) -> list[Card]:
-    """Cards of ``indicators`` on ``unit`` against their reference targets, in one engine call."""
-    months = months_before(month.end, WINDOW_MONTHS)
-    rows = queries.figures([i.code for i in indicators], [unit], months)
-    by_code: dict[str, list[Row]] = {}
-    for row in rows:
-        if row.value is not None:
-            by_code.setdefault(row.data, []).append(row)
+def _cards(unit: Unit, items: list[tuple[Indicator, Goal | None]], month: Period, lang: str) -> list[Card]:
     cards = []
-    for indicator in indicators:
-        series = by_code.get(indicator.code, [])
-        goal = reference_goal(indicator, month.year)
-        assessment, projected = _assess(indicator, series, goal)
-        card = Card(indicator, series, goal, assessment, projected)
-        card.spark = _spark(card, lang) if series else ""
+    for standing in standings(unit, items, month, queries.figures):
+        card = Card(standing)
+        card.spark = _spark(card, lang) if standing.series else ""
         cards.append(card)
     return cards
+
+
+def reference_cards(unit: Unit, indicators: list[Indicator], month: Period, lang: str) -> list[Card]:
+    """Cards of ``indicators`` on ``unit`` against their reference targets (two engine calls)."""
+    return _cards(unit, [(i, reference_goal(i, month.year)) for i in indicators], month, lang)
 
 
 def plan_cards(unit: Unit, year: int, month: Period, lang: str) -> list[Card]:
-    """Cards of the own targets of ``unit``'s plan for ``year`` (``target_progress``), with sparklines."""
-    today = min(month.end, date(year, 12, 31))
-    progress = target_progress(unit, year, today=today, published_only=True)
-    if not progress:
+    """Cards of the own targets of ``unit``'s plan for ``year``, read up to ``month`` (not after December
+    of ``year``), with sparklines."""
+    targets = own_targets(unit, year)
+    if not targets:
         return []
-    last = Period.of_month(today.year, today.month)
-    months = months_before(last.end, WINDOW_MONTHS)
-    rows = queries.figures([p.target.indicator.code for p in progress], [unit], months)
-    cards = []
-    for p in progress:
-        series = [r for r in rows if r.data == p.target.indicator.code and r.value is not None]
-        goal = Goal(p.target.value, p.target.target_date, "plan", p.target.source)
-        card = Card(p.target.indicator, series, goal, p.assessment, p.forecast)
-        card.spark = _spark(card, lang) if series else ""
-        cards.append(card)
-    return cards
+    read = min(month, Period.of_month(year, 12), key=lambda p: p.start)
+    return _cards(unit, [(t.indicator, Goal.of_target(t)) for t in targets], read, lang)
 
 
 def add_peer_ranks(unit: Unit, cards: list[Card], month: Period) -> None:
-    """Rank the unit among the children of its parent on each card's indicator, in one engine call."""
-    if unit.parent_id is None or not cards:
-        return
-    peers = list(Unit.objects.filter(parent_id=unit.parent_id, type=unit.type).select_related("version"))
-    if len(peers) < 2:
-        return
-    rows = queries.figures([c.indicator.code for c in cards], peers, [month])
+    """Rank the unit among the units of its kind under its parent on each card's indicator
+    (``analytics.peers.peer_ranks``, one engine call)."""
+    ranks = peer_ranks(unit, [c.indicator for c in cards], month, queries.figures)
     for card in cards:
-        values = {r.unit.id: r.value for r in rows if r.data == card.indicator.code and r.value is not None}
-        own = values.get(unit.id)
-        if own is None or len(values) < 2:
-            continue
-        ordered = sorted(values.values(), reverse=card.indicator.direction != "down")
-        middle = sorted(values.values())
-        half = len(middle) // 2
-        median = middle[half] if len(middle) % 2 else (middle[half - 1] + middle[half]) / 2
-        card.peers = PeerRank(ordered.index(own) + 1, len(values), median, unit.parent.name)
+        card.peers = ranks.get(card.indicator.code)
 
 
 @dataclass
@@ -245,8 +214,23 @@ def by_pillar(cards: Iterable[Card]) -> list[PillarCards]:
     return sorted(groups.values(), key=lambda g: (g.pillar.order, g.pillar.code))
 
 
+FINAL = (Status.ACHIEVED, Status.NOT_ACHIEVED)
+RUNNING = (Status.TARGET_ACHIEVED, Status.ON_TRACK, Status.ACCELERATION_NEEDED, Status.LIMITED_PROGRESS,
+           Status.DETERIORATION)
+
+
+def shown_counts(counts: dict[Status, int]) -> list[tuple[Status, int]]:
+    """The counts a page lists: the final verdicts when some target's date has passed, the progress
+    statuses when some target is still ahead, and any other status that occurs."""
+    has_final = any(counts[s] for s in FINAL)
+    has_running = any(counts[s] for s in RUNNING) or not has_final
+    return [(s, n) for s, n in counts.items()
+            if n or (s in FINAL and has_final) or (s in RUNNING and has_running)
+            or (s is Status.NOT_ASSESSABLE and has_running)]
+
+
 def status_counts(cards: Iterable[Card]) -> list[tuple[Status, int]]:
-    return list(summarise(c.status for c in cards).items())
+    return shown_counts(summarise(c.status for c in cards))
 
 
 @dataclass(frozen=True)
@@ -271,11 +255,7 @@ def laggards(root: Unit, indicators: list[Indicator], month: Period, limit: int 
         if row.value is None:
             continue
         indicator, goal = by_code[row.data], goals[row.data]
-        value, target = float(row.value), float(goal.value)  # type: ignore[union-attr]
-        if indicator.direction == "down":
-            share = 1.0 if value <= target else target / value
-        else:
-            share = min(value / target, 1.0) if target else 1.0
+        share = share_reached(float(row.value), float(goal.value), indicator.direction)  # type: ignore[union-attr]
         shares.setdefault(row.unit.id, []).append((share, row, indicator))
     result = []
     for items in shares.values():
@@ -304,9 +284,10 @@ def plans_in_subtree(root: Unit, month: Period) -> tuple[int | None, list[PlanSt
     year = years[-1]
     found = []
     for plan in [p for p in plans if p.year == year]:
-        progress = target_progress(plan.unit, year, today=min(month.end, date(year, 12, 31)), published_only=True)
+        read = min(month, Period.of_month(year, 12), key=lambda p: p.start)
+        progress = target_progress(plan.unit, year, as_of=read, figures=queries.figures)
         counts = summarise(p.assessment.status for p in progress)
-        found.append(PlanStatus(plan, list(counts.items()), len(progress)))
+        found.append(PlanStatus(plan, shown_counts(counts), len(progress)))
     found.sort(key=lambda s: s.plan.unit.path)
     return year, found
 

@@ -22,7 +22,7 @@ from chiso.portal import dashboard, queries
 from chiso.units.models import HierarchyVersion, Unit
 
 HIGHLIGHTS = 5
-BAD = (Status.DETERIORATION, Status.LIMITED_PROGRESS, Status.ACCELERATION_NEEDED)
+BAD = (Status.NOT_ACHIEVED, Status.DETERIORATION, Status.LIMITED_PROGRESS, Status.ACCELERATION_NEEDED)
 
 
 class ReportError(ValueError):
@@ -106,7 +106,7 @@ class AnnualReport:
 
     @property
     def counts(self) -> list[tuple[Status, int]]:
-        return list(summarise(line.status for line in self.lines).items())
+        return dashboard.shown_counts(summarise(line.status for line in self.lines))
 
     @property
     def has_illustrative(self) -> bool:
@@ -141,6 +141,7 @@ def build_report(unit: Unit, year: int, lang: str = "vi") -> AnnualReport:
                  if (by_key.get((i.code, year)) and by_key[(i.code, year)].value is not None) or i.code in planned]
     others = [i for i in with_data if i.code not in planned]
     cards += dashboard.reference_cards(unit, others, month, lang) if others else []
+    dashboard.add_peer_ranks(unit, cards, month)
     by_code = {c.indicator.code: c for c in cards}
     notes, real_values = _sources(unit, year, with_data)
     lines = [Line(i, by_key.get((i.code, year)), by_key.get((i.code, year - 1)), by_code[i.code],
