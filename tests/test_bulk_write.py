@@ -1,0 +1,139 @@
+"""How ``do_set_values`` writes (issue 8, defect 8): checked and staged before the write transaction, then a
+few set-based statements in it, so an import of 200.000 figures holds SQLite's write lock for about a
+second instead of minutes; a figure that moved in between is checked again under lock."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from itertools import islice, product
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+
+from chiso.engine.periods import Period
+from chiso.indicators.models import DataElement, ValueType
+from chiso.units.models import Unit
+from chiso.values import bulkwrite
+from chiso.values.actions import RefusalKind, ValueEntry, ValueWriteError, do_set_values
+from chiso.values.models import Channel, DataValue, DataValueHistory
+
+pytestmark = pytest.mark.django_db
+
+
+def _cells(count: int, value_type: str = ValueType.INTEGER) -> list[tuple[DataElement, Unit, Period]]:
+    elements = list(DataElement.objects.filter(value_type=value_type).order_by("code")[:20])
+    units = list(Unit.objects.filter(version__name="2025-07", type__in=("phuong", "xa", "dac_khu"))
+                 .order_by("path"))
+    months = [Period.parse(f"2091-{m:02d}") for m in range(1, 13)]
+    return [(e, u, p) for p, u, e in islice(product(months, units, elements), count)]
+
+
+def _entries(cells: list[tuple[DataElement, Unit, Period]], base: int, **kw: object) -> list[ValueEntry]:
+    return [ValueEntry(e, u, p, Decimal(base + i), **kw) for i, (e, u, p) in enumerate(cells)]  # type: ignore[arg-type]
+
+
+def _statements_in_the_write_transaction(entries: list[ValueEntry]) -> int:
+    """Statements run while ``do_set_values``'s own transaction is open (on SQLite: the write lock)."""
+    outer = len(connection.atomic_blocks)
+    inside = []
+
+    def count(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        if len(connection.atomic_blocks) > outer:
+            inside.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        do_set_values(entries, acting_user=None, channel=Channel.IMPORT)
+    return len(inside)
+
+
+def test_the_write_transaction_runs_the_same_few_statements_for_500_or_6000_figures():
+    small, big = _cells(500), _cells(6000)[500:]
+    do_set_values(_entries(small, 1), acting_user=None, channel=Channel.IMPORT)
+    do_set_values(_entries(big, 1), acting_user=None, channel=Channel.IMPORT)
+    # changing them: the old writer ran one UPDATE per 2.000 figures and one history INSERT per 2.000, all
+    # under the lock, after reading and comparing every figure under it
+    few, many = _statements_in_the_write_transaction(_entries(small, 7)), \
+        _statements_in_the_write_transaction(_entries(big, 7))
+    assert few == many
+    assert many <= 8
+
+
+def test_changed_and_new_figures_get_exact_rows_and_history(officer_thac_gian: User):
+    cells = _cells(3, ValueType.NUMBER)
+    first = do_set_values([ValueEntry(*cells[0], Decimal("12.5"), source="Sổ gốc", comment="tạm tính"),
+                           ValueEntry(*cells[1], Decimal(7), qualifier="at_least")],
+                          acting_user=None, channel=Channel.IMPORT, reason="lần đầu")
+    assert (first.created, first.changed, first.unchanged) == (2, 0, 0)
+    admin = User.objects.create_user("t_bulk_admin", is_superuser=True)
+    second = do_set_values([
+        ValueEntry(*cells[0], Decimal("13.25"), source=None, comment=None),  # keeps the stored texts
+        ValueEntry(*cells[1], Decimal(7), qualifier="at_least"),  # unchanged
+        ValueEntry(*cells[2], None, qualifier="approximate", source="Ước tính"),  # new, no number
+    ], acting_user=admin, channel=Channel.API, reason="sửa theo sổ")
+    assert (second.created, second.changed, second.unchanged) == (1, 1, 1)
+    assert [(c.value, c.revision, old) for c, old in second.changes] == [
+        (Decimal("13.25"), 2, Decimal("12.5"))]
+    rows = {(v.data_element_id, v.unit_id, v.period): v for v in DataValue.objects.filter(period="2091-01")}
+    changed = rows[(cells[0][0].pk, cells[0][1].pk, "2091-01")]
+    assert (changed.value, changed.source, changed.comment, changed.revision, changed.channel,
+            changed.updated_by) == (Decimal("13.25"), "Sổ gốc", "tạm tính", 2, "api", admin)
+    assert list(changed.history.order_by("revision").values_list(
+        "revision", "old_value", "value", "source", "channel", "reason", "changed_by__username")) == [
+        (1, None, Decimal("12.5"), "Sổ gốc", "import", "lần đầu", None),
+        (2, Decimal("12.5"), Decimal("13.25"), "Sổ gốc", "api", "sửa theo sổ", "t_bulk_admin")]
+    unchanged = rows[(cells[1][0].pk, cells[1][1].pk, "2091-01")]
+    assert (unchanged.revision, unchanged.history.count()) == (1, 1)
+    new = rows[(cells[2][0].pk, cells[2][1].pk, "2091-01")]
+    assert (new.value, new.qualifier, new.source, new.revision, new.period_start.isoformat(),
+            new.period_end.isoformat()) == (None, "approximate", "Ước tính", 1, "2091-01-01", "2091-01-31")
+    history = new.history.values_list("revision", "old_value", "value", "qualifier", "changed_by__username")
+    assert list(history) == [(1, None, None, "approximate", "t_bulk_admin")]
+
+
+def _someone_writes_after_staging(monkeypatch: pytest.MonkeyPatch,
+                                  cell: tuple[DataElement, Unit, Period]) -> None:
+    fill = bulkwrite.Stage.fill
+    done: list[bool] = []
+
+    def fill_then_someone_writes(self, changed, new):  # type: ignore[no-untyped-def]
+        fill(self, changed, new)
+        if not done:  # another user's save lands between the check and the write transaction
+            done.append(True)
+            DataValue.objects.filter(data_element=cell[0], unit=cell[1], period=str(cell[2])).update(
+                value=Decimal(99), revision=2)
+
+    monkeypatch.setattr(bulkwrite.Stage, "fill", fill_then_someone_writes)
+
+
+def test_a_figure_moved_after_the_check_is_checked_again_under_lock_and_written(monkeypatch):
+    cell = _cells(1)[0]
+    do_set_values([ValueEntry(*cell, Decimal(5))], acting_user=None, channel=Channel.IMPORT)
+    _someone_writes_after_staging(monkeypatch, cell)
+    result = do_set_values([ValueEntry(*cell, Decimal(6))], acting_user=None, channel=Channel.IMPORT)
+    stored = DataValue.objects.get(data_element=cell[0], unit=cell[1], period=str(cell[2]))
+    assert (result.changed, stored.value, stored.revision) == (1, Decimal(6), 3)
+    assert list(DataValueHistory.objects.filter(data_value=stored).order_by("revision").values_list(
+        "revision", "old_value", "value")) == [(1, None, Decimal(5)), (3, Decimal(99), Decimal(6))]
+
+
+def test_a_figure_moved_after_the_check_is_a_conflict_for_a_writer_who_saw_the_old_one(monkeypatch):
+    cell = _cells(1)[0]
+    do_set_values([ValueEntry(*cell, Decimal(5))], acting_user=None, channel=Channel.IMPORT)
+    _someone_writes_after_staging(monkeypatch, cell)
+    with pytest.raises(ValueWriteError) as refused:
+        do_set_values([ValueEntry(*cell, Decimal(6), expected_revision=1)], acting_user=None,
+                      channel=Channel.WEB)
+    assert refused.value.kinds == {RefusalKind.CONFLICT}
+    stored = DataValue.objects.get(data_element=cell[0], unit=cell[1], period=str(cell[2]))
+    assert (stored.value, stored.revision) == (Decimal(99), 2)
+
+
+def test_the_staging_table_is_gone_after_a_write():
+    cell = _cells(1)[0]
+    do_set_values([ValueEntry(*cell, Decimal(5))], acting_user=None, channel=Channel.IMPORT)
+    assert bulkwrite.TABLE not in connection.introspection.table_names(include_views=False)
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE {bulkwrite.TABLE} (id integer)")  # the name is free again
+        cursor.execute(f"DROP TABLE {bulkwrite.TABLE}")
