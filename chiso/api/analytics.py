@@ -170,8 +170,15 @@ class TargetOut(Schema):
     name: str
     target: float
     target_date: str
-    current_value: float | None
-    current_period: str | None
+    judged_on: str = Field(description='"period": the value of the target\'s year (a rate over the year, a flow '
+                                       'summed, a stock\'s last value); "level_at_date": the value of the month '
+                                       'of the target\'s date')
+    current_value: float | None = Field(description="The figure the target is judged on (to date while it runs)")
+    current_period: str | None = Field(description='Its period: "2024" (the year), "2024-12" (a month)')
+    current_period_label: str = Field(description='"cả năm 2024", "năm 2025 đến tháng 6/2025", "tháng 12/2024"')
+    as_of: str = Field(description="The last month read (YYYY-MM)")
+    final: bool = Field(description="The target's date has passed: the status is achieved / not_achieved, "
+                                    "no forecast")
     status: str
     status_label: str
     observed_cagr: float | None
@@ -214,8 +221,10 @@ def analytics_targets(
             indicator=p.target.indicator.code, pillar=p.target.indicator.pillar.code,
             name=p.target.indicator.name_vi, target=float(p.target.value),
             target_date=p.target.target_date.isoformat(),
+            judged_on=p.standing.judged_on,
             current_value=_number(p.current.value) if p.current else None,
-            current_period=str(p.current.period) if p.current else None,
+            current_period=str(p.standing.judged_period),
+            current_period_label=p.standing.figure_label, as_of=str(p.standing.as_of), final=p.standing.final,
             status=p.assessment.status.value, status_label=p.assessment.status.vi,
             observed_cagr=p.assessment.observed_cagr, required_cagr=p.assessment.required_cagr,
             ratio=p.assessment.ratio, reason=p.assessment.reason,

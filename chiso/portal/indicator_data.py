@@ -11,6 +11,8 @@ import io
 from dataclasses import dataclass
 from decimal import Decimal
 
+from chiso.analytics.peers import Ranked
+from chiso.analytics.peers import rank_rows as rank
 from chiso.analytics.queries import Row
 from chiso.engine.periods import Period, periods_between
 from chiso.engine.spreadsheet import put_row, safe_cell
@@ -23,12 +25,6 @@ FIRST_MONTH = Period.of_month(2022, 1)
 NUMBER_COLUMNS = {6, 7, 8}  # value, numerator, denominator
 CSV_COLUMNS = ["indicator", "unit_code", "unit_name", "parent", "version", "period", "value", "numerator",
                "denominator", "qualifier", "illustrative", "estimated", "rank"]
-
-
-@dataclass(frozen=True)
-class Ranked:
-    rank: int | None
-    row: Row
 
 
 @dataclass
@@ -77,20 +73,6 @@ def build(indicator: Indicator, root: Unit, month: Period) -> IndicatorPage:
     return IndicatorPage(indicator, root, month, series, years, rank(rows, indicator.direction),
                          reference_goal(indicator, month.year), queries.real_figures(indicator, [root],
                                                                                       subtree=True))
-
-
-def rank(rows: list[Row], direction: str) -> list[Ranked]:
-    """Best first (highest, or lowest for a lower-is-better indicator); equal values share a rank."""
-    known = [r for r in rows if r.value is not None]
-    sign = 1 if direction == "down" else -1
-    known.sort(key=lambda r: (sign * r.value, len(r.unit.code), r.unit.code))  # type: ignore[operator]
-    ranked, previous, position = [], None, 0
-    for i, row in enumerate(known, start=1):
-        if row.value != previous:
-            position, previous = i, row.value
-        ranked.append(Ranked(position, row))
-    missing = [Ranked(None, r) for r in rows if r.value is None]
-    return ranked + missing
 
 
 def table_rows(page: IndicatorPage) -> list[list[object]]:

@@ -75,7 +75,8 @@ def render_xlsx(report: AnnualReport) -> bytes:
                     f"{report.month.month:02d}/{report.month.year}. Cột «minh họa» = có: số liệu do chương "
                     "trình sinh ra, không phải số liệu thật."])
     header = ["Trụ cột", "Mã", "Chỉ tiêu", "Đơn vị tính", f"Năm {report.year - 1}", f"Năm {report.year}",
-              "Thay đổi", "Mục tiêu", "Hạn", "Loại mục tiêu", "Trạng thái", "Minh họa", "Nguồn"]
+              "Thay đổi", "Mục tiêu", "Hạn", "Loại mục tiêu", "Trạng thái", "Minh họa", "Nguồn",
+              "Số liệu so với mục tiêu", "Kỳ của số liệu so với mục tiêu", "Xếp hạng"]
     put_row(sheet, header)
     for cell in sheet[3]:
         cell.font = bold
@@ -90,9 +91,12 @@ def render_xlsx(report: AnnualReport) -> bytes:
                 ("kế hoạch" if goal.kind == "plan" else "mức tham chiếu") if goal else None,
                 line.status.vi, "có" if line.illustrative else "không",
                 "; ".join(f"[{s.number}] {s.text}" for s in line.sources),
+                _number(line.card.figure), line.card.figure_label if line.card.figure else None,
+                line.card.peers.label if line.card.peers else None,
             ])
             sheet.cell(sheet.max_row, 9).number_format = "DD/MM/YYYY"
-    for letter, width in zip("ABCDEFGHIJKLM", (7, 10, 48, 12, 12, 12, 11, 10, 11, 14, 18, 8, 50), strict=True):
+    for letter, width in zip("ABCDEFGHIJKLMNOP", (7, 10, 48, 12, 12, 12, 11, 10, 11, 14, 18, 8, 50, 12, 24, 14),
+                             strict=True):
         sheet.column_dimensions[letter].width = width
     for row in sheet.iter_rows(min_row=4):
         row[2].alignment = Alignment(wrap_text=True, vertical="top")
