@@ -16,8 +16,8 @@ from chiso.accounts.models import PLAN_ROLES, READ_DRAFT_ROLES, WRITE_ROLES, Rol
 from chiso.units.models import Unit
 
 
-def _scopes(user: AbstractBaseUser | AnonymousUser, roles: Iterable[Role]) -> list[str]:
-    if not user.is_authenticated:
+def _scopes(user: AbstractBaseUser | AnonymousUser | None, roles: Iterable[Role]) -> list[str]:
+    if user is None or not user.is_authenticated:
         return []
     return list(
         RoleAssignment.objects.filter(user=user, role__in=list(roles)).values_list("unit__path", flat=True)
@@ -47,8 +47,32 @@ def can_write_unit(user: AbstractBaseUser | AnonymousUser, unit: Unit) -> bool:
     return _covers(user, unit, WRITE_ROLES)
 
 
-def can_read_drafts(user: AbstractBaseUser | AnonymousUser, unit: Unit) -> bool:
-    return _covers(user, unit, READ_DRAFT_ROLES)
+def unpublished_read_prefixes(user: AbstractBaseUser | AnonymousUser | None) -> list[str] | None:
+    """Path prefixes under which ``user`` may see figures that are not published (reports not yet
+    approved); None means everywhere (a superuser), [] nowhere (an anonymous caller, a viewer).
+
+    The one rule for every read: a figure that is not published is shown, or counted into a total, a
+    rate or a re-expression across map versions, only when its own unit lies under one of these
+    prefixes. A grant is per hierarchy version (paths are of unit ids), so phường Thanh Khê of today
+    does not cover the older units its figures come from.
+    """
+    if getattr(user, "is_superuser", False):
+        return None
+    return _scopes(user, READ_DRAFT_ROLES)
+
+
+def under(prefixes: list[str] | None, unit: Unit) -> bool:
+    """Whether ``unit`` lies under one of ``prefixes`` (None: everywhere): a check of many units against
+    one ``unpublished_read_prefixes`` answer, without a query per unit."""
+    return prefixes is None or any(unit.path.startswith(prefix) for prefix in prefixes)
+
+
+def can_read_unpublished(user: AbstractBaseUser | AnonymousUser | None, unit: Unit) -> bool:
+    """See the unit's figures that are not published (drafts, reports waiting for approval)."""
+    return under(unpublished_read_prefixes(user), unit)
+
+
+can_read_drafts = can_read_unpublished  # the older name, used by the entry pages and the API
 
 
 def write_prefixes(user: AbstractBaseUser | AnonymousUser) -> list[str] | None:

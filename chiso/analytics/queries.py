@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -94,7 +95,7 @@ class _VersionData:
     """Units and figures of one hierarchy version under some roots, loaded once."""
 
     def __init__(self, roots: list[Unit], element_ids: set[int], start, end,  # type: ignore[no-untyped-def]
-                 published_only: bool = False):
+                 published_only: bool = False, drafts_under: Sequence[str] = ()):
         minimal: list[str] = []
         for prefix in sorted({u.path for u in roots}):  # sorted, a subtree follows its root
             if not minimal or not prefix.startswith(minimal[-1]):
@@ -116,9 +117,9 @@ class _VersionData:
         values = values.filter(unit__in=units) if len(minimal) <= 50 else values.filter(
             unit__version_id=roots[0].version_id)
         if published_only:
-            from chiso.collection.queries import published
+            from chiso.collection.queries import readable
 
-            values = published(values)
+            values = readable(values, list(drafts_under))  # published, and the drafts the reader may read
         self.observations: dict[tuple[int, int], list[agg.Obs]] = defaultdict(list)
         for unit_id, element_id, period, value, qualifier, illustrative in values.values_list(
                 "unit_id", "data_element_id", "period", "value", "qualifier", "is_illustrative"):
@@ -169,10 +170,15 @@ def _period(text: str) -> Period:
 
 
 def evaluate(codes: list[str], units: list[Unit], periods: list[Period], *, published_only: bool = False,
-             ) -> list[Row]:
+             drafts_under: Sequence[str] = ()) -> list[Row]:
     """Rows for every (code, unit, period); units may belong to any hierarchy version.
 
     ``published_only``: use only figures of approved reports (public pages, published exports).
+    ``drafts_under`` (with ``published_only``): path prefixes of the units whose unpublished figures the
+    reader may also see (``accounts.access.unpublished_read_prefixes``). Judged on each figure's own unit,
+    so a total, a rate or a figure re-expressed from older units counts a draft only where the reader
+    may read that unit's drafts; a total whose every source the reader may read is not withheld as
+    incomplete (it is their own work in progress).
     """
     wanted = measures(codes)
     if not periods or not units:
@@ -193,7 +199,8 @@ def evaluate(codes: list[str], units: list[Unit], periods: list[Period], *, publ
                 mapping = mappings[(unit.id, version.id)]
                 plans.setdefault(key, []).append((version, mapping))
                 roots[version.id] += [s.unit for s in mapping.sources]
-    data = {vid: _VersionData(rs, element_ids, start, end, published_only) for vid, rs in roots.items() if rs}
+    data = {vid: _VersionData(rs, element_ids, start, end, published_only, drafts_under)
+            for vid, rs in roots.items() if rs}
     rows = []
     for measure in wanted:
         for unit in units:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from chiso.collection.models import EDITABLE, PUBLISHED, FormElement, Submission
 from chiso.values.models import DataValue
@@ -39,3 +39,21 @@ def published(values: QuerySet[DataValue]) -> QuerySet[DataValue]:
         form__form_elements__data_element_id=OuterRef("data_element_id"),
     )
     return values.filter(Exists(approved))
+
+
+def readable(values: QuerySet[DataValue], drafts_under: Sequence[str] | None) -> QuerySet[DataValue]:
+    """The figures a reader may see: the published ones, and the others only of units under one of
+    ``drafts_under`` (path prefixes, ``accounts.access.unpublished_read_prefixes``); None: every figure.
+
+    Judged figure by figure on the figure's own unit, so a total, a rate or a re-expression across map
+    versions counts another unit's draft only for a reader who may read that unit's drafts.
+    """
+    if drafts_under is None:
+        return values
+    shown = published(values)
+    if not drafts_under:
+        return shown
+    own = Q()
+    for prefix in drafts_under:
+        own |= Q(unit__path__startswith=prefix)
+    return shown | values.filter(own)

@@ -11,13 +11,14 @@ from datetime import date
 
 from django.contrib.auth.decorators import login_required
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
-from chiso.accounts.access import units_in_scope
+from chiso.accounts.access import under, units_in_scope, unpublished_read_prefixes
 from chiso.accounts.models import WRITE_ROLES
 from chiso.collection import importer
 from chiso.collection.exports import csv_bytes, history_export
@@ -44,6 +45,7 @@ TOO_LARGE = (f"Tệp lớn hơn {MAX_BYTES // 1024 // 1024} MB. Chia tệp thàn
              "Split it and upload the parts one by one.")
 BUSY = ("Bạn đang tải lên một tệp khác. Chờ tệp đó xử lý xong rồi thử lại.",
         "You are already uploading another file. Wait until it is processed, then try again.")
+NOT_YOURS = "(không có quyền xem)"  # the old value of a figure the user may not read
 EXPIRED = ("Bản xem trước đã hết hạn hoặc không còn. Tải tệp lên lại.",
            "The preview has expired or is gone. Upload the file again.")
 
@@ -215,10 +217,13 @@ def preview_download(request: HttpRequest) -> HttpResponse:
         for p in listed:
             rows.append([kind, p.sheet or "", p.row or "", p.column or "", *[""] * 6, p.message(lang)])
     statuses = {"new": "Mới", "changed": "Thay đổi", "unchanged": "Không đổi"}
+    may_read = unpublished_read_prefixes(request.user)
     for item in found.items:
         state = found.stored.get(item.key)
         old = "" if state is None else importer.figure_text(state.value, state.qualifier)
         status = statuses[found.status_of(item)]
+        if not under(may_read, item.unit):  # the stored figure of a unit whose drafts the user may not read
+            old, status = NOT_YOURS, "Không rõ"
         where = found.where(item)
         new = importer.figure_text(item.value, item.qualifier)
         rows.append([status, where["sheet"] or "", item.row, where["column"] or "", item.unit.code,
@@ -235,6 +240,12 @@ def history_download(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in TEMPLATE_TYPES:
         return _page(request, 404, message=("Chỉ có tệp .csv hoặc .xlsx.", "Only .csv or .xlsx."))
     mine = DataValueHistory.objects.filter(changed_by=request.user, channel=Channel.IMPORT)
+    may_read = unpublished_read_prefixes(request.user)
+    if may_read is not None:  # only figures of units the user may still read (a role may have been revoked)
+        units = Q(pk__in=[])
+        for prefix in may_read:
+            units |= Q(data_value__unit__path__startswith=prefix)
+        mine = mine.filter(units)
     last = mine.order_by("-changed_at").values_list("changed_at", flat=True).first()
     rows = mine.filter(changed_at=last).select_related(
         "data_value__data_element", "data_value__unit__version", "changed_by",
