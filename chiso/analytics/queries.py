@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
@@ -21,6 +22,9 @@ from chiso.engine.periods import Period
 from chiso.indicators.models import DataElement, Indicator, OverHierarchy
 from chiso.units.models import HierarchyVersion, Unit
 from chiso.values.models import DataValue
+
+if TYPE_CHECKING:
+    from chiso.collection.queries import Coverage, ReportCoverage
 
 
 class QueryError(ValueError):
@@ -56,6 +60,9 @@ class Row:
     children_value: Decimal | None = None
     differs: bool = False
     notes: list[str] = field(default_factory=list)
+    # published mode, a total computed from the units below: how many of them have an approved report
+    coverage: Coverage | None = None
+    withheld: bool = False  # below the form's completeness threshold: not published (value None)
 
     @property
     def completeness(self) -> float | None:
@@ -116,10 +123,12 @@ class _VersionData:
         )
         values = values.filter(unit__in=units) if len(minimal) <= 50 else values.filter(
             unit__version_id=roots[0].version_id)
+        self.coverage: ReportCoverage | None = None
         if published_only:
-            from chiso.collection.queries import readable
+            from chiso.collection.queries import ReportCoverage, readable
 
             values = readable(values, list(drafts_under))  # published, and the drafts the reader may read
+            self.coverage = ReportCoverage(units, self.children, element_ids)
         self.observations: dict[tuple[int, int], list[agg.Obs]] = defaultdict(list)
         for unit_id, element_id, period, value, qualifier, illustrative in values.values_list(
                 "unit_id", "data_element_id", "period", "value", "qualifier", "is_illustrative"):
@@ -205,12 +214,12 @@ def evaluate(codes: list[str], units: list[Unit], periods: list[Period], *, publ
     for measure in wanted:
         for unit in units:
             for period in periods:
-                rows.append(_row(measure, unit, period, plans[(unit.id, str(period))], data))
+                rows.append(_row(measure, unit, period, plans[(unit.id, str(period))], data, published_only))
     return rows
 
 
 def _row(measure: Measure, unit: Unit, period: Period, plan: list[tuple[HierarchyVersion, Mapping]],
-         data: dict[int, _VersionData]) -> Row:
+         data: dict[int, _VersionData], published_only: bool = False) -> Row:
     per_version: list[agg.Total] = []
     notes: list[str] = []
     for version, mapping in plan:
@@ -233,14 +242,35 @@ def _row(measure: Measure, unit: Unit, period: Period, plan: list[tuple[Hierarch
         total.estimated = any(t.estimated for t in per_version)
         if len(per_version) == 1:
             total.own, total.children = per_version[0].own, per_version[0].children
-    return _finish(measure, unit, period, total, notes, plan, data)
+    coverage = _coverage(measure, unit, period, total, plan, data) if published_only else None
+    return _finish(measure, unit, period, total, notes, plan, data, coverage)
+
+
+def _coverage(measure: Measure, unit: Unit, period: Period, total: agg.Total,
+              plan: list[tuple[HierarchyVersion, Mapping]], data: dict[int, _VersionData]) -> Coverage | None:
+    """How complete the reports behind a total are (``collection.queries.ReportCoverage``); ``None`` for
+    a figure the unit (or the one unit it continues) reported itself, published with its own report."""
+    from chiso.collection.queries import weakest
+
+    if total.own is not None and total.parts == total.own:
+        return None
+    element_ids = [e.id for e in measure.elements]
+    found = []
+    for version, mapping in plan:
+        roots = [s.unit.id for s in mapping.sources if s.weight]
+        counter = data[version.id].coverage if version.id in data else None
+        if roots and counter is not None:
+            found += counter.counts(roots, period, element_ids, (version.valid_from, version.valid_to))
+    return weakest(found)
 
 
 def _finish(measure: Measure, unit: Unit, period: Period, total: agg.Total, notes: list[str],
-            plan: list[tuple[HierarchyVersion, Mapping]], data: dict[int, _VersionData]) -> Row:
+            plan: list[tuple[HierarchyVersion, Mapping]], data: dict[int, _VersionData],
+            coverage: Coverage | None = None) -> Row:
     numerator = denominator = value = None
     own_value = children_value = None
-    if total.parts is not None:
+    withheld = coverage is not None and not coverage.complete
+    if not withheld and total.parts is not None:
         if measure.factor is not None:
             numerator, denominator = total.parts
             value = _rate(numerator, denominator, measure)
@@ -263,12 +293,16 @@ def _finish(measure: Measure, unit: Unit, period: Period, total: agg.Total, note
         qualifier=total.qualifier, reported=total.reported, expected=total.expected, estimated=total.estimated,
         illustrative=total.illustrative, own_value=own_value, children_value=children_value,
         differs=own_value is not None and children_value is not None and own_value != children_value,
-        notes=notes,
+        notes=notes, coverage=coverage, withheld=withheld,
     )
 
 
 def _rate(numerator: Decimal, denominator: Decimal, measure: Measure) -> Decimal | None:
+                coverage, withheld = None, False  # the unit's own approved figure
     if not denominator:
+    if withheld and coverage is not None:
+        notes.append(f"Chưa công bố: {coverage.label_vi} ({coverage.form}, kỳ {coverage.period}; "
+                     f"cần ít nhất {coverage.threshold.normalize():f}%).")
         return None
     exact = numerator / denominator * (measure.factor or 1)
     return exact.quantize(Decimal(1).scaleb(-(measure.decimals or 0)), rounding=ROUND_HALF_UP)

@@ -9,7 +9,10 @@ approved or locked; public pages and exports show published figures only.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from chiso.indicators.models import DataElement
@@ -31,6 +34,12 @@ class Form(models.Model):
     period_type = models.CharField("loại kỳ", max_length=10, choices=PeriodType.choices)
     elements = models.ManyToManyField(DataElement, through="FormElement", related_name="forms",
                                       verbose_name="yếu tố dữ liệu")
+    completeness_threshold = models.DecimalField(
+        "ngưỡng đầy đủ để công bố (%)", max_digits=5, decimal_places=2, default=Decimal(100),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+        help_text="Số liệu tổng hợp của một đơn vị cấp trên cho một kỳ chỉ được công bố khi tỷ lệ "
+                  "đơn vị được giao biểu mẫu đã có báo cáo được duyệt đạt ngưỡng này (mặc định 100%: "
+                  "tất cả). Các trang công khai giữ kỳ đầy đủ gần nhất.")
 
     class Meta:
         verbose_name = "biểu mẫu báo cáo"

@@ -1,12 +1,32 @@
-"""Reads about reports: which figures are closed for editing, which are published."""
+"""Reads about reports: which figures are closed for editing, which are published, how complete a period is.
+
+Publication has two parts. A figure a unit reported itself is published once its report is approved or
+locked (``published``). A figure *computed from the units below* (a city total) is published for a
+period only when enough of the units expected to report are approved: ``ReportCoverage`` counts them,
+each form's ``completeness_threshold`` (default 100%) says how many is enough. The analytics engine's
+published mode withholds a total below the threshold, and the public pages read at the last complete
+month (``last_complete_month``). This module is the one place that decides both.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from chiso.collection.models import EDITABLE, PUBLISHED, FormElement, Submission
+from chiso.collection.models import (
+    EDITABLE,
+    PUBLISHED,
+    FormAssignment,
+    FormElement,
+    PeriodType,
+    Submission,
+)
+from chiso.engine.periods import Period, PeriodKind
+from chiso.units.models import Unit
 from chiso.values.models import DataValue
 
 
@@ -33,7 +53,12 @@ def closed_cells(keys: Iterable[tuple[int, int, str]]) -> set[tuple[int, int, st
 
 
 def published(values: QuerySet[DataValue]) -> QuerySet[DataValue]:
-    """Only figures in an approved or locked report: what public pages and published exports show."""
+    """Only figures in an approved or locked report: what public pages and published exports show.
+
+    These are the figures units reported themselves. A total computed from them for a unit above is
+    published only at the completeness threshold of the forms involved (``ReportCoverage``, applied by
+    ``analytics.queries.evaluate(..., published_only=True)``).
+    """
     approved = Submission.objects.filter(
         unit_id=OuterRef("unit_id"), period=OuterRef("period"), status__in=PUBLISHED,
         form__form_elements__data_element_id=OuterRef("data_element_id"),
@@ -57,3 +82,192 @@ def readable(values: QuerySet[DataValue], drafts_under: Sequence[str] | None) ->
     for prefix in drafts_under:
         own |= Q(unit__path__startswith=prefix)
     return shown | values.filter(own)
+
+
+_KIND = {PeriodType.YEAR: PeriodKind.YEAR, PeriodType.QUARTER: PeriodKind.QUARTER,
+         PeriodType.MONTH: PeriodKind.MONTH}
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Of the units expected to report one form for one of its periods, how many have an approved report."""
+
+    form: str  # the form's code
+    period: str  # the form's period, e.g. "2025-12"
+    approved: int
+    expected: int
+    threshold: Decimal  # the form's completeness_threshold, in percent
+
+    @property
+    def complete(self) -> bool:
+        """Enough reports approved to publish a total (approved ≥ threshold × expected)."""
+        return self.approved * 100 >= self.threshold * self.expected
+
+    @property
+    def partial(self) -> bool:
+        return self.approved < self.expected
+
+    @property
+    def label_vi(self) -> str:
+        """ "1/93 đơn vị đã báo cáo" """
+        return f"{self.approved}/{self.expected} đơn vị đã báo cáo"
+
+    @property
+    def label_en(self) -> str:
+        return f"{self.approved}/{self.expected} units reported"
+
+
+def weakest(found: Iterable[Coverage]) -> Coverage | None:
+    """The coverage that decides: an incomplete one before a complete one, then the lowest share."""
+    return min(found, key=lambda c: (c.complete, c.approved / c.expected, c.period, c.form), default=None)
+
+
+@dataclass(frozen=True)
+class _Form:
+    code: str
+    kind: PeriodKind
+    threshold: Decimal
+    elements: frozenset[int]
+
+
+class ReportCoverage:
+    """Who must report which form under some units of one hierarchy version, and who is approved.
+
+    Loaded once (two queries, three without ``children``) for ``units``; answers for any root among them
+    and any period. The units
+    expected to report under a root are the *topmost* units of its subtree (the root included) given a
+    form of a fixed period type (a "số liệu đã công bố" form of any period sets no obligation): a ward
+    that reports itself stands for its tổ dân phố, as its own figure wins over theirs in the totals.
+    """
+
+    def __init__(self, units: QuerySet[Unit], children: Mapping[int, Sequence[int]] | None = None,
+                 element_ids: Iterable[int] | None = None):
+        assignments = FormAssignment.objects.filter(unit__in=units).exclude(form__period_type=PeriodType.ANY)
+        columns = ["form_id", "unit_id", "unit__valid_from", "unit__valid_to", "form__code",
+                   "form__period_type", "form__completeness_threshold"]
+        if element_ids is not None:  # one row per assignment and element asked
+            assignments = assignments.filter(form__form_elements__data_element_id__in=list(element_ids))
+            columns.append("form__form_elements__data_element_id")
+        self.forms: dict[int, _Form] = {}
+        elements: dict[int, set[int]] = {}
+        self.assigned: dict[int, set[int]] = {}  # unit → forms it must report
+        self.validity: dict[int, tuple[date | None, date | None]] = {}
+        for form_id, unit_id, valid_from, valid_to, code, kind, threshold, *element in (
+                assignments.values_list(*columns)):
+            if form_id not in self.forms:
+                self.forms[form_id] = _Form(code, _KIND[kind], threshold, frozenset())  # type: ignore[index]
+            elements.setdefault(form_id, set()).update(element)
+            self.assigned.setdefault(unit_id, set()).add(form_id)
+            self.validity[unit_id] = (valid_from, valid_to)
+        self.known_elements = element_ids is not None
+        for form_id, form in self.forms.items():
+            self.forms[form_id] = _Form(form.code, form.kind, form.threshold, frozenset(elements[form_id]))
+        self.approved = set(Submission.objects.filter(form_id__in=list(self.forms), unit__in=units,
+                                                      status__in=PUBLISHED)
+                            .values_list("form_id", "unit_id", "period"))
+        if children is None:
+            children = {}
+            for unit_id, parent_id in units.values_list("id", "parent_id"):
+                if parent_id is not None:
+                    children.setdefault(parent_id, []).append(unit_id)  # type: ignore[attr-defined]
+        self.children = children
+        self._reporters: dict[tuple[int, frozenset[int]], dict[int, list[int]]] = {}
+
+    def relevant(self, element_ids: Iterable[int] | None) -> frozenset[int]:
+        """The forms holding any of ``element_ids`` (every form for ``None`` or if loaded without them)."""
+        if element_ids is None or not self.known_elements:
+            return frozenset(self.forms)
+        wanted = set(element_ids)
+        return frozenset(i for i, f in self.forms.items() if f.elements & wanted)
+
+    def reporters(self, root: int, forms: frozenset[int]) -> dict[int, list[int]]:
+        """Form → the topmost units under ``root`` (itself included) that must report one of ``forms``."""
+        key = (root, forms)
+        if key not in self._reporters:
+            found: dict[int, list[int]] = {}
+            stack = [root]
+            while stack:
+                unit_id = stack.pop()
+                mine = self.assigned.get(unit_id, set()) & forms
+                if mine:
+                    for form_id in mine:
+                        found.setdefault(form_id, []).append(unit_id)
+                else:
+                    stack.extend(self.children.get(unit_id, ()))
+            self._reporters[key] = found
+        return self._reporters[key]
+
+    def counts(self, roots: Sequence[int], period: Period, element_ids: Iterable[int] | None = None,
+               within: tuple[date | None, date | None] = (None, None)) -> list[Coverage]:
+        """One ``Coverage`` per form and form period inside ``period`` (ending inside ``within``).
+
+        A form whose periods are longer than ``period`` (a yearly form asked for a month) is not counted:
+        its figures are not in a total of ``period``.
+        """
+        forms = self.relevant(element_ids)
+        reporters: dict[int, set[int]] = {}
+        for root in roots:
+            for form_id, units in self.reporters(root, forms).items():
+                reporters.setdefault(form_id, set()).update(units)
+        result = []
+        for form_id, units in sorted(reporters.items()):
+            form = self.forms[form_id]
+            if form.kind.rank < period.kind.rank:
+                continue
+            for sub in [period] if form.kind is period.kind else period.children(form.kind):
+                day, text = sub.end, str(sub)
+                if (within[0] is not None and day < within[0]) or (within[1] is not None and day > within[1]):
+                    continue
+                expected = [u for u in units
+                            if (self.validity[u][0] or day) <= day <= (self.validity[u][1] or day)]
+                if expected:
+                    approved = sum(1 for u in expected if (form_id, u, text) in self.approved)
+                    result.append(Coverage(form.code, text, approved, len(expected), form.threshold))
+        return result
+
+    def coverage(self, roots: Sequence[int], period: Period, element_ids: Iterable[int] | None = None,
+                 within: tuple[date | None, date | None] = (None, None)) -> Coverage | None:
+        """The deciding count for a total of ``roots`` over ``period`` (None: nobody must report)."""
+        return weakest(self.counts(roots, period, element_ids, within))
+
+    def months_with_reports(self, root: int) -> list[Period]:
+        """Months with an approved monthly report of a unit that must report under ``root``, newest first."""
+        forms = frozenset(i for i, f in self.forms.items() if f.kind is PeriodKind.MONTH)
+        units = {u for found in self.reporters(root, forms).values() for u in found}
+        months = {p for f, u, p in self.approved if f in forms and u in units}
+        return sorted((Period.parse(m) for m in months), reverse=True)
+
+    def last_complete_month(self, root: int) -> Period | None:
+        """The newest month whose monthly reports under ``root`` are complete at every form's threshold."""
+        for month in self.months_with_reports(root):
+            found = self.coverage([root], month)
+            if found is None or found.complete:
+                return month
+        return None
+
+
+def coverage_under(root: Unit) -> ReportCoverage:
+    """Reports of every form under ``root`` (its subtree, in its version)."""
+    return ReportCoverage(Unit.objects.filter(version_id=root.version_id, path__startswith=root.path))
+
+
+def has_monthly_reports(found: ReportCoverage) -> bool:
+    return any(f.kind is PeriodKind.MONTH for f in found.forms.values())
+
+
+def last_complete_month(root: Unit, found: ReportCoverage | None = None) -> Period | None:
+    """The month public pages read ``root`` at: the newest whose reports are complete (None: none is)."""
+    return (found or coverage_under(root)).last_complete_month(root.id)
+
+
+def pending_months(root: Unit, after: Period) -> list[Coverage]:
+    """Months after ``after`` with approved reports that are not yet complete under ``root``, oldest first:
+    what a public page says is still missing ("Tháng 12/2025: 1/93 đơn vị đã báo cáo")."""
+    found = coverage_under(root)
+    result = []
+    for month in found.months_with_reports(root.id):
+        if month.start > after.end:
+            count = found.coverage([root.id], month)
+            if count is not None and count.partial:
+                result.append(count)
+    return sorted(result, key=lambda c: c.period)

@@ -14,4 +14,5 @@ urlpatterns = [
     path(PLAN + "chi-tieu/", vi(views.set_target), name="set_target"),
     path(PLAN + "muc-toi-thieu/", vi(views.assign_minimum), name="assign_minimum"),
     path(PLAN + "nhap-tep/", vi(views.import_file), name="import"),
+    path(PLAN + "phan-quyen/", vi(views.change_role), name="role"),
 ]

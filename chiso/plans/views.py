@@ -19,8 +19,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from chiso.accounts.access import can_plan_unit, can_see_plan, can_set_targets, units_in_scope
-from chiso.accounts.models import Role
+from chiso.accounts.access import can_manage_roles, can_plan_unit, can_see_plan, can_set_targets, units_in_scope
+from chiso.accounts.actions import RoleError, do_grant_role, do_revoke_role
+from chiso.accounts.models import Role, RoleAssignment, RoleAssignmentHistory
 from chiso.engine.numbers import NumberFormatError, format_number, parse_vn_number
 from chiso.indicators.models import Indicator, Pillar
 from chiso.plans.actions import PlanError, do_assign_minimum, do_set_target
@@ -74,7 +75,17 @@ def _context(request: HttpRequest, unit: Unit, year: int, **extra: object) -> di
         "can_assign": view.child_count > 0 and can_plan_unit(request.user, unit),
         "ancestors": _ancestors(unit), "children": Unit.objects.filter(parent=unit).order_by("code")[:200],
         "columns": [label for label, _, _ in COLUMNS.values()], "judged_choices": JudgedOn.choices,
-        **extra,
+        **_roles(request, unit), **extra,
+    }
+
+
+def _roles(request: HttpRequest, unit: Unit) -> dict[str, object]:
+    if not can_manage_roles(request.user, unit):
+        return {"can_manage_roles": False}
+    return {
+        "can_manage_roles": True, "role_choices": Role.choices,
+        "roles": RoleAssignment.objects.filter(unit=unit).select_related("user").order_by("role", "user__username"),
+        "role_history": RoleAssignmentHistory.objects.filter(unit=unit).select_related("user", "changed_by")[:10],
     }
 
 
@@ -180,3 +191,32 @@ def import_file(request: HttpRequest, version: str, code: str, year: int) -> Htt
         return _render(request, unit, year, refused.status, import_problems=[p.text() for p in refused.problems])
     return _render(request, unit, year, imported=f"Đã nhập tệp {result.name}: {result.written} chỉ tiêu mới hoặc "
                                                  f"thay đổi, {result.unchanged} không đổi.")
+
+
+@require_POST
+@login_required
+def change_role(request: HttpRequest, version: str, code: str, year: int) -> HttpResponse:
+    """Grant or revoke a role on this unit (and its subtree), through ``accounts.actions``."""
+    unit = _unit(request, version, code)
+    year = _year(year)
+    username, role = request.POST.get("username", "").strip(), request.POST.get("role", "")
+    reason, grant = request.POST.get("reason", ""), request.POST.get("action") != "revoke"
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        return _render(request, unit, year, 400, role_problem=f"Không có người dùng '{username}'.")
+    try:
+        if grant:
+            do_grant_role(user, role, unit, acting_user=request.user, reason=reason)
+        else:
+            do_revoke_role(user, role, unit, acting_user=request.user, reason=reason)
+    except RoleError as error:
+        return _render(request, unit, year, error.status, role_problem=error.message)
+    label = Role(role).label
+    done = (f"Đã cấp vai trò '{label}' trên {unit.name} cho {username}." if grant
+            else f"Đã thu hồi vai trò '{label}' trên {unit.name} của {username}.")
+    if request.headers.get("HX-Request"):
+        return _render(request, unit, year, role_done=done)
+    messages.success(request, done)
+    return HttpResponseRedirect(reverse("plans:plan", args=[unit.version.name, unit.code, year]) + "#phan-quyen")

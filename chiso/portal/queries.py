@@ -18,12 +18,20 @@ from datetime import date
 from django.db.models import Max, Q
 
 from chiso.analytics.queries import Row, evaluate
-from chiso.collection.models import PUBLISHED, PeriodType, Submission, SubmissionEvent
-from chiso.collection.queries import published
+from chiso.collection.models import SubmissionEvent
+from chiso.collection.queries import (
+    Coverage,
+    coverage_under,
+    has_monthly_reports,
+    last_complete_month,
+    pending_months,
+    published,
+)
 from chiso.engine.periods import Period
 from chiso.engine.text import fold
 from chiso.indicators.models import Indicator
 from chiso.plans.models import Target
+from chiso.units import queries as units_queries
 from chiso.units.models import HierarchyVersion, Succession, Unit
 from chiso.units.types import LEVEL
 from chiso.values.models import DataValue, DataValueHistory
@@ -31,7 +39,8 @@ from chiso.values.models import DataValue, DataValueHistory
 COMMUNE_LEVEL = 3
 CITY_CODE = "48"  # Thành phố Đà Nẵng, the city the portal opens on
 MEMO_SIZE = 256
-MEMO_SECONDS = 600  # a safety net: a change the stamp does not see (a succession share) shows within 10 min
+MEMO_SECONDS = 600  # a safety net: a change the stamp does not see (a succession share, a form's
+# completeness threshold) shows within 10 min
 
 _memo: OrderedDict[str, tuple[float, object]] = OrderedDict()
 _lock = threading.Lock()
@@ -80,18 +89,34 @@ def figures(codes: list[str], units: list[Unit], periods: list[Period]) -> list[
     return _memoised(key, lambda: evaluate(codes, units, periods, published_only=True))  # type: ignore[no-any-return]
 
 
-def latest_month() -> Period | None:
-    """The latest month with any figure: the portal's "now" (the demo's data ends in 12/2025)."""
+def latest_month(root: Unit | None = None) -> Period | None:
+    """The portal's "now" for ``root`` (default: the city in today's version): the last *complete*
+    month, whose monthly reports under it are approved at each form's completeness threshold
+    (``collection.queries.last_complete_month``). Approving one ward does not move it. Without any
+    monthly report form under ``root``: the end of the latest published figure."""
+    if root is None:
+        version = units_queries.current_version()
+        root = city(version) if version is not None else None
+        if root is None:
+            return None
+    chosen = root
 
     def compute() -> Period | None:
-        last = (Submission.objects.filter(status__in=PUBLISHED, form__period_type=PeriodType.MONTH)
-                .aggregate(last=Max("period"))["last"])
-        if last is None:
-            end = published(DataValue.objects.filter(is_deleted=False)).aggregate(last=Max("period_end"))["last"]
-            return Period.of_month(end.year, end.month) if end else None
-        return Period.parse(last)
+        found = coverage_under(chosen)
+        if has_monthly_reports(found):
+            return last_complete_month(chosen, found)
+        end = published(DataValue.objects.filter(is_deleted=False, unit__version_id=chosen.version_id,
+                                                 unit__path__startswith=chosen.path)).aggregate(
+            last=Max("period_end"))["last"]
+        return Period.of_month(end.year, end.month) if end else None
 
-    return _memoised("latest_month", compute)  # type: ignore[no-any-return]
+    return _memoised(f"latest_month|{root.id}", compute)  # type: ignore[no-any-return]
+
+
+def pending(root: Unit, month: Period) -> list[Coverage]:
+    """Months after ``month`` whose reports under ``root`` are only partly approved (what is still
+    missing, said on the page: "Tháng 12/2025: 1/93 đơn vị đã báo cáo")."""
+    return _memoised(f"pending|{root.id}|{month}", lambda: pending_months(root, month))  # type: ignore[no-any-return]
 
 
 def month_end(month: Period) -> date:

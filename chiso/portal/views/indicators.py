@@ -33,6 +33,7 @@ def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "portal/indicator.html", {
         "page": page, "indicator": page.indicator, "root": page.root, "version": page.root.version,
         "chart": page.chart(), "ranked_count": sum(1 for r in page.ranking if r.rank is not None),
+        "pending": queries.pending(page.root, page.month),
     })
 
 

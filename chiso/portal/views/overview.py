@@ -32,6 +32,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "laggards": dashboard.laggards(root, headlines, month),
             "changes": changes,
             "previous_month": month.previous(),
+            "pending": queries.pending(root, month),
             "plan_year": plan_year,
             "plans": plans,
             "has_illustrative": any(c.illustrative for c in cards),

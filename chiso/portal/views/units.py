@@ -105,6 +105,7 @@ def unit_page(request: HttpRequest, version: str, code: str) -> HttpResponse:
         "plan_based": plan_based,
         "cards_illustrative": any(c.illustrative for c in cards),
         "report_years": _report_years(unit, month),
+        "pending": queries.pending(unit, month) if month is not None else [],
     }
     return render(request, "portal/unit.html", context)
 
