@@ -287,7 +287,11 @@ def _finish(measure: Measure, unit: Unit, period: Period, total: agg.Total, note
             if direct is not None:
                 value, own_value = direct.value, direct.value
                 total = agg.Total((direct.value,), direct.qualifier, direct.illustrative, 1, 1)
+                coverage, withheld = None, False  # the unit's own approved figure
                 notes.append("Tỷ lệ do đơn vị báo cáo trực tiếp (không có tử số, mẫu số).")
+    if withheld and coverage is not None:
+        notes.append(f"Chưa công bố: {coverage.label_vi} ({coverage.form}, kỳ {coverage.period}; "
+                     f"cần ít nhất {coverage.threshold.normalize():f}%).")
     return Row(
         data=measure.code, unit=unit, period=period, value=value, numerator=numerator, denominator=denominator,
         qualifier=total.qualifier, reported=total.reported, expected=total.expected, estimated=total.estimated,
@@ -298,11 +302,7 @@ def _finish(measure: Measure, unit: Unit, period: Period, total: agg.Total, note
 
 
 def _rate(numerator: Decimal, denominator: Decimal, measure: Measure) -> Decimal | None:
-                coverage, withheld = None, False  # the unit's own approved figure
     if not denominator:
-    if withheld and coverage is not None:
-        notes.append(f"Chưa công bố: {coverage.label_vi} ({coverage.form}, kỳ {coverage.period}; "
-                     f"cần ít nhất {coverage.threshold.normalize():f}%).")
         return None
     exact = numerator / denominator * (measure.factor or 1)
     return exact.quantize(Decimal(1).scaleb(-(measure.decimals or 0)), rounding=ROUND_HALF_UP)
