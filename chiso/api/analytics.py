@@ -18,9 +18,9 @@ from chiso.api.auth import reader
 from chiso.api.cells import CellGrid
 from chiso.api.limits import make_cursor, next_link, page_size, read_cursor
 from chiso.api.schemas import ErrorOut
-from chiso.units.models import Unit
-from chiso.engine.periods import Period, PeriodError
+from chiso.engine.periods import MAX_YEAR, MIN_YEAR, Period, PeriodError
 from chiso.engine.spreadsheet import safe_cell
+from chiso.units.models import Unit
 
 router = Router(tags=["Phân tích"])
 COLUMNS = ["data", "unit", "unit_name", "version", "period", "value", "numerator", "denominator", "qualifier",
@@ -99,10 +99,13 @@ def _csv_lines(rows: Iterator[Row]) -> Iterator[str]:
             summary="Số liệu tổng hợp: chỉ tiêu hoặc yếu tố dữ liệu × đơn vị × kỳ")
 def analytics_values(
     request: HttpRequest,
-    data: str = Query("", description="Mã chỉ tiêu hoặc yếu tố dữ liệu, cách nhau bằng dấu phẩy: XHS-04,XHS-06"),
-    units: str = Query("", description="Mã đơn vị; '48/children' (đơn vị trực thuộc); '48/level-3' (cấp xã)"),
-    periods: str = Query("", description="Kỳ, cách nhau bằng dấu phẩy: 2024,2024Q3,2024-07"),
-    hierarchy: str | None = Query(None, description="Phiên bản danh mục để đọc mã đơn vị; mặc định: hiện hành"),
+    data: str = Query("", example="XHS-06,CQS-03",
+                      description="Mã chỉ tiêu hoặc yếu tố dữ liệu, cách nhau bằng dấu phẩy: XHS-04,XHS-06"),
+    units: str = Query("", example="491/children",
+                       description="Mã đơn vị; '48/children' (đơn vị trực thuộc); '48/level-3' (cấp xã)"),
+    periods: str = Query("", example="2024,2024-12", description="Kỳ, cách nhau bằng dấu phẩy: 2024,2024Q3,2024-07"),
+    hierarchy: str | None = Query(None, example="2024",
+                                   description="Phiên bản danh mục để đọc mã đơn vị; mặc định: hiện hành"),
     format: str = Query("json", description="json hoặc csv (CSV: trang sau trong tiêu đề Link)"),
     limit: int | None = Query(None, ge=1, description=PAGE),
     cursor: str | None = Query(None, description="Trang sau: lấy nguyên từ liên kết 'next' của trang trước"),
@@ -201,9 +204,10 @@ class TargetsOut(Schema):
             summary="Tiến độ các chỉ tiêu kế hoạch của một đơn vị: trạng thái, dự báo, kiểm tra kế hoạch")
 def analytics_targets(
     request: HttpRequest,
-    unit: str = Query(..., description="Mã đơn vị (đọc theo phiên bản hierarchy)"),
-    year: int = Query(..., description="Năm kế hoạch"),
-    hierarchy: str | None = Query(None, description="Phiên bản danh mục; mặc định: hiện hành"),
+    unit: str = Query(..., example="491", description="Mã đơn vị (đọc theo phiên bản hierarchy)"),
+    year: int = Query(..., example=2024, ge=MIN_YEAR, le=MAX_YEAR, description="Năm kế hoạch"),
+    hierarchy: str | None = Query(None, example="2024",
+                                   description="Phiên bản danh mục; mặc định: hiện hành"),
 ) -> TargetsOut:
     """Progress status by the Statistics Canada / Open SDG method; a linear-trend forecast to the target
     date with an 80 % interval and the monthly pace still required; the plan's consistency checks."""

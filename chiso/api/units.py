@@ -25,9 +25,9 @@ def list_versions(request: HttpRequest) -> list[VersionOut]:
 @router.get("/units", response={200: UnitPage, 400: ErrorOut, 404: ErrorOut}, summary="Danh sách đơn vị")
 def list_units(
     request: HttpRequest,
-    version: str | None = Query(None, description="Phiên bản; mặc định phiên bản đang có hiệu lực"),
-    parent: str | None = Query(None, description="Mã đơn vị cấp trên: chỉ liệt kê đơn vị trực thuộc"),
-    q: str | None = Query(None, description="Tìm theo tên, có dấu hay không dấu (ví dụ: thac gian)"),
+    version: str | None = Query(None, example="2024", description="Phiên bản; mặc định phiên bản đang có hiệu lực"),
+    parent: str | None = Query(None, example="491", description="Mã đơn vị cấp trên: chỉ liệt kê đơn vị trực thuộc"),
+    q: str | None = Query(None, example="thac gian", description="Tìm theo tên, có dấu hay không dấu (ví dụ: thac gian)"),
     type: str | None = Query(None, description="Loại đơn vị, nhiều loại cách nhau bằng dấu phẩy: phuong,xa"),
     limit: int | None = Query(None, ge=1, description=LIMIT),
     offset: int = Query(0, ge=0, le=MAX_OFFSET),

@@ -21,10 +21,10 @@ DEFAULT_LIMIT = 100
 @router.get("/values", response={200: ValuePage, 400: ErrorOut, 404: ErrorOut}, summary="Số liệu đã báo cáo")
 def list_values(
     request: HttpRequest,
-    unit: str | None = Query(None, description="Mã đơn vị (trong phiên bản đã chọn); trống: mọi đơn vị"),
-    version: str | None = Query(None, description="Phiên bản danh mục; mặc định phiên bản đang có hiệu lực"),
-    data: str | None = Query(None, description="Mã yếu tố dữ liệu, cách nhau bằng dấu phẩy: XHS-06,XHS-05"),
-    period: str | None = Query(None, description="Kỳ: 2024, 2024Q3, 2024-07 hoặc 2024-07-15"),
+    unit: str | None = Query(None, example="20221", description="Mã đơn vị (trong phiên bản đã chọn); trống: mọi đơn vị"),
+    version: str | None = Query(None, example="2024", description="Phiên bản danh mục; mặc định phiên bản đang có hiệu lực"),
+    data: str | None = Query(None, example="XHS-06,XHS-05", description="Mã yếu tố dữ liệu, cách nhau bằng dấu phẩy: XHS-06,XHS-05"),
+    period: str | None = Query(None, example="2024-12", description="Kỳ: 2024, 2024Q3, 2024-07 hoặc 2024-07-15"),
     limit: int | None = Query(None, ge=1, description=LIMIT),
     offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ) -> ValuePage:

@@ -77,3 +77,12 @@ def test_the_export_file_name_uses_the_periods_as_read(client, officer_thac_gian
     response = client.get("/nhap-lieu/lich-su/2024/20221/tai-ve.csv", {"tu": " 2024q3 ", "den": "2024-12"})
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="lich-su-2024-20221-2024Q3-2024-12.csv"'
+
+
+@pytest.mark.parametrize("year", [100, 3000])
+def test_a_plan_year_the_calendar_cannot_hold_is_refused(client, year):
+    """Found by the schemathesis run: year=100 reached Period.of_month and answered 500."""
+    response = client.get("/api/v1/analytics/targets", {"unit": "491", "year": year, "hierarchy": "2024"})
+    assert response.status_code == 422
+    bound = "lớn hơn hoặc bằng 1900" if year < 1900 else "nhỏ hơn hoặc bằng 2100"
+    assert response.json() == {"detail": "Tham số không hợp lệ.", "problems": [f"Tham số 'year': phải {bound}."]}
