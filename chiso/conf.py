@@ -30,6 +30,26 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CHISO_ALLOWED_HOSTS", "127.0.0.1,localhost", "Comma-separated host names the server answers to."),
     Setting("CHISO_LANGUAGE", "vi", "Default interface language: vi or en."),
     Setting("CHISO_TIME_ZONE", "Asia/Ho_Chi_Minh", "Time zone for dates shown and periods entered."),
+    Setting("CHISO_LOGIN_FAILURE_LIMIT", "5",
+            "Wrong passwords in a row, for one user name from one address, before login is locked."),
+    Setting("CHISO_LOGIN_LOCKOUT_MINUTES", "15",
+            "How long a locked login stays locked (an administrator can unlock earlier: chiso axes_reset)."),
+    Setting("CHISO_SECURE_COOKIES", "False",
+            "True sends the session, CSRF and language cookies over HTTPS only. Set it in production."),
+    Setting("CHISO_SSL_REDIRECT", "False",
+            "True redirects every plain-HTTP request to HTTPS (needs CHISO_BEHIND_PROXY behind a TLS proxy)."),
+    Setting("CHISO_HSTS_SECONDS", "0",
+            "Strict-Transport-Security max-age in seconds (0: no header). 31536000 once HTTPS works for good."),
+    Setting("CHISO_HSTS_INCLUDE_SUBDOMAINS", "False", "True adds includeSubDomains to the HSTS header."),
+    Setting("CHISO_HSTS_PRELOAD", "False",
+            "True adds preload to the HSTS header (only for a domain whose every subdomain serves HTTPS)."),
+    Setting("CHISO_BEHIND_PROXY", "False",
+            "True trusts X-Forwarded-Proto, X-Forwarded-Host and X-Forwarded-For from the reverse proxy in "
+            "front (which must set them and drop the client's). Never True without such a proxy."),
+    Setting("CHISO_LOG_LEVEL", "INFO", "Lowest level logged: DEBUG, INFO, WARNING or ERROR."),
+    Setting("CHISO_LOG_FILE", "",
+            "Also write the log to this file (a name inside the data folder, or an absolute path; mode 0600). "
+            "Empty: standard error only."),
     Setting(
         "CHISO_TEST_POSTGRES_URL",
         "postgres://postgres@127.0.0.1:5432/chiso",
@@ -74,10 +94,32 @@ def env_int(name: str) -> int:
         raise ValueError(f"{name} must be a whole number, not {value!r}") from None
 
 
-def data_dir() -> Path:
-    path = Path(os.path.expanduser(env_str("CHISO_DATA_DIR")))
-    path.mkdir(parents=True, exist_ok=True)
+PRIVATE_DIR = 0o700  # the data folder and every folder in it: its owner only
+PRIVATE_FILE = 0o600  # the database, uploads, logs, the secret key: its owner only
+
+
+def make_private(path: Path, mode: int) -> None:
+    """Give ``path`` ``mode`` when this process owns it (a folder someone else owns is left alone)."""
+    if path.exists() and path.stat().st_uid == os.getuid() and path.stat().st_mode & 0o777 != mode:
+        path.chmod(mode)
+
+
+def private_folder(path: Path) -> Path:
+    """Create ``path`` (missing parents with the usual mode) and make it 0700."""
+    path.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+    make_private(path, PRIVATE_DIR)
     return path
+
+
+def private_file(path: Path) -> Path:
+    """Create ``path`` empty with mode 0600 when missing (no moment when it is readable by others)."""
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY | os.O_APPEND, PRIVATE_FILE))
+    make_private(path, PRIVATE_FILE)
+    return path
+
+
+def data_dir() -> Path:
+    return private_folder(Path(os.path.expanduser(env_str("CHISO_DATA_DIR"))))
 
 
 def secret_key(folder: Path) -> str:
@@ -88,6 +130,5 @@ def secret_key(folder: Path) -> str:
     if not key_file.exists():
         import secrets
 
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
+        private_file(key_file).write_text(secrets.token_urlsafe(50))
     return key_file.read_text().strip()

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 from chiso import conf
+from chiso.web.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = conf.data_dir()
@@ -24,6 +27,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # the API docs page from ninja's bundled files (without it: a CDN, which the CSP refuses)
+    "axes",
+    "csp",
+    "chiso.web",
     "chiso.units",
     "chiso.indicators",
     "chiso.values",
@@ -39,7 +46,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "chiso.web.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -48,6 +57,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lockout page
 ]
 
 ROOT_URLCONF = "chiso.urls"
@@ -105,3 +115,54 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 LOGIN_URL = "/nhap-lieu/dang-nhap/"  # ward officers are not staff: the admin login refuses them
+
+# Files: the data folder is 0700 (conf.data_dir); the SQLite file, uploads, logs and the secret key 0600.
+FILE_UPLOAD_PERMISSIONS = conf.PRIVATE_FILE
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = conf.PRIVATE_DIR
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    _sqlite_file = Path(DATABASES["default"]["NAME"])
+    if _sqlite_file.parent.is_dir():  # created 0600 before SQLite opens it; its -wal/-shm take the same mode
+        conf.private_file(_sqlite_file)
+
+# Login throttling (django-axes, chiso/accounts/throttle.py).
+AUTHENTICATION_BACKENDS = [
+    "chiso.accounts.throttle.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = conf.env_int("CHISO_LOGIN_FAILURE_LIMIT")
+AXES_COOLOFF_TIME = timedelta(minutes=conf.env_int("CHISO_LOGIN_LOCKOUT_MINUTES"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "chiso.accounts.throttle.lockout_response"
+
+# HTTPS, cookies and the proxy in front (check --deploy is clean with the production settings in the README).
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = conf.env_bool("CHISO_SECURE_COOKIES")
+SECURE_SSL_REDIRECT = conf.env_bool("CHISO_SSL_REDIRECT")
+SECURE_HSTS_SECONDS = conf.env_int("CHISO_HSTS_SECONDS")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = conf.env_bool("CHISO_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = conf.env_bool("CHISO_HSTS_PRELOAD")
+if conf.env_bool("CHISO_BEHIND_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = True
+    AXES_CLIENT_IP_CALLABLE = "chiso.accounts.throttle.client_ip_behind_proxy"
+
+# Content-Security-Policy (django-csp): scripts only from our own static files, never inline. Inline
+# styles stay allowed: ECharts writes its tooltips as HTML with style attributes, and a style cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# The log: standard error, and the file CHISO_LOG_FILE (inside the data folder unless absolute).
+_log_file = conf.env_str("CHISO_LOG_FILE")
+LOGGING = logging_config(conf.env_str("CHISO_LOG_LEVEL"), DATA_DIR / _log_file if _log_file else None)

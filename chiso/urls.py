@@ -4,6 +4,8 @@ from django.urls import include, path
 
 from chiso.api.router import api
 
+handler500 = "chiso.web.errors.server_error"  # Vietnamese, with the request id (chiso/web/errors.py)
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

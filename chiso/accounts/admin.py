@@ -1,12 +1,21 @@
-"""Admin pages for roles, on their own and on each user's page; the admin site's titles."""
+"""Admin pages for roles, on their own and on each user's page; API tokens; the admin site's titles.
+
+A new API token is shown once, on the page that answers the form (never in a message: messages travel in
+a cookie), and only its SHA-256 is kept.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import User
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 
-from chiso.accounts.models import RoleAssignment, RoleAssignmentHistory
+from chiso.accounts.models import ApiToken, RoleAssignment, RoleAssignmentHistory
 
 admin.site.site_header = "Quản trị chiso"
 admin.site.site_title = "Quản trị chiso"
@@ -78,3 +87,47 @@ admin.site.unregister(User)
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     inlines = (*DjangoUserAdmin.inlines, RoleAssignmentInline)
+
+
+class ApiTokenForm(forms.ModelForm):
+    class Meta:
+        model = ApiToken
+        fields = ("user", "name")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Create a token for a user (shown once), see when it was last used, revoke it by deleting it."""
+
+    form = ApiTokenForm
+    list_display = ("name", "user", "created", "last_used")
+    list_select_related = ("user",)
+    search_fields = ("name", "user__username")
+    autocomplete_fields = ("user",)
+    readonly_fields = ("created", "last_used")
+
+    def get_fields(self, request: HttpRequest, obj: ApiToken | None = None) -> list[str]:
+        return ["user", "name"] if obj is None else ["user", "name", "created", "last_used"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: ApiToken | None = None) -> tuple[str, ...]:
+        return ("created", "last_used") if obj is None else ("user", "created", "last_used")
+
+    def save_model(self, request: HttpRequest, obj: ApiToken, form: forms.ModelForm, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        from chiso.api.auth import create_token
+
+        made, token = create_token(obj.user, obj.name)
+        obj.pk, obj.token_hash, obj.created = made.pk, made.token_hash, made.created
+        obj._state.adding = False
+        obj.new_token = token  # type: ignore[attr-defined]  # in memory only, for response_add
+
+    def response_add(self, request: HttpRequest, obj: ApiToken,
+                     post_url_continue: Any = None) -> HttpResponse:
+        """The token, once, in the answer to the form itself; not cached, not in any cookie."""
+        context = {**self.admin_site.each_context(request), "opts": self.opts, "original": obj,
+                   "token": obj.new_token, "title": "Mã truy cập API mới"}  # type: ignore[attr-defined]
+        response = TemplateResponse(request, "admin/accounts/apitoken/token_created.html", context)
+        response["Cache-Control"] = "no-store"
+        return response

@@ -2,7 +2,6 @@
 
 Reports change state only through the workflow (``collection.workflow.do_transition``), which checks
 who may do what and records every step; here they are shown, with their steps, and nothing more.
-API tokens are created here too: the token is shown once, only its SHA-256 is kept.
 """
 
 from __future__ import annotations
@@ -15,7 +14,6 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from chiso.accounts.models import ApiToken
 from chiso.collection.entry.assignments import assign_form
 from chiso.collection.models import (
     Form,
@@ -144,39 +142,3 @@ class SubmissionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
         return False
-
-
-class ApiTokenForm(forms.ModelForm):
-    class Meta:
-        model = ApiToken
-        fields = ("user", "name")
-
-
-@admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
-    """Create a token for a user (shown once), see when it was last used, revoke it by deleting it."""
-
-    form = ApiTokenForm
-    list_display = ("name", "user", "created", "last_used")
-    list_select_related = ("user",)
-    search_fields = ("name", "user__username")
-    autocomplete_fields = ("user",)
-    readonly_fields = ("created", "last_used")
-
-    def get_fields(self, request: HttpRequest, obj: ApiToken | None = None) -> list[str]:
-        return ["user", "name"] if obj is None else ["user", "name", "created", "last_used"]
-
-    def get_readonly_fields(self, request: HttpRequest, obj: ApiToken | None = None) -> tuple[str, ...]:
-        return ("created", "last_used") if obj is None else ("user", "created", "last_used")
-
-    def save_model(self, request: HttpRequest, obj: ApiToken, form: forms.ModelForm, change: bool) -> None:
-        if change:
-            super().save_model(request, obj, form, change)
-            return
-        from chiso.api.auth import create_token
-
-        made, token = create_token(obj.user, obj.name)
-        obj.pk, obj.token_hash, obj.created = made.pk, made.token_hash, made.created
-        obj._state.adding = False
-        self.message_user(request, f"Mã truy cập cho {obj.user}: {token} — hãy chép ngay, mã này sẽ không hiện lại. "
-                                   "Dùng trong tiêu đề: Authorization: Bearer <mã>.", messages.WARNING)

@@ -23,15 +23,16 @@ from pathlib import Path
 
 from django.conf import settings
 
+from chiso import conf
+
 LOCK_SECONDS = 300
 KEEP_SECONDS = 24 * 3600
 
 
 def _folder(*parts: str) -> Path:
-    folder = Path(settings.DATA_DIR) / "uploads"
+    folder = conf.private_folder(Path(settings.DATA_DIR) / "uploads")
     for part in parts:
-        folder = folder / part
-    folder.mkdir(parents=True, exist_ok=True)
+        folder = conf.private_folder(folder / part)
     return folder
 
 
@@ -80,7 +81,8 @@ def keep(user_id: int, content: bytes) -> str:
         if now - old.stat().st_mtime > KEEP_SECONDS:
             old.unlink(missing_ok=True)
     token = secrets.token_urlsafe(18)
-    (folder / token).write_bytes(content)
+    with open(conf.private_file(folder / token), "wb") as kept:  # 0600: only the server reads it
+        kept.write(content)
     return token
 
 

@@ -1,0 +1,1 @@
+"""What every request goes through, whatever app answers it: a request id, the log, the error pages."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WebConfig(AppConfig):
+    name = "chiso.web"
+    verbose_name = "Yêu cầu và nhật ký"
