@@ -25,7 +25,7 @@ from chiso.collection.workflow import TRANSITIONS, WorkflowError, do_transition,
 from chiso.engine.periods import Period, PeriodError
 from chiso.indicators.models import DataElement
 from chiso.units.models import HierarchyVersion, Unit
-from chiso.values.actions import ValueEntry, ValueWriteError, do_set_values
+from chiso.values.actions import RefusalKind, ValueEntry, ValueWriteError, do_set_values
 from chiso.values.models import Channel, DataValue
 
 try:
@@ -99,11 +99,17 @@ class SubmissionOut(Schema):
     events: list[EventOut]
 
 
-HEADLINES = {
-    400: "Không ghi gì: một số giá trị bị từ chối.",
-    403: "Không ghi gì: bạn không có quyền ghi một số giá trị.",
-    409: "Không ghi gì: báo cáo đã gửi hoặc đã duyệt, hoặc người khác đã sửa số liệu sau khi bạn đọc.",
-}
+HEADLINES = (  # the refusal's headline by the first kind it holds, in this order
+    (RefusalKind.FORBIDDEN, "Không ghi gì: bạn không có quyền ghi một số giá trị."),
+    (RefusalKind.CLOSED, "Không ghi gì: báo cáo chứa một số giá trị đã gửi hoặc đã duyệt."),
+    (RefusalKind.CONFLICT, "Không ghi gì: người khác đã sửa một số giá trị sau khi bạn đọc."),
+)
+
+
+def _headline(error: ValueWriteError) -> str:
+    return next((text for kind, text in HEADLINES if kind in error.kinds), "Không ghi gì: một số giá trị bị từ chối.")
+
+
 ERRORS = {400: ProblemOut, 401: ErrorOut, 403: ProblemOut, 404: ProblemOut, 409: ProblemOut}
 
 
@@ -130,7 +136,7 @@ def post_values(request: HttpRequest, payload: list[ValueIn],
     try:
         result = do_set_values(changes, acting_user=request.auth, channel=Channel.API, reason=reason.strip())
     except ValueWriteError as error:
-        return _refuse(error.status, HEADLINES.get(error.status, HEADLINES[400]), error.problems)
+        return _refuse(error.status, _headline(error), error.problems)
     stored = {(v.data_element_id, v.unit_id, v.period): v for v in DataValue.objects.filter(
         data_element_id__in={c.key[0] for c in changes}, unit_id__in={c.key[1] for c in changes},
         period__in={c.key[2] for c in changes})}

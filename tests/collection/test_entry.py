@@ -128,6 +128,24 @@ def test_a_cell_that_is_not_a_number_says_how_to_write_it(officer):
     assert 'data-level="changed"' in html and "Hợp lệ, chưa lưu" in html
 
 
+@pytest.mark.parametrize(("typed", "why"), [
+    ("-3,5", "-3,5 — số đếm không được âm."),
+    ("100.000.000.000.000.000.000", "1.000E+20 — số quá lớn: tối đa 1.000.000.000.000 (10^12) cho kiểu số nguyên."),
+])
+def test_a_cell_the_write_would_refuse_says_so_as_typed_and_on_save(officer, typed, why):
+    """The rule is the action's (check_values), shown on the cell as typed and again when saving."""
+    html = unescape(officer.post(grid_url(suffix="kiem-tra/XHS-14/"), {"v-XHS-14": typed}).content.decode())
+    assert 'class="cell-state level-error" data-level="error"' in html
+    sentence = why.split(" — ")[1]
+    assert sentence[:1].upper() + sentence[1:] in html
+    response = officer.post(grid_url(suffix="luu/"), {"v-XHS-14": typed, "o-XHS-14": "", "r-XHS-14": "0",
+                                                      "v-XHS-05": "7", "o-XHS-05": "", "r-XHS-05": "0"})
+    saved = unescape(response.content.decode())
+    assert response.status_code == 400
+    assert "Chưa lưu: 1 ô bị từ chối, xem các ô tô đỏ." in saved and why in saved
+    assert stored("XHS-14") is None and stored("XHS-05") is None
+
+
 def test_rules_are_checked_with_the_proposed_figures_over_the_stored_ones(officer):
     put("XHS-05", 100)
     response = officer.post(grid_url(suffix="kiem-tra/XHS-06/"), {"v-XHS-06": "120"})

@@ -159,19 +159,39 @@ def run(*args: str) -> tuple[str, str]:
     return out.getvalue(), err.getvalue()
 
 
-def test_cli_dry_run_shows_the_preview_and_writes_nothing(tmp_path):
+@pytest.fixture
+def superuser(db):
+    from tests.conftest import _user
+
+    return _user("t_root", is_superuser=True)
+
+
+def test_cli_without_a_user_is_refused_and_writes_nothing(tmp_path):
+    """No anonymous writes (issue 14 item 3): the history must say who imported, and the user's reach applies."""
     path = tmp_path / "thang-9.csv"
     path.write_bytes(csv_text(HEADER, "20209;2025-09;XHS-04;91,5;").encode())
     before = counts()
-    out, _ = run(str(path), "--dry-run")
+    for extra in ((), ("--dry-run",)):
+        with pytest.raises(CommandError) as refused:
+            run(str(path), *extra)
+        assert str(refused.value).startswith("Cần ghi rõ người nhập: chiso import TỆP --user TÊN_ĐĂNG_NHẬP.")
+    assert counts() == before
+
+
+def test_cli_dry_run_shows_the_preview_and_writes_nothing(tmp_path, superuser):
+    path = tmp_path / "thang-9.csv"
+    path.write_bytes(csv_text(HEADER, "20209;2025-09;XHS-04;91,5;").encode())
+    before = counts()
+    out, _ = run(str(path), "--dry-run", "--user", superuser.username)
     assert out.splitlines() == [
         "Tệp thang-9.csv (CSV, UTF-8, phân cách bằng dấu chấm phẩy): 1 giá trị — 1 mới, 0 thay đổi, 0 không "
         "đổi.",
         "Chạy thử (--dry-run): chưa ghi gì."]
     assert counts() == before
-    out, _ = run(str(path))
+    out, _ = run(str(path), "--user", superuser.username)
     assert out.splitlines()[-1] == "Đã ghi: 1 mới, 0 thay đổi, 0 không đổi."
     assert counts() == (before[0] + 1, before[1] + 1)
+    assert DataValueHistory.objects.get(reason="Nhập từ tệp thang-9.csv").changed_by == superuser
 
 
 def test_cli_with_a_user_checks_permissions_and_fails_with_the_problems(tmp_path, officer_thac_gian):
@@ -186,11 +206,11 @@ def test_cli_with_a_user_checks_permissions_and_fails_with_the_problems(tmp_path
         run(str(path), "--user", "ai-do")
 
 
-def test_cli_hierarchy_option(tmp_path):
+def test_cli_hierarchy_option(tmp_path, superuser):
     path = tmp_path / "a.csv"
     path.write_bytes(csv_text(HEADER, "20209;2025-09;XHS-04;50;").encode())
     with pytest.raises(CommandError):
-        run(str(path), "--hierarchy", "2024", "--dry-run")
-    out, _ = run(str(path), "--hierarchy", "2025-07", "--dry-run")
+        run(str(path), "--hierarchy", "2024", "--dry-run", "--user", superuser.username)
+    out, _ = run(str(path), "--hierarchy", "2025-07", "--dry-run", "--user", superuser.username)
     assert "1 mới" in out
     assert DataValueHistory.objects.filter(reason="Nhập từ tệp a.csv").count() == 0

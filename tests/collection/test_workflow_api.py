@@ -57,7 +57,7 @@ def test_a_token_writes_figures_with_channel_api_and_the_reason(officer_thac_gia
          "qualifier": "exact", "revision": 1},
         {"data_element": "XHS-05", "unit": "20221", "version": "2024", "period": PERIOD, "value": 3500.0,
          "qualifier": "at_least", "revision": 1},
-    ]})
+    ], "warnings": []})
     assert list(stored("XHS-05").history.values_list("channel", "reason", "changed_by__username")) == [
         ("api", "Đồng bộ từ LGSP", "t_officer_thac_gian")]
     assert ApiToken.objects.get(user=officer_thac_gian).last_used is not None
@@ -84,28 +84,49 @@ def test_source_and_comment_are_kept_unless_given(officer_thac_gian):
 
 def test_unreadable_figures_are_400_and_nothing_is_written(officer_thac_gian):
     status, body = post("/values", [
-        figure(), figure("KHONG-CO"), figure(period="2021-13"), figure(qualifier="about"),
+        figure(), figure("KHONG-CO"), figure(period="2021-13"),
         {"data_element": "XHS-14", "unit": "99999", "version": "2024", "period": PERIOD, "value": 1},
     ], token_of(officer_thac_gian))
     assert status == 400
-    assert body == {"detail": "Không ghi gì: 4 giá trị không đọc được.", "problems": [
+    assert body == {"detail": "Không ghi gì: 3 giá trị không đọc được.", "problems": [
         f"Giá trị 2 (KHONG-CO, 20221, kỳ {PERIOD}): không có yếu tố dữ liệu mã KHONG-CO.",
         "Giá trị 3 (XHS-14, 20221, kỳ 2021-13): Kỳ báo cáo không hợp lệ: '2021-13' (tháng phải từ 01 đến 12). "
         "Dùng dạng 2024, 2024Q3, 2024-07 hoặc 2024-07-15. / Invalid period '2021-13' (month must be 01..12). "
         "Use 2024, 2024Q3, 2024-07 or 2024-07-15.",
-        f"Giá trị 4 (XHS-14, 20221, kỳ {PERIOD}): độ chính xác 'about' không hợp lệ "
-        "(có: exact, approximate, at_least, at_most).",
-        f"Giá trị 5 (XHS-14, 99999, kỳ {PERIOD}): không có đơn vị mã 99999 trong phiên bản 2024.",
+        f"Giá trị 4 (XHS-14, 99999, kỳ {PERIOD}): không có đơn vị mã 99999 trong phiên bản 2024.",
     ]}
     assert stored("XHS-14") is None
     assert post("/values", [], token_of(officer_thac_gian)) == (400, {"detail": "Không có giá trị nào để ghi.",
                                                                        "problems": []})
 
 
+@pytest.mark.parametrize(("value", "extra", "problem"), [
+    (-3.5, {}, "-3,5 — số đếm không được âm."),
+    (1e30, {}, "1.000E+30 — số quá lớn: tối đa 1.000.000.000.000 (10^12) cho kiểu số nguyên."),
+    ("1e999999999", {}, "1.000E+999999999 — số quá lớn: tối đa 1.000.000.000.000 (10^12) cho kiểu số nguyên."),
+    (5, {"qualifier": "about"}, "độ chính xác 'about' không hợp lệ (có: exact, approximate, at_least, at_most)."),
+])
+def test_a_figure_the_action_refuses_is_400_in_vietnamese_and_nothing_is_stored(officer_thac_gian, value, extra,
+                                                                                 problem):
+    """Issue 14: the API stored -3,5 for XHS-14; issue 8: 1e30 answered 500 and was stored."""
+    status, body = post("/values", [figure("XHS-05", 7), figure(value=value, **extra)], token_of(officer_thac_gian))
+    assert (status, body) == (400, {"detail": "Không ghi gì: một số giá trị bị từ chối.", "problems": [
+        f"XHS-14 (Phường Thạc Gián, kỳ {PERIOD}): {problem}"]})
+    assert stored("XHS-14") is None and stored("XHS-05") is None
+
+
+def test_an_implausible_figure_is_written_and_the_answer_warns(officer_thac_gian):
+    status, body = post("/values", [figure(value=2_000_000_000)], token_of(officer_thac_gian))
+    assert status == 200 and body["warnings"] == [
+        f"XHS-14 (Phường Thạc Gián, kỳ {PERIOD}): số 2.000.000.000 lớn bất thường (trên 1.000.000.000): kiểm tra "
+        "lại đơn vị tính."]
+
+
 def test_another_wards_figures_are_403_and_nothing_is_written(officer_thac_gian):
     status, body = post("/values", [figure(), figure(unit="20212")], token_of(officer_thac_gian))
     assert (status, body) == (403, {"detail": "Không ghi gì: bạn không có quyền ghi một số giá trị.", "problems": [
-        "Bạn không có quyền ghi số liệu cho Phường Tân Chính (20212, phiên bản 2024)."]})
+        f"XHS-14 (Phường Tân Chính, kỳ {PERIOD}): bạn không có quyền ghi số liệu cho Phường Tân Chính (mã 20212, "
+        "danh mục 2024). Bỏ số này, hoặc nhờ cán bộ của đơn vị đó nhập."]})
     assert stored("XHS-14") is None
 
 
@@ -113,7 +134,7 @@ def test_figures_of_an_approved_report_are_409(officer_thac_gian):
     status, body = post("/values", [figure(period="2024-12", value=1)], token_of(officer_thac_gian))
     assert (status, body["detail"]) == (409, "Không ghi gì: báo cáo chứa một số giá trị đã gửi hoặc đã duyệt.")
     assert body["problems"] == ["XHS-14 (Phường Thạc Gián, kỳ 2024-12): báo cáo chứa số liệu này đã gửi hoặc đã "
-                                "duyệt; chỉ sửa được sau khi bị trả lại hoặc mở lại."]
+                                "duyệt; chỉ sửa được sau khi cấp trên trả lại hoặc mở lại báo cáo (có lý do)."]
 
 
 def test_a_stale_revision_is_409_naming_the_other_change(officer_thac_gian):

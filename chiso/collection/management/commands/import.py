@@ -18,20 +18,22 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path, help="Tệp .csv hoặc .xlsx")
         parser.add_argument("--dry-run", action="store_true", help="Chỉ xem trước và kiểm tra, không ghi gì")
-        parser.add_argument("--user", default="", help="Nhập với quyền của người dùng này "
-                                                      "(mặc định: hệ thống, không kiểm tra quyền)")
+        parser.add_argument("--user", default="", help="Bắt buộc: nhập với quyền của người dùng này; lịch sử "
+                                                      "ghi tên người này cho mọi số thay đổi")
         parser.add_argument("--hierarchy", default="", help="Dùng một phiên bản danh mục đơn vị cho mọi dòng "
                                                            "(mặc định: phiên bản hiệu lực vào cuối mỗi kỳ)")
 
     def handle(self, *args: object, **options: object) -> None:
         path = options["file"]
         assert isinstance(path, Path)
-        user = None
-        if options["user"]:
-            try:
-                user = get_user_model().objects.get_by_natural_key(options["user"])
-            except get_user_model().DoesNotExist:
-                raise CommandError(f"Không có người dùng '{options['user']}'.") from None
+        if not options["user"]:
+            raise CommandError("Cần ghi rõ người nhập: chiso import TỆP --user TÊN_ĐĂNG_NHẬP. Mọi lần ghi số "
+                               "liệu đều ghi tên người ghi vào lịch sử, và chỉ ghi được vào đơn vị người đó "
+                               "có quyền; chưa ghi gì.")
+        try:
+            user = get_user_model().objects.get_by_natural_key(options["user"])
+        except get_user_model().DoesNotExist:
+            raise CommandError(f"Không có người dùng '{options['user']}'.") from None
         try:
             content = path.read_bytes()
         except OSError as error:
