@@ -214,8 +214,16 @@ def evaluate(codes: list[str], units: list[Unit], periods: list[Period], *, publ
     for measure in wanted:
         for unit in units:
             for period in periods:
-                rows.append(_row(measure, unit, period, plans[(unit.id, str(period))], data, published_only))
+                plan = plans[(unit.id, str(period))]
+                rows.append(_row(measure, unit, period, plan, data,
+                                 published_only and not _reads_every_source(plan, drafts_under)))
     return rows
+
+
+def _reads_every_source(plan: list[tuple[HierarchyVersion, Mapping]], drafts_under: Sequence[str]) -> bool:
+    """Whether the reader may read the drafts of every unit the row's figure comes from."""
+    return bool(drafts_under) and all(any(s.unit.path.startswith(p) for p in drafts_under)
+                                      for _, mapping in plan for s in mapping.sources)
 
 
 def _row(measure: Measure, unit: Unit, period: Period, plan: list[tuple[HierarchyVersion, Mapping]],
