@@ -12,8 +12,9 @@ Forwards (an older unit, a newer version): only where the unit carried on alone 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from chiso.units.models import HierarchyVersion, Succession, SuccessionKind, Unit
 
@@ -85,6 +86,25 @@ def _forwards(unit: Unit, target: HierarchyVersion, position: dict[int, int]) ->
                                 f"{successor.name} không tách được về {node.name}."])
         node = successor
     return Mapping([Source(node, Decimal(1), False)])
+
+
+def rounded_estimate(parts: tuple[Decimal, ...], value_types: Sequence[str],
+                     decimals: int | None = None) -> tuple[Decimal, ...]:
+    """Parts of a figure re-expressed through split shares, rounded as the figure is written: a
+    whole-number data element (a count: people, enterprises) to a whole number, a part shown as the
+    indicator itself (``decimals``, not a ratio's numerator or denominator) to the indicator's decimals.
+    A figure is never shown as 104.230,404 people; it is marked estimated instead.
+
+    >>> rounded_estimate((Decimal("104230.404"), Decimal("2.5")), ["integer", "integer"])
+    (Decimal('104230'), Decimal('3'))
+    >>> rounded_estimate((Decimal("12.345"),), ["number"], 1), rounded_estimate((Decimal("1.25"),), ["score"])
+    ((Decimal('12.3'),), (Decimal('1.25'),))
+    """
+    out = []
+    for part, value_type in zip(parts, value_types, strict=False):
+        places = 0 if value_type == "integer" else decimals
+        out.append(part if places is None else part.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP))
+    return tuple(out) + tuple(parts[len(out):])
 
 
 def _share(link: Succession) -> tuple[Decimal | None, bool]:

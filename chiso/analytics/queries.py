@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
-from chiso.analytics.mapping import Mapping, map_unit
+from chiso.analytics.mapping import Mapping, map_unit, rounded_estimate
 from chiso.engine import aggregate as agg
 from chiso.engine.periods import Period
 from chiso.indicators.models import DataElement, Indicator, OverHierarchy
@@ -250,6 +250,9 @@ def _row(measure: Measure, unit: Unit, period: Period, plan: list[tuple[Hierarch
         total.estimated = any(t.estimated for t in per_version)
         if len(per_version) == 1:
             total.own, total.children = per_version[0].own, per_version[0].children
+    if total.estimated and total.parts is not None:  # through split shares: rounded as the figure is written
+        total.parts = rounded_estimate(total.parts, [e.value_type for e in measure.elements],
+                                       measure.decimals if measure.factor is None else None)
     coverage = _coverage(measure, unit, period, total, plan, data) if published_only else None
     return _finish(measure, unit, period, total, notes, plan, data, coverage)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from chiso.analytics.peers import Ranked
@@ -16,9 +16,10 @@ from chiso.analytics.peers import rank_rows as rank
 from chiso.analytics.queries import Row
 from chiso.engine.periods import Period, periods_between
 from chiso.engine.spreadsheet import put_row, safe_cell
-from chiso.indicators.models import Indicator
+from chiso.indicators.models import Indicator, IndicatorKind
 from chiso.portal import queries
 from chiso.portal.dashboard import Goal, reference_goal
+from chiso.units import queries as unit_queries
 from chiso.units.models import Unit
 
 FIRST_MONTH = Period.of_month(2022, 1)
@@ -37,6 +38,7 @@ class IndicatorPage:
     ranking: list[Ranked]  # wards/communes under root at ``month``
     goal: Goal | None
     real: list[queries.RealFigure]
+    breaks: list[unit_queries.MapChange] = field(default_factory=list)  # changes of the map inside ``series``
 
     @property
     def has_illustrative(self) -> bool:
@@ -50,12 +52,15 @@ class IndicatorPage:
     def chart(self) -> dict[str, object]:
         """The data the page's ECharts scripts draw: series and points, plain numbers."""
         return {
-            "series": [[str(r.period), _float(r.value), r.illustrative] for r in self.series],
+            "series": [[str(r.period), _float(r.value), r.illustrative, r.estimated] for r in self.series],
             "goal": _float(self.goal.value) if self.goal else None,
             "points": [[r.row.unit.name, r.row.unit.longitude, r.row.unit.latitude, _float(r.row.value),
-                        r.row.illustrative] for r in self.ranking
+                        r.row.illustrative, r.row.estimated] for r in self.ranking
                        if r.row.unit.latitude is not None and r.row.value is not None],
             "percent": self.indicator.unit_of_measure == "%",
+            "decimals": self.indicator.decimals,
+            "count": self.indicator.kind == IndicatorKind.COUNT,  # whole-number axis ticks
+            "breaks": [[f"{b.day:%Y-%m}", f"{b.day:%d/%m/%Y}"] for b in self.breaks],
         }
 
 
@@ -72,7 +77,8 @@ def build(indicator: Indicator, root: Unit, month: Period) -> IndicatorPage:
     rows = queries.figures([indicator.code], units, [month])
     return IndicatorPage(indicator, root, month, series, years, rank(rows, indicator.direction),
                          reference_goal(indicator, month.year), queries.real_figures(indicator, [root],
-                                                                                      subtree=True))
+                                                                                      subtree=True),
+                         unit_queries.map_changes(root, months[0].start, month.end))
 
 
 def table_rows(page: IndicatorPage) -> list[list[object]]:

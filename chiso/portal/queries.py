@@ -32,7 +32,7 @@ from chiso.engine.text import fold
 from chiso.indicators.models import Indicator
 from chiso.plans.models import Target
 from chiso.units import queries as units_queries
-from chiso.units.models import HierarchyVersion, Succession, Unit
+from chiso.units.models import HierarchyVersion, Unit
 from chiso.units.types import LEVEL
 from chiso.values.models import DataValue, DataValueHistory
 
@@ -183,28 +183,3 @@ def search_indicators(q: str, limit: int = 20) -> list[Indicator]:
         if all(word in text for word in key.split()):
             found.append(indicator)
     return found[:limit]
-
-
-def counterparts(unit: Unit, version: HierarchyVersion) -> list[Unit]:
-    """The units of ``version`` the unit became (a newer version) or came from (an older one).
-
-    Follows the successions one version at a time; a former district listed beside its own wards
-    is left out, as in analytics.mapping.
-    """
-    if unit.version_id == version.id:
-        return [unit]
-    versions = list(HierarchyVersion.objects.all())
-    position = {v.id: i for i, v in enumerate(versions)}
-    forward = position[version.id] > position[unit.version_id]
-    current = {unit.id: unit}
-    while current and position[next(iter(current.values())).version_id] != position[version.id]:
-        if forward:
-            links = Succession.objects.filter(from_unit_id__in=current).select_related("to_unit__version")
-            found = {link.to_unit.id: link.to_unit for link in links}
-        else:
-            links = Succession.objects.filter(to_unit_id__in=current).select_related("from_unit__version")
-            found = {link.from_unit.id: link.from_unit for link in links}
-        paths = [u.path for u in found.values()]
-        current = {i: u for i, u in found.items()
-                   if not any(p != u.path and p.startswith(u.path) for p in paths)}
-    return sorted(current.values(), key=lambda u: (u.depth, len(u.code), u.code))

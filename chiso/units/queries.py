@@ -161,3 +161,72 @@ def search(q: str, limit: int = 50) -> list[Unit]:
         .select_related("version", "parent")
         .order_by(F("version__valid_from").desc(nulls_last=True), "depth", "search_key", "code")[:limit]
     )
+
+
+def counterparts(unit: Unit, version: HierarchyVersion) -> list[Unit]:
+    """The units of ``version`` the unit became (a newer version) or came from (an older one), by the
+    successions — never by the bare code (20209 was phường Xuân Hà in 2024 and is phường Thanh Khê now).
+
+    Follows the successions one version at a time; a former district listed beside its own wards is left
+    out (its wards already cover it), as in ``analytics.mapping``. Several units: the caller offers them.
+    """
+    if unit.version_id == version.id:
+        return [unit]
+    ordered = list(HierarchyVersion.objects.all())  # Meta.ordering: oldest first
+    position = {v.id: i for i, v in enumerate(ordered)}
+    forward = position[version.id] > position[unit.version_id]
+    current = {unit.id: unit}
+    while current and position[next(iter(current.values())).version_id] != position[version.id]:
+        if forward:
+            links = Succession.objects.filter(from_unit_id__in=current).select_related("to_unit__version")
+            found = {link.to_unit.id: link.to_unit for link in links}
+        else:
+            links = Succession.objects.filter(to_unit_id__in=current).select_related("from_unit__version")
+            found = {link.from_unit.id: link.from_unit for link in links}
+        paths = [u.path for u in found.values()]
+        current = {i: u for i, u in found.items()
+                   if not any(p != u.path and p.startswith(u.path) for p in paths)}
+    return sorted(current.values(), key=lambda u: (u.depth, len(u.code), u.code))
+
+
+@dataclass(frozen=True)
+class MapChange:
+    """A change of the map inside a series: from ``day`` (the start of ``version``) the unit covers
+    ``joined`` too — units with no predecessor in ``previous`` (Quảng Nam's communes joining Đà Nẵng on
+    1/7/2025), so figures before and after the day are not of the same area."""
+
+    day: date
+    version: HierarchyVersion
+    previous: HierarchyVersion
+    joined: list[Unit]
+
+    @property
+    def examples(self) -> list[Unit]:
+        return self.joined[:3]
+
+
+def map_changes(unit: Unit, start: date, end: date) -> list[MapChange]:
+    """The changes of the map between ``start`` and ``end`` (exclusive, inclusive) that change the area a
+    series of ``unit`` covers: at each version boundary, the units of the newer version under the unit's
+    counterparts that came from nowhere in the older one (the topmost of them). Re-expressed units
+    (merges, splits with shares) cover the same ground and are no break. One or two queries a boundary."""
+    changes = []
+    ordered = versions()
+    for previous, version in zip(ordered, ordered[1:], strict=False):
+        if version.valid_from is None or not start < version.valid_from <= end:
+            continue
+        nodes = counterparts(unit, version)
+        if not nodes:
+            continue
+        under = Q()
+        for node in nodes:
+            under |= Q(path__startswith=node.path)
+        new = sorted(Unit.objects.filter(under, version=version, predecessions__isnull=True).select_related(
+            "version"), key=lambda u: (u.depth, len(u.code), u.code))
+        top: list[Unit] = []
+        for candidate in new:
+            if not any(candidate.path.startswith(t.path) for t in top):
+                top.append(candidate)
+        if top:
+            changes.append(MapChange(version.valid_from, version, previous, top))
+    return changes

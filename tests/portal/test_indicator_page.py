@@ -42,15 +42,17 @@ def test_every_ward_is_ranked_and_placed_on_the_map(client):
     response = client.get(THANH_KHE_2024)
     text = response.content.decode()
     ranking = text.split('id="xep-hang"', 1)[1].split("</table>", 1)[0]
-    assert "Xếp hạng 10 phường, xã" in text
-    assert re.search(r'<td class="num" data-value="1">1</td>\s*<td data-value="Phường Vĩnh Trung">', ranking)
+    assert '<h2 id="xep-hang">Xếp hạng 10 phường (tháng 12/2024)</h2>' in text
+    assert re.search(r'<td class="num" data-value="1">1/10 phường</td>\s*<td data-value="Phường Vĩnh Trung">', ranking)
     assert "19.212" in ranking
     data = json.loads(re.search(r'<script id="chart-data" type="application/json">(.*?)</script>', text, re.S).group(1))
     assert len(data["points"]) == 6 and data["percent"] is False
-    name, lon, lat, value, illustrative = data["points"][0]
-    assert (name, value, illustrative) == ("Phường Xuân Hà", 19103.0, True) and 108 < lon < 109 and 15 < lat < 17
+    name, lon, lat, value, illustrative, estimated = data["points"][0]
+    assert (name, value, illustrative, estimated) == ("Phường Xuân Hà", 19103.0, True, False)
+    assert 108 < lon < 109 and 15 < lat < 17
     assert "4 đơn vị chưa có tọa độ nên không có trên bản đồ: Phường Vĩnh Trung" in html_text(text)
-    assert data["series"][-1] == ["2024-12", 133713.0, True]
+    assert data["series"][-1] == ["2024-12", 133713.0, True, False]  # period, value, illustrative, estimated
+    assert (data["decimals"], data["count"], data["breaks"]) == (0, True, [])
     assert "không vẽ ranh giới" in html_text(text)
     assert 'src="/static/vendor/echarts/echarts.min.js"' in text
 

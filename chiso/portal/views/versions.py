@@ -1,7 +1,9 @@
 """The hierarchy-version switch on every page: "as it was in 2024" or "today's units".
 
-A page read in a version (``?v=``) is reloaded in the chosen one. A unit's page goes to the unit it
-became (a newer version) or came from (an older one); when that is several units, a page lists them.
+A page read in a version (``?v=``) is reloaded in the chosen one. A unit — a unit's page, or the unit an
+indicator page is read for (``?don-vi=``) — is carried over by the successions, never by its bare code
+(20209 was phường Xuân Hà in 2024 and is phường Thanh Khê today): it goes to the unit it became (a newer
+version) or came from (an older one); when that is several units, a page lists them to choose from.
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ from django.shortcuts import render
 from django.urls import Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from chiso.portal import queries
 from chiso.portal.views.common import VERSION_PARAM
 from chiso.units import queries as units
+from chiso.units.models import HierarchyVersion, Unit
+
+UNIT_PARAM = "don-vi"  # the unit an indicator page is read for
 
 
 def switch_version(request: HttpRequest) -> HttpResponse:
@@ -30,13 +34,40 @@ def switch_version(request: HttpRequest) -> HttpResponse:
         match = resolve(parts.path)
     except Resolver404:
         match = None
+    query = [(k, v) for k, v in parse_qsl(parts.query) if k != VERSION_PARAM]
     if match is not None and match.url_name == "unit":
         unit = units.unit_by_code(match.kwargs["version"], match.kwargs["code"])
         if unit is not None:
-            found = queries.counterparts(unit, version)
+            found = units.counterparts(unit, version)
             if len(found) == 1:
                 return HttpResponseRedirect(reverse("portal:unit", args=[version.name, found[0].code]))
-            return render(request, "portal/counterparts.html",
-                          {"unit": unit, "version": version, "found": found})
-    query = [(k, v) for k, v in parse_qsl(parts.query) if k != VERSION_PARAM] + [(VERSION_PARAM, version.name)]
-    return HttpResponseRedirect(urlunsplit(("", "", parts.path, urlencode(query), "")))
+            return _choices(request, unit, version, back=target,
+                            links=[(u, reverse("portal:unit", args=[u.version.name, u.code])) for u in found])
+    code = dict(query).get(UNIT_PARAM, "").strip()
+    if match is not None and match.url_name in ("indicator", "indicator_download") and code:
+        shown = dict(parse_qsl(parts.query)).get(VERSION_PARAM, "").strip()
+        old = units.version_by_name(shown) if shown else units.current_version()
+        unit = units.unit_by_code(old.name, code) if old is not None else None
+        if unit is not None:
+            found = units.counterparts(unit, version)
+            rest = [(k, v) for k, v in query if k != UNIT_PARAM]
+
+            def link(u: Unit) -> str:
+                return _url(parts.path, [*rest, (VERSION_PARAM, version.name), (UNIT_PARAM, u.code)])
+
+            if len(found) == 1:
+                return HttpResponseRedirect(link(found[0]))
+            return _choices(request, unit, version, back=target, links=[(u, link(u)) for u in found],
+                            whole=_url(parts.path, [*rest, (VERSION_PARAM, version.name)]))
+    return HttpResponseRedirect(_url(parts.path, [*query, (VERSION_PARAM, version.name)]))
+
+
+def _url(path: str, query: list[tuple[str, str]]) -> str:
+    return urlunsplit(("", "", path, urlencode(query), ""))
+
+
+def _choices(request: HttpRequest, unit: Unit, version: HierarchyVersion, *, back: str,
+             links: list[tuple[Unit, str]], whole: str = "") -> HttpResponse:
+    """The units ``unit`` corresponds to in ``version`` (none, or several), each a link to the same page."""
+    return render(request, "portal/counterparts.html", {"unit": unit, "version": version, "links": links,
+                                                         "back": back, "whole": whole})

@@ -1,34 +1,59 @@
 /* Indicator page charts with the vendored Apache ECharts: the series over time and the map of points.
-   Data comes from the page (json_script "chart-data"); the same figures are in the tables below. */
+   Data comes from the page (json_script "chart-data"); the same figures are in the tables below.
+   ECharts puts a tooltip formatter's string into the page as HTML: every text from the data (unit names,
+   periods, numbers) goes through esc() first, in every formatter (tests/portal/test_charts_js.py). */
 (function () {
   "use strict";
   var holder = document.getElementById("chart-data");
   if (!holder || typeof echarts === "undefined") { return; }
   var data = JSON.parse(holder.textContent);
   var lang = document.documentElement.lang === "en" ? "en" : "vi";
+  var words = lang === "en"
+    ? { target: "target ", value: "value", estimated: " (estimated)", illustrative: " (illustrative)", map: "map change " }
+    : { target: "mục tiêu ", value: "giá trị", estimated: " (ước tính)", illustrative: " (minh họa)", map: "đổi danh mục " };
+  function esc(text) {
+    return String(text === null || text === undefined ? "" : text).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+  var decimals = typeof data.decimals === "number" ? data.decimals : 1;
   function fmt(value) {
     if (value === null || value === undefined) { return "–"; }
-    var text = Number(value).toLocaleString(lang === "en" ? "en-GB" : "vi-VN", { maximumFractionDigits: 1 });
+    var text = Number(value).toLocaleString(lang === "en" ? "en-GB" : "vi-VN", { maximumFractionDigits: decimals });
     return data.percent ? text + "%" : text;
   }
-  var brand = "#0b4f6c", target = "#b3261e";
+  function marks(estimated, illustrative) {
+    return (estimated ? words.estimated : "") + (illustrative ? words.illustrative : "");
+  }
+  function month(period) { var s = String(period).split("-"); return s[1] + "/" + s[0]; }
+  var brand = "#0b4f6c", target = "#b3261e", muted = "#525a63";
   var charts = [];
 
   var seriesBox = document.getElementById("chart-series");
   if (seriesBox && data.series.length) {
     var chart = echarts.init(seriesBox, null, { renderer: "svg" });
-    var marks = data.goal !== null ? { silent: true, symbol: "none", lineStyle: { color: target, type: "dashed" },
-      label: { formatter: (lang === "en" ? "target " : "mục tiêu ") + fmt(data.goal), color: target },
-      data: [{ yAxis: data.goal }] } : undefined;
+    var lines = [];
+    if (data.goal !== null) {
+      lines.push({ yAxis: data.goal, lineStyle: { color: target, type: "dashed" },
+        label: { formatter: words.target + fmt(data.goal), color: target } });
+    }
+    (data.breaks || []).forEach(function (b) {  // a change of the map inside the series: marked where it falls
+      lines.push({ xAxis: month(b[0]), lineStyle: { color: muted, type: "dotted" },
+        label: { formatter: words.map + b[1], color: muted, position: "insideEndTop" } });
+    });
     chart.setOption({
       animation: false,
       grid: { left: 56, right: 16, top: 24, bottom: 32 },
-      tooltip: { trigger: "axis", valueFormatter: fmt },
-      xAxis: { type: "category", data: data.series.map(function (p) { var s = p[0].split("-"); return s[1] + "/" + s[0]; }) },
-      yAxis: { type: "value", scale: true, axisLabel: { formatter: fmt } },
-      series: [{ type: "line", name: lang === "en" ? "value" : "giá trị", showSymbol: false, connectNulls: false,
+      tooltip: { trigger: "axis", formatter: function (params) {
+        var p = params[0], point = data.series[p.dataIndex];
+        return esc(p.axisValue) + "<br>" + esc(fmt(p.value)) + esc(marks(point[3], point[2]));
+      } },
+      xAxis: { type: "category", data: data.series.map(function (p) { return month(p[0]); }) },
+      yAxis: { type: "value", scale: true, minInterval: data.count ? 1 : 0, axisLabel: { formatter: fmt } },
+      series: [{ type: "line", name: words.value, showSymbol: false, connectNulls: false,
         lineStyle: { color: brand, width: 2 }, itemStyle: { color: brand },
-        data: data.series.map(function (p) { return p[1]; }), markLine: marks }]
+        data: data.series.map(function (p) { return p[1]; }),
+        markLine: lines.length ? { silent: true, symbol: "none", data: lines } : undefined }]
     });
     charts.push(chart);
   }
@@ -51,7 +76,9 @@
     map.setOption({
       animation: false,
       grid: { left: 8, right: 8, top: 8, bottom: 48 },
-      tooltip: { formatter: function (p) { return p.data[2] + ": " + fmt(p.data[3]) + (p.data[4] ? (lang === "en" ? " (illustrative)" : " (minh họa)") : ""); } },
+      tooltip: { formatter: function (p) {
+        return esc(p.data[2]) + ": " + esc(fmt(p.data[3])) + esc(marks(p.data[5], p.data[4]));
+      } },
       xAxis: { type: "value", show: false, min: centreX - halfX, max: centreX + halfX },
       yAxis: { type: "value", show: false, min: centreY - halfY, max: centreY + halfY },
       visualMap: { type: "continuous", dimension: 3, orient: "horizontal", left: "center", bottom: 4, itemHeight: 160,
@@ -59,7 +86,7 @@
         text: [fmt(Math.max.apply(null, values)), fmt(Math.min.apply(null, values))],
         formatter: fmt, inRange: { color: ["#f0d9a8", "#5aa0b8", "#083a50"] }, textStyle: { color: "#1b1f24" } },
       series: [{ type: "scatter", symbolSize: 18, itemStyle: { borderColor: "#fff", borderWidth: 1 },
-        data: data.points.map(function (p) { return [p[1], p[2], p[0], p[3], p[4]]; }) }]
+        data: data.points.map(function (p) { return [p[1], p[2], p[0], p[3], p[4], p[5]]; }) }]
     });
     charts.push(map);
   }
