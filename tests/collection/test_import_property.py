@@ -120,6 +120,26 @@ def mostly_valid(draw) -> bytes:
     return text.encode(draw(st.sampled_from(["utf-8", "utf-8-sig", "utf-16"])))
 
 
+EXTREME = ["1e30", "1E+14", "100.000.000.000.000.000.000", "1e999999999", "-1e999999999", "Infinity", "-inf",
+           "NaN", "sNaN", "999999999999999999999999", "0,0000001", "1000000000001", "-0,5", "1001%"]
+
+
+@st.composite
+def extreme_values(draw) -> bytes:
+    """Valid rows whose figures are oversized, non-finite or beyond their type (issue 8, defect 1): as text in a
+    CSV, or as numbers in an XLSX (floats include inf and nan, which openpyxl writes as they are)."""
+    value = st.one_of(st.sampled_from(EXTREME), st.decimals(allow_nan=True, allow_infinity=True).map(str),
+                      st.integers(min_value=10**11, max_value=10**30).map(str))
+    rows = draw(st.lists(st.tuples(st.sampled_from(["DS", "XHS-04", "CQS-03", "HO"]), value), min_size=1,
+                         max_size=4))
+    if draw(st.booleans()):
+        return "\n".join(["unit;period;data_element;value", *(f"20221;2024-03;{e};{v}" for e, v in rows)]).encode()
+    numbers = draw(st.lists(st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(
+        min_value=-10**30, max_value=10**30)), min_size=1, max_size=4))
+    return xlsx(("Sheet", [["unit", "period", "data_element", "value"],
+                           *[["20221", "2024-03", "DS", n] for n in numbers]]))
+
+
 anything = st.one_of(st.binary(max_size=3000), csv_files(), xlsx_files(), zips(), mostly_valid(),
                      mostly_valid(),
                      st.binary(max_size=200).map(lambda b: b"PK\x03\x04" + b))
@@ -151,6 +171,21 @@ def test_the_importer_never_raises_and_never_writes_part_of_a_file(content, name
 def test_for_a_ward_officer_too(content, officer_thac_gian):
     found = importer.preview("a.csv", content, acting_user=officer_thac_gian)
     check_all_or_nothing(found, officer_thac_gian)
+
+
+@FAST
+@given(content=extreme_values())
+def test_oversized_and_non_finite_figures_never_reach_the_database(content, officer_thac_gian):
+    from decimal import Decimal
+
+    from chiso.values.models import DataValue
+
+    found = importer.preview("x.csv", content, acting_user=officer_thac_gian)
+    check_all_or_nothing(found, officer_thac_gian)
+    for value, value_type in DataValue.objects.filter(unit__code="20221", period="2024-03").values_list(
+            "value", "data_element__value_type"):
+        assert value is None or (value.is_finite() and abs(value) <= Decimal(10) ** 12), value
+        assert value is None or value_type != "percent" or Decimal(0) <= value <= 1000
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
