@@ -5,7 +5,8 @@ What a district's published plan can get wrong, from the real cases of Đà Nẵ
 * the stated total differs from the sum of the pillar counts;
 * the pillar counts stated differ from the targets actually listed;
 * an indicator whose value cannot be computed from data elements (no numerator or denominator);
-* a target below the minimum the level above assigned (above it, for a lower-is-better indicator).
+* a target below the minimum the level above assigned (above it, for a lower-is-better indicator), or
+  no target at all for an indicator the level above assigned a minimum for.
 """
 
 from __future__ import annotations
@@ -68,6 +69,11 @@ def check(
             problems.append(f"Chỉ tiêu {t.indicator} chưa có đủ yếu tố dữ liệu (tử số, mẫu số) để tính: "
                             "chỉ dùng được tỷ lệ do đơn vị báo cáo trực tiếp.")
     floor = {m.indicator: m for m in minimums}
+    listed_codes = {t.indicator for t in targets}
+    for m in floor.values():
+        if m.indicator not in listed_codes:
+            problems.append(f"Chỉ tiêu {m.indicator}: {m.assigned_by} giao mức tối thiểu {m.value.normalize():f} "
+                            "nhưng kế hoạch chưa đặt chỉ tiêu này.")
     for t in targets:
         m = floor.get(t.indicator)
         if m is None:

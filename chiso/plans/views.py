@@ -74,7 +74,9 @@ def _context(request: HttpRequest, unit: Unit, year: int, **extra: object) -> di
         "can_set": can_set_targets(request.user, unit),
         "can_assign": view.child_count > 0 and can_plan_unit(request.user, unit),
         "ancestors": _ancestors(unit), "children": Unit.objects.filter(parent=unit).order_by("code")[:200],
-        "columns": [label for label, _, _ in COLUMNS.values()], "judged_choices": JudgedOn.choices,
+        "required_columns": [label for label, _, required in COLUMNS.values() if required],
+        "optional_columns": [label for label, _, required in COLUMNS.values() if not required],
+        "judged_choices": JudgedOn.choices,
         **_roles(request, unit), **extra,
     }
 
@@ -115,9 +117,13 @@ def _value(text: str) -> Decimal:
 
 
 def _date(text: str) -> date | None:
+    """dd/mm/yyyy as typed (or yyyy-mm-dd); empty: None. ValueError when it is neither."""
     text = text.strip()
     if not text:
         return None
+    if "/" in text:
+        day, month, year = (int(part) for part in text.split("/"))
+        return date(year, month, day)
     return date.fromisoformat(text)
 
 
@@ -138,7 +144,7 @@ def _write(request: HttpRequest, version: str, code: str, year: int, minimum: bo
     try:
         target_date = _date(posted["target_date"])
     except ValueError:
-        problem = problem or "Thời hạn không phải ngày hợp lệ: chọn ngày trong lịch, ví dụ 31/12/" f"{year}."
+        problem = problem or f"Thời hạn '{posted['target_date']}' không phải ngày: ghi ngày/tháng/năm, ví dụ 31/12/{year}."
     revision = int(posted["revision"]) if posted["revision"].isdigit() else None
     if problem:
         return _render(request, unit, year, 400, problem=problem, posted=posted, form=form)

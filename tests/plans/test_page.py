@@ -132,3 +132,18 @@ def test_the_start_page_lists_the_users_units(client, officer_thac_gian):
     client.force_login(officer_thac_gian)
     html = client.get("/ke-hoach/?v=2024").content.decode()
     assert f'href="{THAC_GIAN}"' in html and "/ke-hoach/2024/20212/" not in html
+
+
+def test_a_minimum_without_a_target_is_a_check(client, city_admin):
+    do_assign_minimum(unit("2024", "491"), 2024, Indicator.objects.get(code="XHS-01"), Decimal("80"),
+                      acting_user=city_admin)
+    client.force_login(city_admin)
+    _post(client, THAC_GIAN + "chi-tieu/", value="70", target_date="30/9/2024")
+    target = Target.objects.get(plan__unit=unit("2024", "20221"), indicator__code="CQS-03")
+    assert target.target_date.isoformat() == "2024-09-30"
+    html = client.get(THAC_GIAN).content.decode()
+    assert "<li>Chỉ tiêu XHS-01: Quận Thanh Khê giao mức tối thiểu 80 nhưng kế hoạch chưa đặt chỉ tiêu này.</li>" in html
+    response = _post(client, THAC_GIAN + "chi-tieu/", value="70", target_date="31/13/2024")
+    assert response.status_code == 400
+    assert "Thời hạn &#x27;31/13/2024&#x27; không phải ngày: ghi ngày/tháng/năm, ví dụ 31/12/2024." in \
+        response.content.decode()
