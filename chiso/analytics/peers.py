@@ -40,6 +40,7 @@ class PeerRank:
     median: Decimal | None
     group: str  # "phường": the kind of the units compared
     level_name: str  # "Quận Thanh Khê": the parent whose children are compared
+    period: Period | None = None  # the period compared
 
     @property
     def label(self) -> str:
@@ -47,6 +48,13 @@ class PeerRank:
         '11/23 phường'
         """
         return f"{self.rank}/{self.count} {self.group}"
+
+    @property
+    def period_label(self) -> str:
+        """"cả năm 2024", "tháng 12/2024"."""
+        if self.period is None:
+            return ""
+        return f"cả năm {self.period.year}" if self.period.kind == "year" else self.period.vi_label().lower()
 
 
 def group_name(units: Iterable[Unit]) -> str:
@@ -85,8 +93,9 @@ def rank_rows(rows: list[Row], direction: str) -> list[Ranked]:
 
 def peer_ranks(unit: Unit, indicators: list[Indicator], month: Period,
                figures: object) -> dict[str, PeerRank]:
-    """Rank ``unit`` among the units of its kind under its parent on each indicator at ``month`` (one
-    engine call through ``figures``, as in ``analytics.progress.standings``)."""
+    """Rank ``unit`` among the units of its kind under its parent on each indicator over the period
+    ``month`` (a month or a whole year; one engine call through ``figures``, as in
+    ``analytics.progress.standings``)."""
     if unit.parent_id is None or not indicators:
         return {}
     peers = list(Unit.objects.filter(parent_id=unit.parent_id, type=unit.type).select_related("version"))
@@ -102,5 +111,5 @@ def peer_ranks(unit: Unit, indicators: list[Indicator], month: Period,
         if own is None or len(ranked) < 2:
             continue
         found[indicator.code] = PeerRank(own.rank, len(ranked), median([r.row.value for r in ranked]),  # type: ignore[arg-type,misc]
-                                         group, unit.parent.name)  # type: ignore[union-attr]
+                                         group, unit.parent.name, month)  # type: ignore[union-attr]
     return found

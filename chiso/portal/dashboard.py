@@ -196,9 +196,14 @@ def plan_cards(unit: Unit, year: int, month: Period, lang: str) -> list[Card]:
 def add_peer_ranks(unit: Unit, cards: list[Card], month: Period) -> None:
     """Rank the unit among the units of its kind under its parent on each card's indicator
     (``analytics.peers.peer_ranks``, one engine call)."""
-    ranks = peer_ranks(unit, [c.indicator for c in cards], month, queries.figures)
-    for card in cards:
-        card.peers = ranks.get(card.indicator.code)
+    by_period: dict[Period, list[Card]] = {}
+    for card in cards:  # on the figure the card shows: its whole period once complete, else the month
+        period = card.standing.judged_period
+        by_period.setdefault(period if period.end <= month.end else month, []).append(card)
+    for period, group in by_period.items():
+        ranks = peer_ranks(unit, [c.indicator for c in group], period, queries.figures)
+        for card in group:
+            card.peers = ranks.get(card.indicator.code)
 
 
 @dataclass

@@ -92,7 +92,7 @@ def render_xlsx(report: AnnualReport) -> bytes:
                 line.status.vi, "có" if line.illustrative else "không",
                 "; ".join(f"[{s.number}] {s.text}" for s in line.sources),
                 _number(line.card.figure), line.card.figure_label if line.card.figure else None,
-                line.card.peers.label if line.card.peers else None,
+                f"{line.card.peers.label} ({line.card.peers.period_label})" if line.card.peers else None,
             ])
             sheet.cell(sheet.max_row, 9).number_format = "DD/MM/YYYY"
     for letter, width in zip("ABCDEFGHIJKLMNOP", (7, 10, 48, 12, 12, 12, 11, 10, 11, 14, 18, 8, 50, 12, 24, 14),

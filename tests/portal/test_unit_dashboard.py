@@ -24,13 +24,14 @@ def test_a_unit_with_a_plan_shows_each_target_with_status_progress_forecast_and_
     text = page_text(client, "/don-vi/2024/492/")  # quận Hải Châu: KTS-09 50%, KTS-12 35% in 2024
     assert "Kế hoạch năm 2024: tiến độ từng chỉ tiêu" in text
     assert "Số liệu đến tháng 12/2024." in text
-    card = _card(text, "KTS-09")
-    assert '<span class="value">75,5%</span>' in card
+    card = _card(text, "KTS-09")  # a stock: judged on its level at 31/12/2024, the month of its date
+    assert '<span class="value">75,5%</span>\n    <span class="card-period">tháng 12/2024</span>' in card
     assert "mục tiêu 50,0% đến 31/12/2024" in card and "(kế hoạch của đơn vị)" in card
-    assert '<span class="status status-target_achieved">Đã đạt mục tiêu</span>' in card
-    assert "Dự báo đến 31/12/2024: 75,5%" in card
-    assert "Xếp thứ 3/6 trong Thành phố Đà Nẵng; trung vị 75,2%" in card
-    assert '<span class="count">2</span> <span class="status status-target_achieved">' in text
+    # the year is over: a final verdict and no forecast (was "Đã đạt mục tiêu" and "Dự báo đến 31/12/2024")
+    assert '<span class="status status-achieved">Đạt</span>' in card
+    assert "Dự báo" not in card
+    assert "Xếp thứ 3/6 quận trong Thành phố Đà Nẵng (tháng 12/2024); trung vị 75,2%" in card
+    assert '<span class="count">2</span> <span class="status status-achieved">Đạt</span>' in text
     assert "KTS-12" in text and "CQS-03" not in text.split('id="so-lieu"')[0].split('id="ke-hoach-tien-do"')[1]
 
 

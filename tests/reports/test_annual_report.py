@@ -44,7 +44,7 @@ def test_the_report_has_results_by_pillar_with_real_figures_and_their_sources():
     assert accounts.previous.value == 100815 and accounts.previous.illustrative
     assert [s.text for s in accounts.sources] == [ARTICLE]
     assert lines["XHS-05"].value.value == 166039
-    assert lines["CQS-03"].card.goal.value == 65 and lines["CQS-03"].status == Status.TARGET_ACHIEVED
+    assert lines["CQS-03"].card.goal.value == 65 and lines["CQS-03"].status == Status.ACHIEVED  # 2024 is over
     assert not report.plan_based and report.plan.stated_total == 28
     assert "Trụ cột XHS: văn bản ghi 13 chỉ tiêu, kế hoạch khai báo 0." in report.plan_checks
     assert len(report.children) == 10 and report.has_illustrative
@@ -56,7 +56,7 @@ def test_a_plan_with_targets_is_reported_against_them():
     assert report.plan_based
     planned = [line for line in report.lines if line.card.goal and line.card.goal.kind == "plan"]
     assert [(line.indicator.code, line.card.goal.value, line.status) for line in planned] == [
-        ("KTS-09", 50, Status.TARGET_ACHIEVED), ("KTS-12", 35, Status.TARGET_ACHIEVED)]
+        ("KTS-09", 50, Status.ACHIEVED), ("KTS-12", 35, Status.ACHIEVED)]
 
 
 def test_the_pdf_is_vietnamese_text_with_the_known_figure_and_its_source(pdf_text):
@@ -87,7 +87,10 @@ def test_the_xlsx_has_every_line_and_the_sources():
     rows = {row[1]: row for row in sheet.iter_rows(min_row=4, values_only=True)}
     assert rows["XHS-06"][4:6] == (100815, 133713)
     assert rows["XHS-06"][11] == "không" and rows["XHS-06"][12] == f"[1] {ARTICLE}"
-    assert rows["CQS-03"][7] == 65 and rows["CQS-03"][10] == "Đã đạt mục tiêu"
+    assert rows["CQS-03"][7] == 65 and rows["CQS-03"][10] == "Đạt"
+    assert rows["CQS-03"][13:16] == (69, "cả năm 2024", "4/6 quận (cả năm 2024)")
+    assert rows["XHS-06"][10] == "Chưa có mục tiêu"  # no target: never a progress status
+    assert rows["XHS-06"][13:16] == (133713, "tháng 12/2024", "2/6 quận (tháng 12/2024)")
     assert [c.value for c in book["Đơn vị trực thuộc"][1]][:2] == ["Mã", "Đơn vị"]
     sources = list(book["Nguồn"].iter_rows(min_row=2, values_only=True))
     assert (1, "XHS-06", "2024", 133713.0, ARTICLE) in sources
