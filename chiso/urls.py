@@ -13,5 +13,6 @@ urlpatterns = [
     path("nhap-lieu/tai-len/", include("chiso.collection.upload.urls")),
     path("nhap-lieu/", include("chiso.collection.entry.urls")),
     path("ke-hoach/", include("chiso.plans.urls")),
+    path("bao-cao/", include("chiso.reports.urls")),
     path("", include("chiso.portal.urls")),
 ]

@@ -116,7 +116,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
         if change:
             super().save_model(request, obj, form, change)
             return
-        from chiso.api.auth import create_token
+        from chiso.accounts.tokens import create_token
 
         made, token = create_token(obj.user, obj.name)
         obj.pk, obj.token_hash, obj.created = made.pk, made.token_hash, made.created

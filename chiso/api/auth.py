@@ -9,12 +9,9 @@ Read endpoints need neither. A refusal is a 401 (or 403 for a failed CSRF check)
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.errors import HttpError
@@ -22,20 +19,12 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from chiso.accounts.models import ApiToken
+from chiso.accounts.tokens import TOKEN_PREFIX, create_token, hash_token
 
-TOKEN_PREFIX = "chiso_"
+__all__ = ["TOKEN_PREFIX", "WRITE_AUTH", "create_token", "hash_token"]
 NO_CREDENTIALS = ("Cần xác thực: gửi mã truy cập trong tiêu đề 'Authorization: Bearer <mã>' "
                   "hoặc đăng nhập trên web.")
 
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def create_token(user: AbstractBaseUser, name: str) -> tuple[ApiToken, str]:
-    """A new token for ``user``; returns the stored row and the token text, which is never stored."""
-    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    return ApiToken.objects.create(user=user, name=name, token_hash=hash_token(token)), token
 
 
 class TokenAuth(HttpBearer):

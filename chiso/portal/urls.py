@@ -8,7 +8,6 @@ urlpatterns = [
     path("don-vi/", views.unit_tree, name="tree"),
     path("don-vi/<str:version>/<str:code>/", views.unit_page, name="unit"),
     path("don-vi/<str:version>/<str:code>/truc-thuoc/", views.tree_children, name="tree_children"),
-    path("bao-cao/<str:version>/<str:code>/<int:year>.<str:fmt>", views.annual_report, name="report"),
     path("chi-tieu/", views.indicator_list, name="indicators"),
     path("chi-tieu/<str:code>/", views.indicator_page, name="indicator"),
     path("chi-tieu/<str:code>/tai-ve.<str:fmt>", views.indicator_download, name="indicator_download"),

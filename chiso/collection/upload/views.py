@@ -29,9 +29,9 @@ from chiso.collection.models import Form
 from chiso.collection.upload import storage
 from chiso.engine.numbers import format_number
 from chiso.engine.periods import Period
-from chiso.portal.templatetags.vn import page_language
 from chiso.units.models import HierarchyVersion
 from chiso.values.models import Channel, DataValueHistory
+from chiso.web.language import page_language
 
 SESSION_KEY = "chiso_upload"
 MAX_BYTES = importer.MAX_UPLOAD_BYTES

@@ -8,39 +8,21 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from functools import cache
-from pathlib import Path
 
 from django import template
-from django.conf import settings
-from django.utils.translation import get_language
 
 from chiso.engine.numbers import MISSING, Number, format_number, format_percent
 from chiso.engine.periods import Period, PeriodError
 from chiso.indicators.models import ValueType
 from chiso.values.models import QUALIFIER_WORDS, Qualifier
+from chiso.web.language import page_language
 
 register = template.Library()
 
 SHARE_DECIMALS = 2  # a population share 0.2612 shows as 26,12%
 
 
-@cache
-def _has_catalogue(lang: str) -> bool:
-    return any(
-        (Path(folder) / lang / "LC_MESSAGES" / "django.mo").exists() for folder in settings.LOCALE_PATHS
-    )
-
-
-@register.simple_tag
-def page_language() -> str:
-    """The language pages are written in: the active one once chiso has its catalogue, else Vietnamese.
-
-    Until the English translation lands, a browser asking for English still gets Vietnamese text,
-    so its numbers, dates and ``<html lang>`` must be Vietnamese too, not a mix.
-    """
-    lang = (get_language() or "vi").split("-")[0]
-    return lang if lang == "vi" or _has_catalogue(lang) else "vi"
+register.simple_tag(page_language, name="page_language")
 
 
 def _lang() -> str:

@@ -8,8 +8,8 @@ from chiso.portal.views.indicators import indicator_download, indicator_list, in
 from chiso.portal.views.overview import overview
 from chiso.portal.views.search import search
 from chiso.portal.views.tree import tree_children, unit_tree
-from chiso.portal.views.units import annual_report, unit_page
+from chiso.portal.views.units import unit_page
 from chiso.portal.views.versions import switch_version
 
-__all__ = ["annual_report", "indicator_download", "indicator_list", "indicator_page", "overview", "search",
+__all__ = ["indicator_download", "indicator_list", "indicator_page", "overview", "search",
            "switch_version", "tree_children", "unit_page", "unit_tree"]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest
 
-from chiso.portal.templatetags.vn import page_language
 from chiso.units import queries as units
 from chiso.units.models import HierarchyVersion
+from chiso.web.language import page_language
 
 VERSION_PARAM = "v"
 

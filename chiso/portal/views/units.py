@@ -131,28 +131,6 @@ def _report_years(unit: Unit, month: Period | None) -> list[int]:
     return list(range(last, first - 1, -1))
 
 
-def annual_report(request: HttpRequest, version: str, code: str, year: int, fmt: str) -> HttpResponse:
-    """The year-end report (báo cáo kết quả CĐS năm) of a unit as PDF or XLSX."""
-    from chiso.reports.build import ReportError, build_report
-    from chiso.reports.render import render_pdf, render_xlsx
-
-    unit = units.unit_by_code(version, code)
-    if unit is None or not 1900 <= year <= 2100 or fmt not in ("pdf", "xlsx"):
-        raise Http404("Không có đơn vị mã này trong phiên bản này.")
-    try:
-        report = build_report(unit, year)
-    except ReportError as error:
-        raise Http404(str(error)) from None
-    if fmt == "pdf":
-        body, content_type = render_pdf(report), "application/pdf"
-    else:
-        body = render_xlsx(report)
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="bao-cao-cds-{version}-{code}-{year}.{fmt}"'
-    return response
-
-
 def with_footnotes(groups: list[values.PillarGroup]) -> tuple[list[RowGroup], list[Footnote]]:
     """Number each distinct source text in order of first appearance; a blank source gets none."""
     numbers: dict[str, Footnote] = {}
