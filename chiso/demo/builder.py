@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import connection, transaction
 
 from chiso.accounts.models import Role, RoleAssignment
 from chiso.demo import illustrative as gen
@@ -103,7 +103,16 @@ def build_demo(*, illustrative: bool = True) -> dict[str, int]:
     summary["rules"] = load_rules()
     summary["reports"] = add_reports(generated_elements())
     create_demo_users()
+    analyze()
     return summary
+
+
+def analyze() -> None:
+    """Fresh planner statistics after a bulk load: PostgreSQL's autovacuum would gather them only later, and
+    until then it plans the portal's and the suite's queries for empty tables."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def add_residential_groups() -> None:
