@@ -260,10 +260,10 @@ def last_complete_month(root: Unit, found: ReportCoverage | None = None) -> Peri
     return (found or coverage_under(root)).last_complete_month(root.id)
 
 
-def pending_months(root: Unit, after: Period) -> list[Coverage]:
+def pending_months(root: Unit, after: Period, found: ReportCoverage | None = None) -> list[Coverage]:
     """Months after ``after`` with approved reports that are not yet complete under ``root``, oldest first:
     what a public page says is still missing ("Tháng 12/2025: 1/93 đơn vị đã báo cáo")."""
-    found = coverage_under(root)
+    found = found or coverage_under(root)
     result = []
     for month in found.months_with_reports(root.id):
         if month.start > after.end:
