@@ -9,8 +9,9 @@ Refusals are typed (``RoleError.kind``) with a Vietnamese message.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import cast
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import transaction
 from django.utils import timezone
 
@@ -59,7 +60,7 @@ def _check(user: AbstractBaseUser, role: str, unit: Unit,
 
 
 @transaction.atomic
-def do_grant_role(user: AbstractBaseUser, role: str, unit: Unit, *,
+def do_grant_role(user: User, role: str, unit: Unit, *,
                   acting_user: AbstractBaseUser | AnonymousUser | None, reason: str = "",
                   channel: str = "web") -> RoleAssignment:
     """Give ``user`` ``role`` on ``unit`` and its whole subtree."""
@@ -69,13 +70,14 @@ def do_grant_role(user: AbstractBaseUser, role: str, unit: Unit, *,
         raise RoleError(RoleRefusalKind.DUPLICATE,
                         f"{_who(user)} đã có vai trò '{checked.label}' trên {unit.name}; không cấp lại.")
     RoleAssignmentHistory.objects.create(action=RoleChange.GRANT, user=user, role=checked, unit=unit,
-                                         reason=reason.strip(), changed_by=acting_user, changed_at=timezone.now(),
+                                         reason=reason.strip(), changed_by=cast(User, acting_user),
+                                         changed_at=timezone.now(),
                                          channel=channel)
     return assignment
 
 
 @transaction.atomic
-def do_revoke_role(user: AbstractBaseUser, role: str, unit: Unit, *,
+def do_revoke_role(user: User, role: str, unit: Unit, *,
                    acting_user: AbstractBaseUser | AnonymousUser | None, reason: str = "",
                    channel: str = "web") -> None:
     """Take ``role`` on ``unit`` away from ``user`` (roles held above or elsewhere stay)."""
@@ -89,5 +91,6 @@ def do_revoke_role(user: AbstractBaseUser, role: str, unit: Unit, *,
         raise RoleError(RoleRefusalKind.NOT_HELD,
                         f"{_who(user)} không có vai trò '{checked.label}' trên {unit.name}; không có gì để thu hồi.")
     RoleAssignmentHistory.objects.create(action=RoleChange.REVOKE, user=user, role=checked, unit=unit,
-                                         reason=reason.strip(), changed_by=acting_user, changed_at=timezone.now(),
+                                         reason=reason.strip(), changed_by=cast(User, acting_user),
+                                         changed_at=timezone.now(),
                                          channel=channel)

@@ -18,8 +18,9 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from typing import cast
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import transaction
 from django.utils import timezone
 
@@ -174,7 +175,8 @@ def _write(unit: Unit, year: int, indicator: Indicator, value: Decimal, scope: T
         target.save(update_fields=["value", "target_date", "source", "judged_on", "revision"])
     TargetHistory.objects.create(target=target, revision=target.revision, old_value=old_value, value=number,
                                  old_target_date=old_date, target_date=day, old_judged_on=old_judged,
-                                 judged_on=judged, channel=channel, reason=reason.strip(), changed_by=acting_user,
+                                 judged_on=judged, channel=channel, reason=reason.strip(),
+                                 changed_by=cast(User, acting_user),
                                  changed_at=timezone.now())
     return target
 

@@ -70,10 +70,10 @@ def check(
                             "chỉ dùng được tỷ lệ do đơn vị báo cáo trực tiếp.")
     floor = {m.indicator: m for m in minimums}
     listed_codes = {t.indicator for t in targets}
-    for m in floor.values():
-        if m.indicator not in listed_codes:
-            problems.append(f"Chỉ tiêu {m.indicator}: {m.assigned_by} giao mức tối thiểu {m.value.normalize():f} "
-                            "nhưng kế hoạch chưa đặt chỉ tiêu này.")
+    for assigned in floor.values():
+        if assigned.indicator not in listed_codes:
+            problems.append(f"Chỉ tiêu {assigned.indicator}: {assigned.assigned_by} giao mức tối thiểu "
+                            f"{assigned.value.normalize():f} nhưng kế hoạch chưa đặt chỉ tiêu này.")
     for t in targets:
         m = floor.get(t.indicator)
         if m is None:

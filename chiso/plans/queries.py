@@ -93,11 +93,11 @@ def plan_view(unit: Unit, year: int) -> PlanView:
                 "plan__unit_id", "indicator_id", "value"):
             child_targets[(unit_id, indicator_id)] = value
     for t in assigned:
-        short = []
+        short: list[tuple[Unit, Decimal | None]] = []
         for child in children:
-            value = child_targets.get((child.pk, t.indicator_id))
-            if value is None or rules.weaker(value, t.value, t.indicator.direction):
-                short.append((child, value))
+            set_value = child_targets.get((child.pk, t.indicator_id))
+            if set_value is None or rules.weaker(set_value, t.value, t.indicator.direction):
+                short.append((child, set_value))
         minimums.append(MinimumRow(t.indicator, t, len(children), len(children) - len(short), short))
     history = list(TargetHistory.objects.filter(target__plan=plan).select_related(
         "target__indicator", "changed_by").order_by("-changed_at", "-id")[:HISTORY_SHOWN]) if plan else []

@@ -144,7 +144,8 @@ def _write(request: HttpRequest, version: str, code: str, year: int, minimum: bo
     try:
         target_date = _date(posted["target_date"])
     except ValueError:
-        problem = problem or f"Thời hạn '{posted['target_date']}' không phải ngày: ghi ngày/tháng/năm, ví dụ 31/12/{year}."
+        problem = problem or (f"Thời hạn '{posted['target_date']}' không phải ngày: ghi ngày/tháng/năm, "
+                              f"ví dụ 31/12/{year}.")
     revision = int(posted["revision"]) if posted["revision"].isdigit() else None
     if problem:
         return _render(request, unit, year, 400, problem=problem, posted=posted, form=form)

@@ -134,7 +134,8 @@ def test_refused_below_minimum_respecting_the_direction(city_admin):
     assert days is not None
     do_assign_minimum(unit("2024", "491"), 2024, days, Decimal("5"), acting_user=city_admin)
     error = _refusal(lambda: do_set_target(unit("2024", "20221"), 2024, days, Decimal("7"), acting_user=city_admin))
-    assert error.kind == PlanRefusalKind.BELOW_MINIMUM and "7 cao hơn mức tối thiểu 5 do Quận Thanh Khê" in error.message
+    assert error.kind == PlanRefusalKind.BELOW_MINIMUM
+    assert "7 cao hơn mức tối thiểu 5 do Quận Thanh Khê" in error.message
     assert do_set_target(unit("2024", "20221"), 2024, days, Decimal("3"), acting_user=city_admin).value == 3
 
 

@@ -142,7 +142,8 @@ def test_a_minimum_without_a_target_is_a_check(client, city_admin):
     target = Target.objects.get(plan__unit=unit("2024", "20221"), indicator__code="CQS-03")
     assert target.target_date.isoformat() == "2024-09-30"
     html = client.get(THAC_GIAN).content.decode()
-    assert "<li>Chỉ tiêu XHS-01: Quận Thanh Khê giao mức tối thiểu 80 nhưng kế hoạch chưa đặt chỉ tiêu này.</li>" in html
+    assert ("<li>Chỉ tiêu XHS-01: Quận Thanh Khê giao mức tối thiểu 80 nhưng kế hoạch chưa đặt chỉ tiêu "
+            "này.</li>") in html
     response = _post(client, THAC_GIAN + "chi-tieu/", value="70", target_date="31/13/2024")
     assert response.status_code == 400
     assert "Thời hạn &#x27;31/13/2024&#x27; không phải ngày: ghi ngày/tháng/năm, ví dụ 31/12/2024." in \

@@ -61,4 +61,5 @@ def test_refused_duplicate_and_not_held(city_admin, officer_thac_gian, newcomer)
     assert (error.kind, error.status) == (RoleRefusalKind.DUPLICATE, 409)
     error = _refusal(lambda: do_revoke_role(newcomer, "viewer", unit("2024", "20221"), acting_user=city_admin))
     assert (error.kind, error.status, error.message) == (
-        RoleRefusalKind.NOT_HELD, 409, "Trần Thị C không có vai trò 'Xem' trên Phường Thạc Gián; không có gì để thu hồi.")
+        RoleRefusalKind.NOT_HELD, 409,
+        "Trần Thị C không có vai trò 'Xem' trên Phường Thạc Gián; không có gì để thu hồi.")
