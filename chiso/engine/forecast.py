@@ -153,9 +153,9 @@ def forecast(
     observed = [y for x, y in points if x == x0]
     if observed:  # the period already has a value: that value is the forecast
         value = observed[-1]
-        meets = None if target is None else (value >= target if direction == "up" else value <= target)
+        reached = None if target is None else (value >= target if direction == "up" else value <= target)
         return Forecast(value, value, value, "Kỳ này đã có số liệu: dự báo là chính số liệu đó.", None,
-                        0.0, meets, 0.0)
+                        0.0, reached, 0.0)
     n = len(points)
     x_mean = sum(x for x, _ in points) / n
     y_mean = sum(y for _, y in points) / n
