@@ -12,7 +12,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from django.conf import settings
 from django.db.backends.sqlite3.base import DatabaseWrapper
 

@@ -55,15 +55,24 @@ DEMO_PASSWORD = "chiso-demo"  # chiso.demo.builder.DEMO_PASSWORD (not imported: 
 WRITE_ELEMENT = "XHS-14"
 WRITE_PERIOD = "2089-12"  # no report and no imported figure lives there
 READ_PATHS = (
-    "/", "/chi-tieu/", "/chi-tieu/XHS-06/", "/don-vi/", "/don-vi/2025-07/48/", "/don-vi/2025-07/20209/",
-    "/tim-kiem/?q=thanh+khe", "/api/v1/units?version=2025-07&limit=100", "/api/v1/values?unit=20209&limit=100",
-    "/api/v1/values?data=XHS-06&limit=100", "/api/v1/versions",
+    "/",
+    "/chi-tieu/",
+    "/chi-tieu/XHS-06/",
+    "/don-vi/",
+    "/don-vi/2025-07/48/",
+    "/don-vi/2025-07/20209/",
+    "/tim-kiem/?q=thanh+khe",
+    "/api/v1/units?version=2025-07&limit=100",
+    "/api/v1/values?unit=20209&limit=100",
+    "/api/v1/values?data=XHS-06&limit=100",
+    "/api/v1/versions",
 )
 MAX_SECONDS = 1800  # the whole run stops after this, whatever happens
 REQUEST_TIMEOUT = 60
 
 
 # -- the parent: build, serve, load, report -------------------------------------------------------------
+
 
 @dataclass
 class Sample:
@@ -86,16 +95,23 @@ class Recorder:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m chiso.bench.load", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--phase", choices=["run", "setup", "import", "writer"], default="run", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--phase", choices=["run", "setup", "import", "writer"], default="run", help=argparse.SUPPRESS
+    )
     parser.add_argument("--folder", default="", help=argparse.SUPPRESS)
-    parser.add_argument("--database", default="sqlite",
-                        help="sqlite (a fresh file, default) or a PostgreSQL URL whose name contains 'load'")
+    parser.add_argument(
+        "--database",
+        default="sqlite",
+        help="sqlite (a fresh file, default) or a PostgreSQL URL whose name contains 'load'",
+    )
     parser.add_argument("--figures", type=int, default=200_000, help="Changed figures the import writes")
     parser.add_argument("--readers", type=int, default=20, help="Concurrent readers (default 20)")
     parser.add_argument("--port", type=int, default=8108)
     parser.add_argument("--server", choices=["waitress", "runserver"], default="waitress")
     parser.add_argument("--baseline", type=float, default=15.0, help="Seconds of load before the import")
-    parser.add_argument("--write-every", type=float, default=0.5, help="Seconds between the officer's API writes")
+    parser.add_argument(
+        "--write-every", type=float, default=0.5, help="Seconds between the officer's API writes"
+    )
     parser.add_argument("--login-every", type=float, default=2.0, help="Seconds between logins")
     parser.add_argument("--json", default="", help="Also write the results as JSON to this file")
     parser.add_argument("--keep", action="store_true", help="Keep the temporary folder (and SQLite file)")
@@ -117,14 +133,21 @@ def _run(args: argparse.Namespace) -> None:
     from chiso.bench.environment import recreate
 
     recreate(url)
-    env = {**os.environ, "CHISO_DATA_DIR": str(folder), "CHISO_DATABASE_URL": url, "CHISO_DEBUG": "False",
-           "DJANGO_SETTINGS_MODULE": "chiso.settings", "CHISO_ALLOWED_HOSTS": "127.0.0.1"}
+    env = {
+        **os.environ,
+        "CHISO_DATA_DIR": str(folder),
+        "CHISO_DATABASE_URL": url,
+        "CHISO_DEBUG": "False",
+        "DJANGO_SETTINGS_MODULE": "chiso.settings",
+        "CHISO_ALLOWED_HOSTS": "127.0.0.1",
+    }
     me = [sys.executable, "-m", "chiso.bench.load", "--folder", str(folder)]
     log = _log
     log(f"database {_safe(url)}; folder {folder}")
     started = time.perf_counter()
-    subprocess.run([*me, "--phase", "setup", "--figures", str(args.figures)], env=env, check=True,
-                   timeout=MAX_SECONDS)
+    subprocess.run(
+        [*me, "--phase", "setup", "--figures", str(args.figures)], env=env, check=True, timeout=MAX_SECONDS
+    )
     log(f"built the demo and {args.figures:,} stored figures in {time.perf_counter() - started:.0f} s")
     setup = json.loads((folder / "setup.json").read_text(encoding="utf-8"))
     server = _serve(args, env, folder)
@@ -136,23 +159,40 @@ def _run(args: argparse.Namespace) -> None:
         _wait_until_up(base, deadline)
         for path in READ_PATHS:  # warm up: templates, caches
             _get(base + path)
-        threads = [threading.Thread(target=_reader, args=(base, i, recorder, stop, deadline), daemon=True)
-                   for i in range(args.readers)]
-        threads.append(threading.Thread(target=_writer, daemon=True,
-                                        args=(base, setup["token"], args.write_every, recorder, stop, deadline)))
-        threads.append(threading.Thread(target=_logins, daemon=True,
-                                        args=(base, args.login_every, recorder, stop, deadline)))
+        threads = [
+            threading.Thread(target=_reader, args=(base, i, recorder, stop, deadline), daemon=True)
+            for i in range(args.readers)
+        ]
+        threads.append(
+            threading.Thread(
+                target=_writer,
+                daemon=True,
+                args=(base, setup["token"], args.write_every, recorder, stop, deadline),
+            )
+        )
+        threads.append(
+            threading.Thread(
+                target=_logins, daemon=True, args=(base, args.login_every, recorder, stop, deadline)
+            )
+        )
         for thread in threads:
             thread.start()
         direct = subprocess.Popen([*me, "--phase", "writer", "--write-every", str(args.write_every)], env=env)
-        log(f"{args.readers} readers, 1 API writer, 1 direct writer, 1 login loop on {base}; "
-            f"baseline {args.baseline:g} s")
+        log(
+            f"{args.readers} readers, 1 API writer, 1 direct writer, 1 login loop on {base}; "
+            f"baseline {args.baseline:g} s"
+        )
         time.sleep(args.baseline)
         (folder / "import-started").write_text(str(time.time()), encoding="utf-8")
         recorder.phase = "import"
         log(f"importing {args.figures:,} changed figures…")
-        done = subprocess.run([*me, "--phase", "import"], env=env, capture_output=True, text=True,
-                              timeout=max(1.0, deadline - time.monotonic()))
+        done = subprocess.run(
+            [*me, "--phase", "import"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=max(1.0, deadline - time.monotonic()),
+        )
         if done.returncode:
             sys.stderr.write(done.stdout[-4000:] + done.stderr[-4000:])
             raise SystemExit(f"the import failed (exit code {done.returncode})")
@@ -160,8 +200,10 @@ def _run(args: argparse.Namespace) -> None:
         recorder.phase = "after"
         (folder / "import-finished").write_text(str(time.time()), encoding="utf-8")
         direct.wait(timeout=REQUEST_TIMEOUT + 30)
-        recorder.samples += [Sample("direct write", phase, seconds, 200 if ok else 500)
-                             for phase, seconds, ok in json.loads((folder / "writer.json").read_text())]
+        recorder.samples += [
+            Sample("direct write", phase, seconds, 200 if ok else 500)
+            for phase, seconds, ok in json.loads((folder / "writer.json").read_text())
+        ]
         stop.set()
         for thread in threads:
             thread.join(timeout=REQUEST_TIMEOUT + 5)
@@ -175,8 +217,11 @@ def _run(args: argparse.Namespace) -> None:
     report = _report(args, url, recorder.samples, results)
     print(report["table"])
     if args.json:
-        Path(args.json).write_text(json.dumps({k: v for k, v in report.items() if k != "table"}, indent=2,
-                                              ensure_ascii=False) + "\n", encoding="utf-8")
+        Path(args.json).write_text(
+            json.dumps({k: v for k, v in report.items() if k != "table"}, indent=2, ensure_ascii=False)
+            + "\n",
+            encoding="utf-8",
+        )
     if args.keep:
         log(f"kept {folder}")
     else:
@@ -188,19 +233,35 @@ def _database_url(choice: str, folder: Path) -> str:
         return f"sqlite:///{folder / 'load.sqlite3'}"
     name = urllib.parse.urlsplit(choice).path.rsplit("/", 1)[-1]
     if not choice.startswith(("postgres://", "postgresql://")) or not ("load" in name or "bench" in name):
-        raise SystemExit(f"--database: 'sqlite' or a PostgreSQL URL whose database name contains 'load' (it is "
-                         f"dropped and created), not {choice!r}")
+        raise SystemExit(
+            f"--database: 'sqlite' or a PostgreSQL URL whose database name contains 'load' (it is "
+            f"dropped and created), not {choice!r}"
+        )
     return choice
 
 
 def _serve(args: argparse.Namespace, env: dict[str, str], folder: Path) -> subprocess.Popen[bytes]:
     output = (folder / "server.log").open("wb")
     if args.server == "waitress":
-        command = [sys.executable, "-m", "waitress", f"--listen=127.0.0.1:{args.port}",
-                   f"--threads={args.readers + 4}", "--connection-limit=200", "chiso.wsgi:application"]
+        command = [
+            sys.executable,
+            "-m",
+            "waitress",
+            f"--listen=127.0.0.1:{args.port}",
+            f"--threads={args.readers + 4}",
+            "--connection-limit=200",
+            "chiso.wsgi:application",
+        ]
     else:
-        command = [sys.executable, "-m", "chiso.cli", "runserver", f"127.0.0.1:{args.port}", "--noreload",
-                   "--nostatic"]
+        command = [
+            sys.executable,
+            "-m",
+            "chiso.cli",
+            "runserver",
+            f"127.0.0.1:{args.port}",
+            "--noreload",
+            "--nostatic",
+        ]
     return subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT)
 
 
@@ -240,16 +301,30 @@ def _reader(base: str, number: int, recorder: Recorder, stop: threading.Event, d
         _timed(recorder, "read", lambda p=path: _get(base + p)[0])
 
 
-def _writer(base: str, token: str, every: float, recorder: Recorder, stop: threading.Event, deadline: float) -> None:
+def _writer(
+    base: str, token: str, every: float, recorder: Recorder, stop: threading.Event, deadline: float
+) -> None:
     user, unit, version = WRITER
     count = 0
     while not stop.is_set() and time.monotonic() < deadline:
         count += 1
-        body = json.dumps([{"data_element": WRITE_ELEMENT, "unit": unit, "version": version, "period": WRITE_PERIOD,
-                            "value": count}]).encode()
-        request = urllib.request.Request(f"{base}/api/v1/values?reason=kiem+tra+tai", data=body, method="POST",
-                                         headers={"Authorization": f"Bearer {token}",
-                                                  "Content-Type": "application/json"})
+        body = json.dumps(
+            [
+                {
+                    "data_element": WRITE_ELEMENT,
+                    "unit": unit,
+                    "version": version,
+                    "period": WRITE_PERIOD,
+                    "value": count,
+                }
+            ]
+        ).encode()
+        request = urllib.request.Request(
+            f"{base}/api/v1/values?reason=kiem+tra+tai",
+            data=body,
+            method="POST",
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        )
 
         def post(r: urllib.request.Request = request) -> int:
             try:
@@ -275,10 +350,16 @@ def _logins(base: str, every: float, recorder: Recorder, stop: threading.Event, 
             if status != 200:
                 return status
             found = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-            form = urllib.parse.urlencode({"username": LOGIN_USER, "password": DEMO_PASSWORD,
-                                           "csrfmiddlewaretoken": found.group(1).decode() if found else ""})
-            request = urllib.request.Request(login, data=form.encode(), method="POST",
-                                             headers={"Referer": login})
+            form = urllib.parse.urlencode(
+                {
+                    "username": LOGIN_USER,
+                    "password": DEMO_PASSWORD,
+                    "csrfmiddlewaretoken": found.group(1).decode() if found else "",
+                }
+            )
+            request = urllib.request.Request(
+                login, data=form.encode(), method="POST", headers={"Referer": login}
+            )
             status, _ = _get(request, opener)  # type: ignore[arg-type]
             return 200 if status == 302 else status if status >= 500 or status == 0 else 400  # 400: refused
 
@@ -291,32 +372,46 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def _report(args: argparse.Namespace, url: str, samples: list[Sample], imported: dict[str, Any]) -> dict[str, Any]:
+def _report(
+    args: argparse.Namespace, url: str, samples: list[Sample], imported: dict[str, Any]
+) -> dict[str, Any]:
     def stats(kind: str, phase: str) -> dict[str, Any]:
         chosen = [s for s in samples if s.kind == kind and s.phase == phase]
         times = sorted(s.seconds for s in chosen)
         errors = sum(1 for s in chosen if s.status >= 500)
         unanswered = sum(1 for s in chosen if s.status == 0)
         refused = sum(1 for s in chosen if 0 < s.status < 500 and s.status != 200)
-        return {"count": len(chosen), "server_errors": errors, "no_answer": unanswered, "other_failures": refused,
-                "p50_ms": round(statistics.median(times) * 1000) if times else None,
-                "p95_ms": round(times[int(0.95 * (len(times) - 1))] * 1000) if times else None,
-                "max_ms": round(times[-1] * 1000) if times else None}
+        return {
+            "count": len(chosen),
+            "server_errors": errors,
+            "no_answer": unanswered,
+            "other_failures": refused,
+            "p50_ms": round(statistics.median(times) * 1000) if times else None,
+            "p95_ms": round(times[int(0.95 * (len(times) - 1))] * 1000) if times else None,
+            "max_ms": round(times[-1] * 1000) if times else None,
+        }
 
-    rows = {f"{kind} ({phase})": stats(kind, phase) for phase in ("baseline", "import")
-            for kind in ("read", "write", "direct write", "login")}
+    rows = {
+        f"{kind} ({phase})": stats(kind, phase)
+        for phase in ("baseline", "import")
+        for kind in ("read", "write", "direct write", "login")
+    }
     errors = sum(r["server_errors"] for r in rows.values())
     database = "SQLite" if url.startswith("sqlite") else "PostgreSQL"
     figures = f"{args.figures:,}".replace(",", ".")
-    lines = [f"chiso load — {database}, {args.server} with {args.readers + 4} threads, {args.readers} readers; "
-             f"import of {figures} changed figures",
-             f"{'requests':<26}{'count':>7}{'5xx':>6}{'none':>6}{'refused':>9}{'p50 ms':>9}{'p95 ms':>9}"
-             f"{'max ms':>9}"]
+    lines = [
+        f"chiso load — {database}, {args.server} with {args.readers + 4} threads, {args.readers} readers; "
+        f"import of {figures} changed figures",
+        f"{'requests':<26}{'count':>7}{'5xx':>6}{'none':>6}{'refused':>9}{'p50 ms':>9}{'p95 ms':>9}"
+        f"{'max ms':>9}",
+    ]
     for name, r in rows.items():
-        lines.append(f"{name:<26}{r['count']:>7}{r['server_errors']:>6}{r['no_answer']:>6}{r['other_failures']:>9}"
-                     f"{r['p50_ms'] if r['p50_ms'] is not None else '':>9}"
-                     f"{r['p95_ms'] if r['p95_ms'] is not None else '':>9}"
-                     f"{r['max_ms'] if r['max_ms'] is not None else '':>9}")
+        lines.append(
+            f"{name:<26}{r['count']:>7}{r['server_errors']:>6}{r['no_answer']:>6}{r['other_failures']:>9}"
+            f"{r['p50_ms'] if r['p50_ms'] is not None else '':>9}"
+            f"{r['p95_ms'] if r['p95_ms'] is not None else '':>9}"
+            f"{r['max_ms'] if r['max_ms'] is not None else '':>9}"
+        )
     write_max = max(rows["write (import)"]["max_ms"] or 0, rows["direct write (import)"]["max_ms"] or 0)
     unanswered = sum(r["no_answer"] for r in rows.values())
     lines += [
@@ -329,8 +424,16 @@ def _report(args: argparse.Namespace, url: str, samples: list[Sample], imported:
         f"goal: 0 server errors, other writers wait ≤ 1 s → "
         f"{'met' if errors == 0 and unanswered == 0 and write_max <= 1000 else 'NOT met'}",
     ]
-    return {"database": database, "server": args.server, "readers": args.readers, "figures": args.figures,
-            "requests": rows, "server_errors": errors, "import": imported, "table": "\n".join(lines)}
+    return {
+        "database": database,
+        "server": args.server,
+        "readers": args.readers,
+        "figures": args.figures,
+        "requests": rows,
+        "server_errors": errors,
+        "import": imported,
+        "table": "\n".join(lines),
+    }
 
 
 def _log(text: str) -> None:
@@ -343,6 +446,7 @@ def _safe(url: str) -> str:
 
 
 # -- the children: setup and import (each with its own Django) -------------------------------------------
+
 
 def _django() -> None:
     import django
@@ -397,14 +501,22 @@ def _import_phase(folder: Path) -> None:
         raise SystemExit("; ".join(p.text() for p in found.problems[:5]))
     result = importer.commit(found, acting_user=user)
     finished = time.perf_counter()
-    print(json.dumps({
-        "created": result.created, "changed": result.changed, "unchanged": result.unchanged,
-        "seconds": round(finished - started, 1), "preview_seconds": round(previewed - started, 1),
-        "commit_seconds": round(finished - previewed, 1),
-        "longest_write_s": round(max(writes)[0], 2) if writes else None,
-        "longest_write_cpu_s": round(max(writes)[1], 2) if writes else None, "write_transactions": len(writes),
-        "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-    }))
+    print(
+        json.dumps(
+            {
+                "created": result.created,
+                "changed": result.changed,
+                "unchanged": result.unchanged,
+                "seconds": round(finished - started, 1),
+                "preview_seconds": round(previewed - started, 1),
+                "commit_seconds": round(finished - previewed, 1),
+                "longest_write_s": round(max(writes)[0], 2) if writes else None,
+                "longest_write_cpu_s": round(max(writes)[1], 2) if writes else None,
+                "write_transactions": len(writes),
+                "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            }
+        )
+    )
 
 
 def _writer_phase(folder: Path, every: float) -> None:
@@ -431,8 +543,12 @@ def _writer_phase(folder: Path, every: float) -> None:
         phase = "import" if (folder / "import-started").exists() else "baseline"
         started = time.perf_counter()
         try:
-            do_set_values([ValueEntry(element, unit, period, Decimal(count))], acting_user=user,
-                          channel=Channel.API, reason="kiểm tra tải")
+            do_set_values(
+                [ValueEntry(element, unit, period, Decimal(count))],
+                acting_user=user,
+                channel=Channel.API,
+                reason="kiểm tra tải",
+            )
             ok = True
         except (ValueWriteError, Exception):  # noqa: BLE001 - counted, not raised: the run goes on
             ok = False
