@@ -18,7 +18,7 @@ from chiso.api.auth import create_token
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES = 10
+EXAMPLES = 5
 BOUNDED = settings(max_examples=EXAMPLES, derandomize=True, deadline=None, database=None,
                    phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
 
@@ -35,6 +35,21 @@ schema = _load()  # the document is built from the routers alone: no database ne
 @pytest.fixture(autouse=True)
 def generous_rate(monkeypatch):
     monkeypatch.setenv("CHISO_API_ANONYMOUS_RATE", "100000/min")  # the run itself is one anonymous caller
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_connection():
+    """Calls go straight to the WSGI app, whose request signals would close the test's database connection
+    (inside the test's transaction, PostgreSQL's is "obsolete"); Django's own test client disconnects the
+    same handler for the same reason."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
