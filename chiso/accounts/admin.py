@@ -78,7 +78,7 @@ class RoleAssignmentInline(_ReadOnly, admin.TabularInline):
     can_delete = False
     fields = ("role", "unit")
     readonly_fields = fields
-    verbose_name_plural = "phân quyền (trên đơn vị và các đơn vị trực thuộc; cấp, thu hồi trên trang Kế hoạch)"
+    verbose_name_plural = "phân quyền (trên đơn vị và các đơn vị trực thuộc)"  # granted on the plan page
 
 
 admin.site.unregister(User)
