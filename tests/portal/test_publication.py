@@ -108,3 +108,8 @@ def test_the_threshold_is_edited_in_the_admin(client, db):
     client.force_login(staff)
     text = client.get("/admin/collection/form/").content.decode()
     assert 'name="form-0-completeness_threshold"' in text
+
+
+def test_the_english_page_says_it_in_english(client, thanh_khe_approved):
+    text = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "12/2025 not yet published: 1/93 units reported." in text
