@@ -67,6 +67,10 @@ READ_PATHS = (
     "/api/v1/values?data=XHS-06&limit=100",
     "/api/v1/versions",
 )
+READS = {  # --reads: what the readers ask for
+    "all": READ_PATHS,
+    "api": tuple(p for p in READ_PATHS if p.startswith("/api/")) + ("/don-vi/", "/tim-kiem/?q=thanh+khe"),
+}
 MAX_SECONDS = 1800  # the whole run stops after this, whatever happens
 REQUEST_TIMEOUT = 60
 
@@ -113,6 +117,9 @@ def main(argv: list[str] | None = None) -> None:
         "--write-every", type=float, default=0.5, help="Seconds between the officer's API writes"
     )
     parser.add_argument("--login-every", type=float, default=2.0, help="Seconds between logins")
+    parser.add_argument("--reads", choices=list(READS), default="all",
+                        help="all: public pages (analytics) and the read API (default); api: the read API, the "
+                             "unit tree and search only")
     parser.add_argument("--json", default="", help="Also write the results as JSON to this file")
     parser.add_argument("--keep", action="store_true", help="Keep the temporary folder (and SQLite file)")
     args = parser.parse_args(argv)
@@ -157,10 +164,11 @@ def _run(args: argparse.Namespace) -> None:
     try:
         base = f"http://127.0.0.1:{args.port}"
         _wait_until_up(base, deadline)
-        for path in READ_PATHS:  # warm up: templates, caches
+        for path in READS[args.reads]:  # warm up: templates, caches
             _get(base + path)
         threads = [
-            threading.Thread(target=_reader, args=(base, i, recorder, stop, deadline), daemon=True)
+            threading.Thread(target=_reader, args=(base, i, READS[args.reads], recorder, stop, deadline),
+                             daemon=True)
             for i in range(args.readers)
         ]
         threads.append(
@@ -294,10 +302,11 @@ def _timed(recorder: Recorder, kind: str, call: Any) -> int:
     return status
 
 
-def _reader(base: str, number: int, recorder: Recorder, stop: threading.Event, deadline: float) -> None:
+def _reader(base: str, number: int, paths: tuple[str, ...], recorder: Recorder, stop: threading.Event,
+            deadline: float) -> None:
     rng = Random(number)
     while not stop.is_set() and time.monotonic() < deadline:
-        path = rng.choice(READ_PATHS)
+        path = rng.choice(paths)
         _timed(recorder, "read", lambda p=path: _get(base + p)[0])
 
 
@@ -400,7 +409,8 @@ def _report(
     database = "SQLite" if url.startswith("sqlite") else "PostgreSQL"
     figures = f"{args.figures:,}".replace(",", ".")
     lines = [
-        f"chiso load — {database}, {args.server} with {args.readers + 4} threads, {args.readers} readers; "
+        f"chiso load — {database}, {args.server} with {args.readers + 4} threads, {args.readers} readers "
+        f"({getattr(args, 'reads', 'all')}); "
         f"import of {figures} changed figures",
         f"{'requests':<26}{'count':>7}{'5xx':>6}{'none':>6}{'refused':>9}{'p50 ms':>9}{'p95 ms':>9}"
         f"{'max ms':>9}",
