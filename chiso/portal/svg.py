@@ -6,6 +6,7 @@ No JavaScript, so they print, work in WeasyPrint and cost a few hundred bytes. E
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from html import escape
 
@@ -69,10 +70,25 @@ def sparkline(values: Sequence[float | None], *, label: str, target: float | Non
     return mark_safe("".join(parts))
 
 
+def ticks(low: float, high: float, *, whole: bool = False, count: int = 4) -> list[float]:
+    """Y-axis tick values between ``low`` and ``high``: ``count + 1`` evenly spaced, or for a count
+    (``whole``) whole numbers only, at a whole step, so an axis never reads "2,36 doanh nghiệp".
+
+    >>> ticks(0.0, 4.0, whole=True), ticks(1.8, 3.2, whole=True), ticks(0.0, 1.0)
+    ([0, 1, 2, 3, 4], [2, 3], [0.0, 0.25, 0.5, 0.75, 1.0])
+    """
+    if not whole:
+        return [low + (high - low) * k / count for k in range(count + 1)]
+    step = max(1, math.ceil((high - low) / count))
+    first = math.ceil(low / step) * step
+    return list(range(first, math.floor(high) + 1, step))
+
+
 def line_chart(values: Sequence[float | None], labels: Sequence[str], *, label: str, fmt,  # type: ignore[no-untyped-def]
                target: float | None = None, target_text: str = "", width: int = 520,
-               height: int = 180) -> SafeString:
-    """A larger line chart with y-axis ticks and a few x labels, for the PDF report."""
+               height: int = 180, whole: bool = False) -> SafeString:
+    """A larger line chart with y-axis ticks and a few x labels, for the PDF report; ``whole``: a count,
+    ticked in whole numbers."""
     known = [v for v in values if v is not None]
     if len(known) < 2:
         return mark_safe("")
@@ -89,8 +105,7 @@ def line_chart(values: Sequence[float | None], labels: Sequence[str], *, label: 
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
              f'height="{height}" role="img" aria-label="{escape(label)}" font-family="DejaVu Sans" '
              f'font-size="9"><title>{escape(label)}</title>']
-    for k in range(5):
-        v = low + (high - low) * k / 4
+    for v in ticks(low, high, whole=whole):
         parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y(v)}" y2="{y(v)}" stroke="{LINE}"/>')
         parts.append(f'<text x="{left - 4}" y="{y(v) + 3}" text-anchor="end" fill="{MUTED}">'
                      f"{escape(fmt(v))}</text>")

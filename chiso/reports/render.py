@@ -40,7 +40,7 @@ def _line_charts(report: AnnualReport) -> list[tuple[Line, str]]:
         svg = line_chart(
             [float(r.value) for r in rows], [f"{r.period.month:02d}/{r.period.year}" for r in rows],  # type: ignore[arg-type]
             label=f"{line.indicator.code} {line.indicator.name_vi}: diễn biến hằng tháng",
-            fmt=lambda v, i=line.indicator: ind_value(v, i),
+            fmt=lambda v, i=line.indicator: ind_value(v, i), whole=line.indicator.kind == "count",
             target=goal, target_text=f"mục tiêu {ind_value(goal, line.indicator)}" if goal is not None else "")
         charts.append((line, svg))
     return charts

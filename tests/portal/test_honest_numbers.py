@@ -92,3 +92,14 @@ def test_the_city_chart_is_marked_at_the_break_with_a_note_under_it(client):
             "không có ở danh mục 2025-01 (Phường Bàn Thạch, Phường Tam Kỳ, Phường Hương Trà, …): số liệu trước và "
             "sau mốc này không cùng phạm vi, không so sánh trực tiếp được (đường chấm trên biểu đồ).</p>") in text
     assert "chart-break" not in page_text(client, "/chi-tieu/XHS-06/?v=2025-07&don-vi=20209")
+
+
+def test_the_report_chart_of_a_count_ticks_in_whole_numbers():
+    from chiso.portal.svg import line_chart, ticks
+
+    assert ticks(1.8, 3.2, whole=True) == [2, 3] and ticks(0.0, 9.0, whole=True) == [0, 3, 6, 9]
+    svg = line_chart([2.0, 3.0, 2.5], ["01/2025", "02/2025", "03/2025"], label="KTS-03", fmt=lambda v: f"{v:g}",
+                     whole=True)
+    assert re.findall(r'text-anchor="end" fill="#525a63">([^<]+)</text>', svg) == ["2", "3"]
+    fractional = line_chart([2.0, 3.0], ["01/2025", "02/2025"], label="KTS-03", fmt=lambda v: f"{v:.2f}")
+    assert "2.36" not in svg and len(re.findall(r'text-anchor="end" fill="#525a63"', fractional)) == 5

@@ -76,3 +76,12 @@ def test_the_unit_page_switch_still_lists_choices_and_links_unit_pages(client):
 def test_a_page_without_a_unit_just_changes_version(client):
     assert client.get("/phien-ban/", {"v": "2024", "next": "/chi-tieu/XHS-06/?v=2025-07"}).url == (
         "/chi-tieu/XHS-06/?v=2024")
+
+
+def test_the_unit_tree_opened_on_a_unit_opens_on_its_counterpart(client):
+    assert client.get("/phien-ban/", {"v": "2025-07", "next": "/don-vi/?v=2024&open=20221"}).url == (
+        "/don-vi/?open=20209&v=2025-07")  # Thạc Gián (2024) is part of today's Thanh Khê
+    # today's Thanh Khê came from wards of two 2024 districts (Hòa Minh was in Liên Chiểu): the city holds them
+    assert client.get("/phien-ban/", {"v": "2024", "next": "/don-vi/?v=2025-07&open=20209"}).url == (
+        "/don-vi/?open=48&v=2024")
+    assert client.get("/phien-ban/", {"v": "2024", "next": "/don-vi/?v=2025-07&open=99999"}).url == "/don-vi/?v=2024"

@@ -122,8 +122,7 @@ def test_the_history_export_keeps_the_source_as_text(client, poisoned, city_admi
             assert len(cells) == 1 and _is_inert(cells[0], PAYLOAD)
 
 
-def test_the_api_csv_prefixes_the_unit_name(client, poisoned, city_admin):
-    client.force_login(city_admin)
+def test_the_api_csv_prefixes_the_unit_name(client, poisoned):
     response = client.get("/api/v1/analytics/values?data=XHS-06&units=20221&periods=2024-12&hierarchy=2024"
                           "&format=csv")
     assert response.status_code == 200

@@ -20,6 +20,7 @@ from chiso.units import queries as units
 from chiso.units.models import HierarchyVersion, Unit
 
 UNIT_PARAM = "don-vi"  # the unit an indicator page is read for
+OPEN_PARAM = "open"  # the unit the unit tree opens on
 
 
 def switch_version(request: HttpRequest) -> HttpResponse:
@@ -59,7 +60,25 @@ def switch_version(request: HttpRequest) -> HttpResponse:
                 return HttpResponseRedirect(link(found[0]))
             return _choices(request, unit, version, back=target, links=[(u, link(u)) for u in found],
                             whole=_url(parts.path, [*rest, (VERSION_PARAM, version.name)]))
+    if match is not None and match.url_name == "tree" and dict(query).get(OPEN_PARAM, "").strip():
+        query = _tree_query(query, parts.query, version)
     return HttpResponseRedirect(_url(parts.path, [*query, (VERSION_PARAM, version.name)]))
+
+
+def _tree_query(query: list[tuple[str, str]], raw: str, version: HierarchyVersion) -> list[tuple[str, str]]:
+    """The unit tree opened on a unit (``?open=``) opens, in ``version``, on what that unit became or came
+    from; on several units, on the one that holds them all; on none, on the default."""
+    shown = dict(parse_qsl(raw)).get(VERSION_PARAM, "").strip()
+    old = units.version_by_name(shown) if shown else units.current_version()
+    unit = units.unit_by_code(old.name, dict(query)[OPEN_PARAM].strip()) if old is not None else None
+    rest = [(k, v) for k, v in query if k != OPEN_PARAM]
+    if unit is None:
+        return rest
+    found = units.counterparts(unit, version)
+    if len(found) > 1:
+        common = [u for u in units.ancestors(found[0]) if all(f.path.startswith(u.path) for f in found)]
+        found = common[-1:]
+    return [*rest, (OPEN_PARAM, found[0].code)] if found else rest
 
 
 def _url(path: str, query: list[tuple[str, str]]) -> str:
