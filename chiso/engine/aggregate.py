@@ -148,8 +148,8 @@ def over_hierarchy(
     if additive and kids:
         totals = [over_hierarchy(k, children, own, additive) for k in kids]
         with_value = [t for t in totals if t.parts is not None]
-        children_parts = (tuple(map(sum, zip(*(t.parts for t in with_value), strict=True)))
-                          if with_value else None)  # type: ignore[arg-type]
+        columns = zip(*(t.parts for t in with_value if t.parts is not None), strict=True)
+        children_parts = tuple(sum(column, Decimal(0)) for column in columns) if with_value else None
         if mine is None:
             return Total(
                 parts=children_parts,

@@ -49,7 +49,7 @@ class Refusal:
     message: str  # Vietnamese, names the figure
     message_en: str = ""
     field: str = ""  # what the refusal is about: "value", "qualifier", "unit", "" (the figure)
-    current: DataValue | None = None  # conflicts: the figure as stored now
+    current: StoredFigure | None = None  # conflicts: the figure as stored now
     since: tuple[DataValueHistory, ...] = ()  # conflicts: the changes after the revision the writer saw
 
 
@@ -114,7 +114,7 @@ class CheckResult:
 
     refusals: list[Refusal] = field(default_factory=list)
     warnings: list[Refusal] = field(default_factory=list)
-    stored: dict[Key, DataValue] = field(default_factory=dict)
+    stored: dict[Key, StoredFigure] = field(default_factory=dict)
     changes: list[bool] = field(default_factory=list)  # per entry: True when writing it changes something
 
     _keys: list[Key] = field(default_factory=list, repr=False)
@@ -267,7 +267,8 @@ def do_delete_value(data_value: DataValue, *, acting_user: User | None, channel:
     data_value.is_deleted = True
     data_value.revision += 1
     data_value.channel = channel
-    data_value.updated_by = acting_user if acting_user is not None and acting_user.is_authenticated else None
+    data_value.updated_by = (acting_user if acting_user is not None and acting_user.is_authenticated  # type: ignore[assignment]
+                             else None)
     data_value.updated_at = timezone.now()
     data_value.save()
     _history(data_value, old, reason).save()
@@ -337,7 +338,7 @@ def _each(entries: Sequence[ValueEntry], keys: list[Key]) -> tuple[list[Refusal]
     return refusals, warnings
 
 
-def _conflicts(entries: Sequence[ValueEntry], keys: list[Key], stored: dict[Key, DataValue],
+def _conflicts(entries: Sequence[ValueEntry], keys: list[Key], stored: dict[Key, StoredFigure],
                changing: list[int]) -> list[Refusal]:
     refusals = []
     for index in changing:
@@ -364,14 +365,14 @@ def _conflicts(entries: Sequence[ValueEntry], keys: list[Key], stored: dict[Key,
     return refusals
 
 
-def _holds(stored: DataValue | None, entry: ValueEntry) -> bool:
+def _holds(stored: StoredFigure | None, entry: ValueEntry) -> bool:
     """The stored figure already has the value the writer wants: writing it loses nothing."""
     if stored is None or stored.is_deleted:
         return False
     return _same(stored.value, entry.value) and stored.qualifier == entry.qualifier
 
 
-def _filled(entry: ValueEntry, current: DataValue | None) -> ValueEntry:
+def _filled(entry: ValueEntry, current: StoredFigure | None) -> ValueEntry:
     """``entry`` with the stored source and comment where it keeps them (None)."""
     if entry.source is not None and entry.comment is not None:
         return entry
@@ -381,13 +382,13 @@ def _filled(entry: ValueEntry, current: DataValue | None) -> ValueEntry:
                    comment=entry.comment if entry.comment is not None else (current.comment if current else ""))
 
 
-def _wanted(entry: ValueEntry, current: DataValue | None) -> dict[str, object]:
+def _wanted(entry: ValueEntry, current: StoredFigure | None) -> dict[str, object]:
     filled = _filled(entry, current)
     return {"value": filled.value, "qualifier": filled.qualifier, "source": filled.source,
             "comment": filled.comment, "is_illustrative": filled.is_illustrative, "is_deleted": False}
 
 
-def _changes(current: DataValue | None, entry: ValueEntry) -> bool:
+def _changes(current: StoredFigure | None, entry: ValueEntry) -> bool:
     """Whether writing ``entry`` changes the stored figure (any tracked field)."""
     if current is None:
         return True

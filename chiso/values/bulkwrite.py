@@ -149,7 +149,7 @@ class Stage:
                         copy.write_row(row)
             else:
                 marks = ", ".join(["%s"] * len(COLUMNS))
-                cursor.executemany(f"INSERT INTO {TABLE} VALUES ({marks})", rows())
+                cursor.executemany(f"INSERT INTO {TABLE} VALUES ({marks})", rows())  # type: ignore[arg-type]
         self.changed, self.new = len(changed), len(new)
 
     def apply(self, *, channel: str, user_id: int | None, now: datetime, reason: str) -> None:
