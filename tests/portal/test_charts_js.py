@@ -55,16 +55,16 @@ def _run(data: dict, lang: str = "vi") -> dict:
         pytest.skip("Node.js is not installed (the static test above still checks the formatters)")
     harness = """
 const fs = require("fs");
-const data = %s;
+const data = __DATA__;
 const options = [];
 const box = { clientWidth: 600, clientHeight: 400 };
 global.document = {
-  documentElement: { lang: %s },
+  documentElement: { lang: __LANG__ },
   getElementById: (id) => id === "chart-data" ? { textContent: JSON.stringify(data) } : box,
 };
 global.window = { addEventListener: () => {} };
 global.echarts = { init: () => ({ setOption: (o) => options.push(o), resize: () => {} }) };
-eval(fs.readFileSync(%s, "utf8"));
+eval(fs.readFileSync(__FILE__, "utf8"));
 const line = options[0], map = options[1];
 const out = {
   lineTooltip: line.tooltip.formatter([{ dataIndex: 1, axisValue: "02/2025", value: data.series[1][1] }]),
@@ -75,7 +75,9 @@ const out = {
   axisLabel: line.yAxis.axisLabel.formatter(2.36),
 };
 process.stdout.write(JSON.stringify(out));
-""" % (json.dumps(data), json.dumps(lang), json.dumps(str(CHARTS_JS)))
+"""
+    harness = (harness.replace("__DATA__", json.dumps(data)).replace("__LANG__", json.dumps(lang))
+               .replace("__FILE__", json.dumps(str(CHARTS_JS))))
     done = subprocess.run([node, "-e", harness], capture_output=True, text=True, timeout=30, check=True)
     return json.loads(done.stdout)
 

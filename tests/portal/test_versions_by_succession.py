@@ -34,7 +34,7 @@ def test_counterparts_follow_the_successions_both_ways():
 def test_thanh_khe_switched_to_2024_offers_its_predecessors_never_xuan_ha_alone(client):
     response = client.get("/phien-ban/", {"v": "2024", "next": THANH_KHE_PAGE})
     assert response.status_code == 200  # a choice, not a redirect to ?v=2024&don-vi=20209 (Xuân Hà)
-    text = page_text(client, f"/phien-ban/?v=2024&next=/chi-tieu/XHS-06/%3Fv%3D2025-07%26don-vi%3D20209")
+    text = page_text(client, "/phien-ban/?v=2024&next=/chi-tieu/XHS-06/%3Fv%3D2025-07%26don-vi%3D20209")
     assert "Phường Thanh Khê (danh mục 2025-07) tương ứng với các đơn vị sau ở danh mục 2024:" in text
     choices = _choices(text)
     assert [name for _, name in choices] == TK_2024
