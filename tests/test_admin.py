@@ -26,9 +26,9 @@ CHANGELIST_TITLES = {
     Indicator: "Chọn chỉ tiêu để thay đổi",
     DataValue: "Chọn số liệu để xem",
     DataValueHistory: "Chọn lịch sử số liệu để xem",
-    RoleAssignment: "Chọn phân quyền để thay đổi",
-    Plan: "Chọn kế hoạch CĐS năm để thay đổi",
-    Target: "Chọn chỉ tiêu kế hoạch để thay đổi",
+    RoleAssignment: "Chọn phân quyền để xem",  # written on the plan page by audited actions (issue 14)
+    Plan: "Chọn kế hoạch CĐS năm để xem",
+    Target: "Chọn chỉ tiêu kế hoạch để xem",
     User: "Chọn người dùng để thay đổi",
 }
 
