@@ -72,6 +72,10 @@ def test_main_journeys(live_server, browser, tmp_path):  # noqa: F811
     table = page.locator("section[aria-labelledby=truc-thuoc] table")
     table.get_by_role("button", name="XHS-01").click()
     expect(table.locator("thead th").nth(3)).to_have_attribute("aria-sort", "ascending")
+    # a final verdict has its colours: Đạt (69,0% of 65,0%) fills its bar in green, as Đã đạt mục tiêu does
+    done = page.locator("article[aria-labelledby=card-dv-CQS-03]")
+    expect(done.locator(".status")).to_have_text("Đạt")
+    expect(done.locator(".progress span")).to_have_css("background-color", "rgb(23, 83, 42)")
     _shot(page, "unit-491-1280")
     _axe(page, "unit-491", findings)
     table.get_by_role("link", name="Phường Thạc Gián", exact=True).click()
