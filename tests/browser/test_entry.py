@@ -132,6 +132,7 @@ def test_a_ward_officer_fills_checks_saves_and_submits(live_server, browser: Bro
     expect(state(page, "XHS-06")).to_have_attribute("data-level", "error")
     expect(state(page, "XHS-06")).to_contain_text("cần XHS-06 <= XHS-05")
     expect(cell(page, "XHS-06")).to_have_attribute("aria-invalid", "true")
+    expect(cell(page, "XHS-06")).to_have_css("background-color", "rgb(253, 236, 234)")  # red, not a changed cell's yellow
     expect(page.locator("#grid-checks")).to_contain_text("Lỗi (Phường Thanh Khê, kỳ 2025-12)")
     expect(page.locator("#dirty-count")).to_have_text("3 ô đã sửa, chưa lưu")
     expect(page.get_by_role("button", name="Gửi báo cáo")).to_be_disabled()
