@@ -91,7 +91,8 @@ def test_an_english_browser_gets_the_english_page_with_english_numbers(client):
     assert "Unit tree, version 2024" in text and "71 units." in text
     overview = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Digital transformation in Thành phố Đà Nẵng: overview" in overview
-    assert '<span class="value">83.7%</span>' in overview and "Target achieved" in overview
+    assert '<span class="value">80.4%</span>' in overview and "Target achieved" in overview  # the year to date
+    assert '<span class="card-period">2025 to October 2025</span>' in overview
 
 
 def test_the_national_tree_costs_a_handful_of_queries(client, django_assert_max_num_queries):
