@@ -171,5 +171,10 @@ def test_a_ward_officer_fills_checks_saves_and_submits(live_server, browser: Bro
     narrow.goto(live_server.url + GRID.replace("2025-12", "2026-01"))  # not started yet: a draft
     _shot(narrow, "entry-grid-360")
     assert narrow.evaluate("document.documentElement.scrollWidth") <= 360, "the page must not scroll sideways"
+    # The plan page's start: the version shown is the one selected, and its long label does not widen the page.
+    narrow.goto(live_server.url + "/ke-hoach/")
+    expect(narrow.locator("#plan-version")).to_have_value("2025-07")
+    _shot(narrow, "plan-start-360")
+    assert narrow.evaluate("document.documentElement.scrollWidth") <= 360, "/ke-hoach/ scrolls sideways"
 
     assert problems == []
