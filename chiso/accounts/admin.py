@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
 from chiso.accounts.models import ApiToken, RoleAssignment, RoleAssignmentHistory
+from chiso.web.admin import Noted, ReadOnly
 
 admin.site.site_header = "Quản trị chiso"
 admin.site.site_title = "Quản trị chiso"
@@ -31,28 +32,9 @@ ROLES_NOTE = ("Chỉ xem: vai trò được cấp và thu hồi trên trang Kế
               "(ai cấp, lúc nào, lý do). " + SCOPE_NOTE)
 
 
-class _ReadOnly:
-    """No add, change or delete for anyone, superusers included: roles change only through accounts.actions."""
-
-    def has_add_permission(self, request: object, obj: object | None = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: object, obj: object | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: object, obj: object | None = None) -> bool:
-        return False
-
-
-class _Noted:
-    note = ROLES_NOTE
-
-    def changelist_view(self, request: object, extra_context: dict[str, object] | None = None) -> object:
-        return super().changelist_view(request, {"subtitle": self.note, **(extra_context or {})})  # type: ignore[misc]
-
-
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(_ReadOnly, _Noted, admin.ModelAdmin):
+class RoleAssignmentAdmin(ReadOnly, Noted, admin.ModelAdmin):
+    note = ROLES_NOTE
     list_display = ("user", "role", "unit")
     list_filter = ("role", "unit__version")
     list_select_related = ("user", "unit__version")
@@ -62,7 +44,7 @@ class RoleAssignmentAdmin(_ReadOnly, _Noted, admin.ModelAdmin):
 
 
 @admin.register(RoleAssignmentHistory)
-class RoleAssignmentHistoryAdmin(_ReadOnly, _Noted, admin.ModelAdmin):
+class RoleAssignmentHistoryAdmin(ReadOnly, Noted, admin.ModelAdmin):
     note = "Chỉ xem: lịch sử phân quyền chỉ được ghi thêm, không bao giờ sửa hay xóa."
     list_display = ("changed_at", "action", "user", "role", "unit", "changed_by", "channel", "reason")
     list_filter = ("action", "role", "channel", "unit__version")
@@ -72,7 +54,7 @@ class RoleAssignmentHistoryAdmin(_ReadOnly, _Noted, admin.ModelAdmin):
     readonly_fields = fields
 
 
-class RoleAssignmentInline(_ReadOnly, admin.TabularInline):
+class RoleAssignmentInline(ReadOnly, admin.TabularInline):
     model = RoleAssignment
     extra = 0
     can_delete = False

@@ -7,42 +7,15 @@ them here would bypass all three, so the admin shows them and points at the plan
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
 from chiso.plans.models import Plan, Target, TargetHistory
+from chiso.web.admin import Noted, ReadOnly
 
 NOTE = ("Chỉ xem: chỉ tiêu và mức tối thiểu được đặt trên trang Kế hoạch (/ke-hoach/), qua API hoặc tệp kế "
         "hoạch, để kiểm tra quyền, mức tối thiểu cấp trên giao và lưu lịch sử mọi thay đổi.")
-
-
-class ReadOnly:
-    """No add, change or delete for anyone, superusers included."""
-
-    def has_add_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
-        return False
-
-
-class Noted:
-    note = NOTE
-
-    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
-        return super().changelist_view(request, {"subtitle": self.note, **(extra_context or {})})  # type: ignore[misc]
-
-    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "",
-                    extra_context: dict[str, Any] | None = None) -> HttpResponse:
-        return super().change_view(request, object_id, form_url,  # type: ignore[misc]
-                                   {"subtitle": self.note, **(extra_context or {})})
 
 
 def plan_link(plan: Plan) -> str:
@@ -60,6 +33,7 @@ class TargetInline(ReadOnly, admin.TabularInline):
 
 @admin.register(Plan)
 class PlanAdmin(ReadOnly, Noted, admin.ModelAdmin):
+    note = NOTE
     list_display = ("year", "unit", "title", "stated_total", "page")
     list_filter = ("year", "unit__version")
     list_select_related = ("unit__version",)
@@ -86,6 +60,7 @@ class HistoryInline(ReadOnly, admin.TabularInline):
 
 @admin.register(Target)
 class TargetAdmin(ReadOnly, Noted, admin.ModelAdmin):
+    note = NOTE
     list_display = ("indicator", "plan", "scope", "value", "qualifier", "target_date", "revision")
     list_filter = ("plan__year", "scope", "indicator__pillar", "qualifier")
     list_select_related = ("indicator", "plan__unit__version")

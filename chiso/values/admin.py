@@ -7,12 +7,10 @@ bypass both, so the admin shows them and nothing more. History is append-only.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest, HttpResponse
 
 from chiso.values.models import DataValue, DataValueHistory
+from chiso.web.admin import Noted, ReadOnly
 
 READ_ONLY_NOTE = (
     "Chỉ xem: số liệu chỉ được ghi qua chức năng nhập liệu (trên web, nhập tệp, API, dòng lệnh) "
@@ -22,30 +20,7 @@ READ_ONLY_NOTE = (
 HISTORY_NOTE = "Chỉ xem: lịch sử số liệu chỉ được ghi thêm, không bao giờ sửa hay xóa."
 
 
-class _ReadOnly:
-    """No add, change or delete for anyone, superusers included; viewing follows the view permission."""
-
-    def has_add_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
-        return False
-
-
-class _NotedChangeList:
-    note = ""
-
-    def changelist_view(
-        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
-    ) -> HttpResponse:
-        context = {"subtitle": self.note, **(extra_context or {})}
-        return super().changelist_view(request, context)  # type: ignore[misc]
-
-
-class HistoryInline(_ReadOnly, admin.TabularInline):
+class HistoryInline(ReadOnly, admin.TabularInline):
     model = DataValueHistory
     extra = 0
     can_delete = False
@@ -57,7 +32,7 @@ class HistoryInline(_ReadOnly, admin.TabularInline):
 
 
 @admin.register(DataValue)
-class DataValueAdmin(_ReadOnly, _NotedChangeList, admin.ModelAdmin):
+class DataValueAdmin(ReadOnly, Noted, admin.ModelAdmin):
     note = READ_ONLY_NOTE
     list_display = ("data_element_code", "unit", "period", "value", "qualifier", "is_illustrative",
                     "is_deleted", "revision", "channel", "updated_by", "updated_at")
@@ -80,7 +55,7 @@ class DataValueAdmin(_ReadOnly, _NotedChangeList, admin.ModelAdmin):
 
 
 @admin.register(DataValueHistory)
-class DataValueHistoryAdmin(_ReadOnly, _NotedChangeList, admin.ModelAdmin):
+class DataValueHistoryAdmin(ReadOnly, Noted, admin.ModelAdmin):
     note = HISTORY_NOTE
     list_display = ("data_value", "revision", "old_value", "value", "qualifier", "is_deleted",
                     "channel", "changed_by", "changed_at")

@@ -58,29 +58,6 @@ class Outlier:
     score: float
 
 
-def stored_states(keys: Iterable[Key], *, lock: bool = False) -> dict[Key, Stored]:
-    """The stored state of each (element, unit, period) asked for that exists (deleted ones included)."""
-    wanted = set(keys)
-    if not wanted:
-        return {}
-    elements = {k[0] for k in wanted}
-    periods = {k[2] for k in wanted}
-    units = sorted({k[1] for k in wanted})
-    found: dict[Key, Stored] = {}
-    for start in range(0, len(units), CHUNK):
-        rows = DataValue.objects.filter(unit_id__in=units[start:start + CHUNK], data_element_id__in=elements,
-                                        period__in=periods)
-        if lock:
-            rows = rows.select_for_update()
-        for element_id, unit_id, period, *state in rows.values_list(
-                "data_element_id", "unit_id", "period", "value", "qualifier", "source", "comment",
-                "is_illustrative", "is_deleted").iterator(chunk_size=20000):
-            key = (element_id, unit_id, period)
-            if key in wanted:
-                found[key] = Stored(*state)
-    return found
-
-
 def stored_codes(pairs: Iterable[tuple[int, str]]) -> dict[tuple[int, str], dict[str, Decimal]]:
     """{(unit id, period): {code: value}} of the stored, not deleted figures of the pairs asked for."""
     wanted = set(pairs)
