@@ -63,10 +63,15 @@ def published(values: QuerySet[DataValue]) -> QuerySet[DataValue]:
 
 
 def _approved() -> QuerySet[Submission]:
-    """The approved or locked reports holding the figure of the outer query (for ``Exists``)."""
+    """The approved or locked reports holding the figure of the outer query (for ``Exists``).
+
+    The forms are a nested ``IN``, not a join: joined, PostgreSQL turned the semi-join around and hashed
+    every report × form element (207.000 rows on the demo) to find two figures of an indicator page, 0,55 s
+    a page; nested, 6 ms. A scan of every figure is ~30% slower this way (0,66 s instead of 0,50 s).
+    """
+    forms = FormElement.objects.filter(data_element_id=OuterRef(OuterRef("data_element_id"))).values("form_id")
     return Submission.objects.filter(
-        unit_id=OuterRef("unit_id"), period=OuterRef("period"), status__in=PUBLISHED,
-        form__form_elements__data_element_id=OuterRef("data_element_id"),
+        unit_id=OuterRef("unit_id"), period=OuterRef("period"), status__in=PUBLISHED, form_id__in=forms,
     )
 
 

@@ -7,6 +7,7 @@ import unicodedata
 from decimal import Decimal
 
 import pytest
+from django.db.models import Count, Max
 
 from chiso.collection import importer
 from chiso.collection.models import Status, Submission
@@ -62,8 +63,28 @@ def figures(found: importer.Preview) -> list[tuple[str, str, str, Decimal | None
     return [(i.unit.code, i.element.code, str(i.period), i.value, i.qualifier) for i in found.items]
 
 
+_DEMO: dict[str, tuple[int, int]] = {}  # table -> (rows, highest id) of the demo as built, before any test
+
+
+def remember_the_demo() -> None:
+    """Called once, right after the demo is built (tests/conftest.py), before any test writes."""
+    for model in (DataValue, DataValueHistory):
+        found = model.objects.aggregate(rows=Count("id"), top=Max("id"))
+        _DEMO[model._meta.db_table] = (found["rows"], found["top"] or 0)
+
+
 def counts() -> tuple[int, int]:
-    return DataValue.objects.count(), DataValueHistory.objects.count()
+    """(figures, history rows) now. Figures and history are never deleted (a figure is marked deleted), so
+    the demo's rows are still there and only rows above its highest id are new: counting those is exact and
+    spares a scan of the demo's 221.000 rows (60 ms a call on PostgreSQL, 120 calls in a property test)."""
+    return tuple(_count(model) for model in (DataValue, DataValueHistory))  # type: ignore[return-value]
+
+
+def _count(model) -> int:  # type: ignore[no-untyped-def]
+    if model._meta.db_table not in _DEMO:  # a database without the demo (none today): count them all
+        return model.objects.count()
+    rows, top = _DEMO[model._meta.db_table]
+    return rows + model.objects.filter(id__gt=top).count()
 
 
 def stored(unit_version: str, unit_code: str, element: str, period: str) -> DataValue | None:
