@@ -137,3 +137,21 @@ def test_the_staging_table_is_gone_after_a_write():
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE TEMPORARY TABLE {bulkwrite.TABLE} (id integer)")  # the name is free again
         cursor.execute(f"DROP TABLE {bulkwrite.TABLE}")
+
+
+def test_the_system_writes_into_an_approved_report_without_rechecking_under_the_lock():
+    """The system (acting_user None) may change a figure of an approved report; its write must not take the
+    slow path (every figure read and checked again inside the write transaction) because the report is
+    closed. The demo's 12/2024 report of Thạc Gián is approved."""
+    from chiso.collection.models import Submission
+
+    figure = DataValue.objects.select_related("data_element", "unit").filter(
+        unit__version__name="2024", unit__code="20221", period="2024-12", value__isnull=False,
+        data_element__value_type=ValueType.INTEGER).order_by("data_element__code").first()
+    assert figure is not None
+    assert Submission.objects.filter(unit=figure.unit, period="2024-12", status="approved").exists()
+    inside = _statements_in_the_write_transaction(
+        [ValueEntry(figure.data_element, figure.unit, Period.parse("2024-12"), figure.value + 1)])
+    figure.refresh_from_db()
+    assert figure.revision == 2 and figure.history.count() == 2
+    assert inside <= 4  # UPDATE, history INSERT and the savepoint's statements; the slow path reads far more
