@@ -12,6 +12,7 @@ from django.http import HttpRequest
 
 from chiso.engine.text import fold
 from chiso.units.models import HierarchyVersion, Succession, Unit
+from chiso.web.admin import ReadOnly
 
 NO_DELETE_NOTE = "Không xóa đơn vị và quan hệ kế thừa: đơn vị đã giải thể vẫn giữ trong phiên bản của nó."
 
@@ -23,21 +24,12 @@ class HierarchyVersionAdmin(admin.ModelAdmin):
     ordering = (F("valid_from").asc(nulls_first=True), "name")  # the version without a start is the oldest
 
 
-class _ReadOnlyInline(admin.TabularInline):
+class _ReadOnlyInline(ReadOnly, admin.TabularInline):
     """A list shown on the unit page; edited on the succession page, never here."""
 
     extra = 0
     can_delete = False
     show_change_link = True
-
-    def has_add_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
-        return False
 
 
 class SuccessionInline(_ReadOnlyInline):
