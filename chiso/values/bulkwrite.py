@@ -147,6 +147,7 @@ class Stage:
                 with cursor.cursor.copy(f"COPY {TABLE} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
                     for row in rows():
                         copy.write_row(row)
+                cursor.execute(f"ANALYZE {TABLE}")  # autovacuum never sees a temporary table
             else:
                 marks = ", ".join(["%s"] * len(COLUMNS))
                 cursor.executemany(f"INSERT INTO {TABLE} VALUES ({marks})", rows())  # type: ignore[arg-type]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from chiso.indicators.models import DataElement
 from chiso.units.models import Unit
@@ -98,4 +99,7 @@ class DataValueHistory(models.Model):
         ordering = ["data_value_id", "revision"]
         constraints = [
             models.UniqueConstraint(fields=["data_value", "revision"], name="one_history_row_per_revision"),
+        ]
+        indexes = [  # the newest write of the system (portal.queries.data_stamp), found without a scan
+            models.Index(fields=["-id"], name="history_written_by_the_system", condition=Q(changed_by__isnull=True)),
         ]
