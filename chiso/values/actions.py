@@ -126,10 +126,14 @@ QUALIFIERS = frozenset(Qualifier.values)
 User = AbstractBaseUser | AnonymousUser
 
 
-def closed_cells(keys: list[Key]) -> set[Key]:
-    from chiso.collection.queries import closed_cells as in_closed_reports  # collection builds on values
+def closed_to(acting_user: User | None, keys: list[Key]) -> set[Key]:
+    """Of the cells given, those ``acting_user`` may not change because their report is submitted, approved
+    or locked. None for the system (acting_user None), the one writer let into closed reports."""
+    if acting_user is None or not keys:
+        return set()
+    from chiso.collection.queries import closed_cells  # collection builds on values
 
-    return in_closed_reports(keys)
+    return closed_cells(keys)
 
 
 def check_values(entries: Sequence[ValueEntry], *, acting_user: User | None, lock: bool = False,
@@ -155,7 +159,7 @@ def check_values(entries: Sequence[ValueEntry], *, acting_user: User | None, loc
     result.stored = _existing(keys, lock=lock)
     result.changes = [_changes(result.stored.get(key), entry) for entry, key in zip(entries, keys, strict=True)]
     changing = [i for i, changes in enumerate(result.changes) if changes]
-    closed = closed_cells([keys[i] for i in changing]) if acting_user is not None else set()
+    closed = closed_to(acting_user, [keys[i] for i in changing])
     result.refusals = [Refusal(
         RefusalKind.CLOSED, i, f"{entries[i].where()}: báo cáo chứa số liệu này đã gửi hoặc đã duyệt; chỉ sửa được "
         "sau khi cấp trên trả lại hoặc mở lại báo cáo (có lý do).",
@@ -202,8 +206,8 @@ def _write(entries: Sequence[ValueEntry], *, acting_user: User | None, channel: 
         changed, new = _stage(stage, entries, found)
         try:
             with transaction.atomic():
-                if acting_user is not None and closed_cells(  # the system writes into closed reports too
-                        [key for key, changes in zip(found._keys, found.changes, strict=True) if changes]):
+                if closed_to(acting_user, [key for key, changes in zip(found._keys, found.changes, strict=True)
+                                           if changes]):
                     raise bulkwrite.Moved()
                 _apply(stage, acting_user=acting_user, channel=channel, reason=reason)
             return _written(found, changed, new)
@@ -262,7 +266,7 @@ def do_delete_value(data_value: DataValue, *, acting_user: User | None, channel:
     as a write; a reason is required."""
     entry = ValueEntry(data_value.data_element, data_value.unit, Period.parse(data_value.period), None)
     refusals = _forbidden([entry], acting_user)
-    if not refusals and acting_user is not None and closed_cells([entry.key]):
+    if not refusals and closed_to(acting_user, [entry.key]):
         refusals = [Refusal(RefusalKind.CLOSED, 0, "Báo cáo chứa số liệu này đã gửi hoặc đã duyệt; chỉ xóa được "
                             "sau khi bị trả lại.", "The report holding this figure is submitted or approved.")]
     if not refusals and not reason.strip():
