@@ -77,12 +77,15 @@ def _memoised(key: str, compute):  # type: ignore[no-untyped-def]
         found = _fresh(full)  # computed by another thread while this one waited
         if found is not None:
             return found[1]
-        value = compute()
+        try:
+            value = compute()
+        finally:
+            with _lock:
+                _computing.pop(full, None)
         with _lock:
             _memo[full] = (time.monotonic(), value)
             while len(_memo) > MEMO_SIZE:
                 _memo.popitem(last=False)
-            _computing.pop(full, None)
     return value
 
 

@@ -16,7 +16,7 @@ from chiso.portal import queries
 from chiso.values.actions import ValueEntry, do_set_values
 from chiso.values.models import Channel
 from tests.analytics.test_completeness import approve
-from tests.conftest import unit
+from tests.conftest import _user, unit
 
 pytestmark = pytest.mark.django_db
 
@@ -29,8 +29,6 @@ def _draft(user, value: int) -> None:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def officer_now(db):  # type: ignore[no-untyped-def]
-    from tests.conftest import _user
-
     return _user("t_officer_now", "reporter", unit("2025-07", "20209"))
 
 
@@ -42,16 +40,11 @@ def test_a_draft_or_an_open_import_keeps_the_stamp(officer_now):
 
 
 def test_a_system_write_an_approval_and_a_target_change_it(officer_now, city_admin):
-    from django.contrib.auth.models import User
-
     stamps = [queries.data_stamp()]
     do_set_values([ValueEntry(DataElement.objects.get(code="XHS-14"), unit("2024", "20221"), Period.parse("2024-12"),
                               Decimal(4321))], acting_user=None, channel=Channel.DEMO)
     stamps.append(queries.data_stamp())
-    admin_now = User.objects.create_user("t_admin_now")
-    from chiso.accounts.models import RoleAssignment
-
-    RoleAssignment.objects.create(user=admin_now, role="admin", unit=unit("2025-07", "48"))
+    admin_now = _user("t_admin_now", "admin", unit("2025-07", "48"))
     _draft(officer_now, 7)
     approve(unit("2025-07", "20209"), "2025-12", admin_now)
     stamps.append(queries.data_stamp())
