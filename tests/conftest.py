@@ -1,4 +1,9 @@
-"""Shared fixtures. The test database holds the whole Đà Nẵng demo, built once per run.
+"""Shared fixtures. The test database starts as the small world: every unit and the catalogue, the real figures,
+targets and plans, and the demo's illustrative figures and reports of three wards of quận Thanh Khê (Thạc Gián,
+Tân Chính, Xuân Hà) for three months (10–12/2024). A test that needs the whole Đà Nẵng demo (every ward, four
+years, the 2025 reorganisation) is marked ``demo``: such tests run after the others, and the first of them
+builds the rest of the demo over the small world (its figures are the demo's own, so nothing changes).
+``CHISO_TEST_WORLD=demo`` starts from the whole demo instead: every test must pass on both.
 
 Tests run inside transactions that are rolled back, so they may add or change anything.
 Named users make permission tests read like sentences.
@@ -6,6 +11,7 @@ Named users make permission tests read like sentences.
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 import pytest
@@ -39,12 +45,44 @@ def _check_foreign_keys_on_postgresql_only() -> None:
     TestCase._should_check_constraints = _should_check_constraints  # type: ignore[method-assign]
 
 
+def small_world():  # type: ignore[no-untyped-def]
+    from chiso.demo.builder import Scope
+
+    return Scope(wards=frozenset({"20221", "20212", "20209"}), months=frozenset({"2024-10", "2024-11", "2024-12"}))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked ``demo`` ask for the whole demo and run last (so the others see only the small world)."""
+    for item in items:
+        if item.get_closest_marker("demo") is not None:
+            item.fixturenames.insert(0, "whole_demo")  # type: ignore[attr-defined]
+    items.sort(key=lambda item: item.get_closest_marker("demo") is not None)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):  # noqa: F811 - extends pytest-django's
-    from chiso.demo.builder import build_demo
+    from chiso.demo.builder import ALL, build_demo
     from tests.collection.test_import_support import remember_the_demo
 
     with django_db_blocker.unblock():
+        build_demo(scope=small_world() if os.environ.get("CHISO_TEST_WORLD", "small") == "small" else ALL)
+        remember_the_demo()
+
+
+@pytest.fixture(scope="session")
+def whole_demo(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """The whole Đà Nẵng demo, built once, over the small world, for the tests marked ``demo``."""
+    with django_db_blocker.unblock():
+        ensure_whole_demo()
+
+
+def ensure_whole_demo() -> None:
+    """Build the whole demo unless it is there (over the small world, or an emptied database)."""
+    from chiso.demo.builder import build_demo
+    from chiso.values.models import DataValue
+    from tests.collection.test_import_support import remember_the_demo
+
+    if not DataValue.objects.filter(unit__version__name="2025-07", period="2025-12").exists():
         build_demo()
         remember_the_demo()
 

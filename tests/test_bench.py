@@ -38,6 +38,7 @@ METRICS = [
 ]
 
 
+@pytest.mark.demo
 @pytest.mark.django_db
 def test_the_measurement_on_the_demo_city_agrees_with_duckdb_and_pandas():
     root = Unit.objects.select_related("version").get(version__name="2025-07", code="48")

@@ -7,11 +7,12 @@ from decimal import Decimal
 import pytest
 from django.db.models import Sum
 
+from chiso.accounts.models import RoleAssignment, RoleAssignmentHistory
 from chiso.demo.facts import read_facts
-from chiso.plans.models import Plan, Target
+from chiso.plans.models import Plan, Target, TargetHistory
 from chiso.values.models import DataValue
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.demo]  # the demo itself: every ward, every month
 
 THANH_KHE_SOURCE = 'Bài báo "Đẩy mạnh chuyển đổi số để phục vụ người dân, doanh nghiệp" (Trần Trúc)'
 
@@ -47,8 +48,55 @@ def test_every_real_figure_is_placed_exactly_once():
     facts = read_facts()
     real_values = DataValue.objects.filter(is_illustrative=False).count()
     assert len(facts) == 41
-    assert (real_values, Plan.objects.exclude(stated_total=None).count(), Target.objects.count()) == (28, 4, 9)
-    assert real_values + 4 + 9 == len(facts)
+    stated = Plan.objects.get(unit__version__name="2024", unit__code="20203", year=2025).statement
+    assert (real_values, Plan.objects.exclude(stated_total=None).count(), Target.objects.count(),
+            stated.count("Chỉ tiêu 2025")) == (28, 4, 4, 5)
+    assert real_values + 4 + 4 + 5 == len(facts)
+
+
+def test_every_real_target_was_set_by_the_action_with_its_history_row():
+    rows = sorted(TargetHistory.objects.values_list(
+        "target__plan__unit__code", "target__indicator__code", "revision", "old_value", "value", "qualifier",
+        "channel", "changed_by__username", "reason"))
+    reason = "Số liệu thật từ facts_danang.csv"
+    assert rows == [
+        ("492", "KTS-09", 1, None, Decimal(50), "exact", "demo", "admin", reason),
+        ("492", "KTS-12", 1, None, Decimal(35), "exact", "demo", "admin", reason),
+        ("493", "DN-CQS-01", 1, None, Decimal(2), "at_least", "demo", "admin", reason),
+        ("493", "DN-CQS-02", 1, None, Decimal(100), "exact", "demo", "admin", reason),
+    ]
+
+
+def test_tam_thuans_2025_targets_are_kept_as_written_not_judged():
+    """Phường Tam Thuận (2024) joined Xuân Hà on 1/1/2025, before its targets' date: the action refuses to
+    date a target after its unit ceased, so the plan keeps them word for word and judges none."""
+    plan = Plan.objects.get(unit__version__name="2024", unit__code="20203", year=2025)
+    assert plan.targets.count() == 0
+    assert plan.statement.splitlines() == [
+        "Chỉ tiêu 2025: tỷ lệ người dân và doanh nghiệp được trang bị kỹ năng số (DN-XHS-01): 90%",
+        "Chỉ tiêu 2025: tỷ lệ hộ gia đình có tài khoản thương mại điện tử (DN-XHS-02): 50%",
+        "Chỉ tiêu 2025: tỷ lệ doanh nghiệp có tài khoản thương mại điện tử (DN-KTS-01): 90%",
+        "Chỉ tiêu 2025: tỷ lệ thanh toán không dùng tiền mặt trong thương mại điện tử (DN-KTS-02): 50%",
+        "Chỉ tiêu 2025: tỷ lệ dân số mua sắm trực tuyến (DN-XHS-03): 50%",
+        "Phường Tam Thuận thôi tồn tại sau ngày 31/12/2024 (sắp xếp đơn vị hành chính), trước thời hạn của các "
+        "chỉ tiêu này: chúng được giữ nguyên văn, không dùng để đánh giá.",
+    ]
+
+
+def test_every_demo_role_was_granted_by_the_action_with_its_history_row():
+    granted = sorted(RoleAssignmentHistory.objects.filter(channel="demo").values_list(
+        "user__username", "role", "unit__version__name", "unit__code", "changed_by__username", "action"))
+    assert granted == [
+        ("admin", "admin", "2024", "48", "admin", "grant"),
+        ("admin", "admin", "2025-01", "48", "admin", "grant"),
+        ("admin", "admin", "2025-07", "48", "admin", "grant"),
+        ("lanhdao", "viewer", "2025-07", "48", "admin", "grant"),
+        ("pheduyet", "approver", "2024", "491", "admin", "grant"),
+        ("tanchinh", "reporter", "2024", "20212", "admin", "grant"),
+        ("thacgian", "reporter", "2024", "20221", "admin", "grant"),
+        ("thanhkhe", "reporter", "2025-07", "20209", "admin", "grant"),
+    ]
+    assert RoleAssignment.objects.count() == len(granted)
 
 
 def test_plans_keep_the_pillar_counts_as_written_even_when_inconsistent():

@@ -109,6 +109,7 @@ def test_an_error_blocks_submission_and_a_warning_needs_an_explanation(officer_t
     assert Submission.objects.get(pk=report.pk).explanations == {"XHS-05<=DS": "Có cả người tạm trú đăng ký"}
 
 
+@pytest.mark.demo
 def test_published_figures_are_those_of_approved_reports():
     demo = DataValue.objects.filter(unit__version__name="2024", unit__code="20221", data_element__code="DS")
     assert published(demo.filter(period="2024-12")).count() == 1

@@ -52,6 +52,8 @@ class TargetIn(Schema):
     target_date: date | None = Field(None, description="Thời hạn, trong năm của kế hoạch; trống: 31/12")
     judged_on: str | None = Field(None, description="period (cả kỳ), level_at_date (mức tại ngày đến hạn), "
                                                     "'' theo loại chỉ tiêu; bỏ trống: giữ như đã lưu")
+    qualifier: str | None = Field(None, description="exact, approximate, at_least (ít nhất), at_most (không "
+                                                    "quá); bỏ trống: giữ như đã lưu (mới: exact)")
     reason: str = Field("", description="Lý do, ghi vào lịch sử")
     revision: int | None = Field(None, description="Lần sửa bạn đã đọc (0: chưa có). Có thì kiểm tra xung đột: "
                                                    "nếu người khác đã sửa, không ghi gì và trả 409")
@@ -67,6 +69,7 @@ class TargetOut(Schema):
     value: float
     target_date: date
     judged_on: str
+    qualifier: str
     revision: int = Field(..., description="Gửi lại số này trong lần ghi sau để phát hiện xung đột")
 
     @classmethod
@@ -74,7 +77,8 @@ class TargetOut(Schema):
         unit = target.plan.unit
         return cls(unit=unit.code, version=unit.version.name, year=target.plan.year,
                    indicator=target.indicator.code, scope=target.scope, value=float(target.value),
-                   target_date=target.target_date, judged_on=target.judged_on, revision=target.revision)
+                   target_date=target.target_date, judged_on=target.judged_on, qualifier=target.qualifier,
+                   revision=target.revision)
 
 
 class FloorOut(Schema):
@@ -158,7 +162,7 @@ def _write(request: HttpRequest, version: str, unit: str, year: int, indicator: 
     try:
         target = action(found, year, measure, payload.value, acting_user=request.auth, target_date=payload.target_date,
                         reason=payload.reason, channel=Channel.API, expected_revision=payload.revision,
-                        judged_on=payload.judged_on)
+                        judged_on=payload.judged_on, qualifier=payload.qualifier)
     except PlanError as error:
         return _refuse(error.status, error.message, str(error.kind))
     return Reply(200, TargetOut.of(target))

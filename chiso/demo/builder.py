@@ -24,11 +24,11 @@ from decimal import Decimal
 from django.contrib.auth.models import User
 from django.db import connection, transaction
 
+from chiso.accounts.actions import do_grant_role
 from chiso.accounts.models import Role, RoleAssignment
-from chiso.demo import illustrative as gen
 from chiso.collection.catalogue import load_rules
+from chiso.demo import illustrative as gen
 from chiso.demo.facts import place_facts
-from chiso.demo.reports import add_reports
 from chiso.demo.profiles import (
     DEFAULT_SHARE,
     NUMERATOR_SHARE,
@@ -36,11 +36,12 @@ from chiso.demo.profiles import (
     RESIDENTIAL_GROUP_ELEMENTS,
     SHARE_OF,
 )
+from chiso.demo.reports import add_reports
 from chiso.engine.periods import Period
 from chiso.indicators.catalogue import load_catalogue
-from chiso.indicators.models import DataElement, Indicator, OverHierarchy, OverTime, ValueType
+from chiso.indicators.models import DataElement, Indicator, OverHierarchy
 from chiso.units import invariants
-from chiso.units.loaders import COUNTRY_CODE, UnitSpec, load_reference, refresh_paths, upsert_units
+from chiso.units.loaders import UnitSpec, load_reference, refresh_paths, upsert_units
 from chiso.units.models import HierarchyVersion, Succession, SuccessionKind, Unit
 from chiso.units.types import UnitType
 from chiso.values.actions import ValueEntry, do_set_values
@@ -92,17 +93,37 @@ RESIDENTIAL_GROUPS = (  # (code, name, ward code in 2024); the same groups persi
 )
 
 
+@dataclass(frozen=True)
+class Scope:
+    """Which illustrative figures are written: every commune and month (the demo, ``ALL``), or a few 2024 wards
+    and months (the test suite's small world). The series are drawn for every unit either way, so a figure of
+    the small world is the demo's figure, and building the whole demo over it only adds."""
+
+    wards: frozenset[str] | None = None  # codes of 2024 wards (their residential groups come with them)
+    months: frozenset[str] | None = None
+
+    def takes(self, unit: Unit, ward_2024: str | None = None) -> bool:
+        return self.wards is None or (unit.version.name == "2024" and (ward_2024 or unit.code) in self.wards)
+
+    def months_of(self, months: list[str]) -> list[str]:
+        return months if self.months is None else [m for m in months if m in self.months]
+
+
+ALL = Scope()
+
+
 @transaction.atomic
-def build_demo(*, illustrative: bool = True) -> dict[str, int]:
-    """Load everything the demo shows into an empty database; return what was made."""
+def build_demo(*, illustrative: bool = True, scope: Scope = ALL) -> dict[str, int]:
+    """Load everything the demo shows into the database (empty, or holding a smaller ``scope`` of it); return
+    what was made."""
     summary = load_reference() | load_catalogue()
     add_residential_groups()
-    summary |= place_facts()
+    create_demo_users()
+    summary |= place_facts(author=User.objects.get(username=DEMO_ADMIN))
     if illustrative:
-        summary["illustrative_values"] = add_illustrative_values()
+        summary["illustrative_values"] = add_illustrative_values(scope)
     summary["rules"] = load_rules()
     summary["reports"] = add_reports(generated_elements())
-    create_demo_users()
     analyze()
     return summary
 
@@ -164,14 +185,14 @@ COMMUNE_TYPES = [UnitType.WARD, UnitType.COMMUNE, UnitType.TOWNLET, UnitType.SPE
 
 # --- illustrative series -------------------------------------------------------------------------
 
-def add_illustrative_values() -> int:
+def add_illustrative_values(scope: Scope = ALL) -> int:
     elements = generated_elements()
     series = origin_series(elements)
     apply_real_constraints(series)
     clamp_numerators(series)
     entries = []
     by_code = {e.code: e for e in DataElement.objects.filter(code__in=elements)}
-    for unit, weights, months, codes, note in expressions():
+    for unit, weights, months, codes, note in expressions(scope):
         for code in codes:
             element = by_code[code]
             for month in months:
@@ -326,8 +347,8 @@ def clamp_numerators(series: dict[tuple[str, str], list[float]]) -> None:
                 values[i] = min(v, cap[i])
 
 
-def expressions():
-    """(unit, {origin key: weight}, months, element codes, comment) for every unit that gets data."""
+def expressions(scope: Scope = ALL):
+    """(unit, {origin key: weight}, months, element codes, comment) for every unit of ``scope`` that gets data."""
     elements = generated_elements()
     weights: dict[int, dict[str, float]] = {}
     notes: dict[int, str] = {}
@@ -349,12 +370,15 @@ def expressions():
                     for origin, w in weights.get(link.from_unit_id, {}).items():
                         combined[origin] += w * share
                 weights[unit.id] = dict(combined)
-            yield unit, weights[unit.id], months, elements, notes.get(unit.id, "")
+            if scope.takes(unit):
+                yield unit, weights[unit.id], scope.months_of(months), elements, notes.get(unit.id, "")
         groups = Unit.objects.filter(version=version, type=UnitType.RESIDENTIAL_GROUP).select_related("version")
         for group in groups:
             ward_2024 = next(w for c, _, w in RESIDENTIAL_GROUPS if c == group.code)
             fraction = gen.rng("group", group.code).uniform(0.025, 0.045)
-            yield group, {f"2024/{ward_2024}": fraction}, months, list(RESIDENTIAL_GROUP_ELEMENTS), ""
+            if scope.takes(group, ward_2024):
+                yield (group, {f"2024/{ward_2024}": fraction}, scope.months_of(months),
+                       list(RESIDENTIAL_GROUP_ELEMENTS), "")
 
 
 def city_path(version: HierarchyVersion) -> str:
@@ -375,6 +399,7 @@ def combine(element: DataElement, weights: dict[str, float], series: dict, code:
 
 # --- users ----------------------------------------------------------------------------------------
 
+DEMO_ADMIN = "admin"
 DEMO_USERS = (  # username, role, version, unit code, label
     ("admin", Role.ADMIN, "2025-07", "48", "quản trị thành phố (mọi phiên bản)"),
     ("thacgian", Role.REPORTER, "2024", "20221", "cán bộ phường Thạc Gián (2024)"),
@@ -386,20 +411,28 @@ DEMO_USERS = (  # username, role, version, unit code, label
 
 
 def create_demo_users() -> list[tuple[str, str]]:
-    """Demo accounts, all with the password ``chiso-demo``; returns (username, label)."""
+    """Demo accounts, all with the password ``chiso-demo``; returns (username, label). The administrator
+    (a superuser) grants every role through ``accounts.actions.do_grant_role``, so each grant has its history
+    row, its own first."""
     made = []
+    admin = _demo_account(DEMO_ADMIN, superuser=True)
     for username, role, version, code, label in DEMO_USERS:
-        user, created = User.objects.get_or_create(username=username)
-        if created:
-            user.set_password(DEMO_PASSWORD)
-            user.is_staff = role == Role.ADMIN
-            user.is_superuser = role == Role.ADMIN
-            user.save()
-        RoleAssignment.objects.get_or_create(
-            user=user, role=role, unit=Unit.objects.get(version__name=version, code=code)
-        )
+        user = admin if username == DEMO_ADMIN else _demo_account(username, superuser=False)
+        units = [Unit.objects.get(version__name=version, code=code)]
         if role == Role.ADMIN:
-            for root in Unit.objects.filter(code="48").exclude(version__name=version):
-                RoleAssignment.objects.get_or_create(user=user, role=role, unit=root)
+            units += Unit.objects.filter(code="48").exclude(version__name=version)
+        for unit in units:
+            if not RoleAssignment.objects.filter(user=user, role=role, unit=unit).exists():
+                do_grant_role(user, role, unit, acting_user=admin, channel=Channel.DEMO,
+                              reason=f"Tài khoản trình diễn: {label}")
         made.append((username, label))
     return made
+
+
+def _demo_account(username: str, *, superuser: bool) -> User:
+    user, created = User.objects.get_or_create(username=username)
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.is_staff = user.is_superuser = superuser
+        user.save()
+    return user

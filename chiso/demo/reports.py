@@ -12,7 +12,6 @@ from __future__ import annotations
 from chiso.collection.models import Form, FormAssignment, FormElement, PeriodType, Status, Submission, SubmissionEvent
 from chiso.demo.profiles import RESIDENTIAL_GROUP_ELEMENTS
 from chiso.indicators.models import DataElement
-
 from chiso.units.types import UnitType
 from chiso.values.models import DataValue
 
@@ -50,10 +49,11 @@ def add_reports(commune_elements: list[str]) -> int:
     assignments = {(form_id, unit_id) for form_id, unit_id, _ in cells}
     FormAssignment.objects.bulk_create([FormAssignment(form_id=f, unit_id=u) for f, u in assignments],
                                        ignore_conflicts=True)
+    made = set(Submission.objects.values_list("form_id", "unit_id", "period"))  # by a smaller build before
     Submission.objects.bulk_create([Submission(form_id=f, unit_id=u, period=p, status=s)
-                                    for (f, u, p), s in cells.items()], batch_size=2000)
+                                    for (f, u, p), s in cells.items() if (f, u, p) not in made], batch_size=2000)
     events = []
-    for submission in Submission.objects.exclude(status=Status.DRAFT).only("id", "status"):
+    for submission in Submission.objects.exclude(status=Status.DRAFT).filter(events=None).only("id", "status"):
         events.append(SubmissionEvent(submission=submission, action="demo", from_status=Status.DRAFT,
                                       to_status=submission.status, reason="Trạng thái dựng sẵn cho bản trình diễn"))
     SubmissionEvent.objects.bulk_create(events, batch_size=2000)

@@ -31,7 +31,7 @@ from chiso.plans import rules
 from chiso.plans.models import JudgedOn, Plan, Target, TargetHistory, TargetScope
 from chiso.plans.queries import Floor, floors
 from chiso.units.models import Unit
-from chiso.values.models import Channel
+from chiso.values.models import Channel, Qualifier
 
 __all__ = ["PlanError", "PlanRefusalKind", "do_assign_minimum", "do_set_target", "minimum_above"]
 
@@ -83,22 +83,24 @@ def do_set_target(
     channel: Channel = Channel.WEB,
     expected_revision: int | None = None,
     judged_on: str | None = None,
+    qualifier: str | None = None,
 ) -> Target:
     """Create or change ``unit``'s own target for ``indicator`` in its plan of ``year`` (the plan is created
     when missing). ``expected_revision``: the revision the writer read (0: no target yet); when someone else
     changed it since, nothing is written (a conflict). ``judged_on``: what the target is judged on
-    (``JudgedOn``; "" the indicator's default; None keeps what is stored). A scope of ``CHILDREN_MINIMUM`` is
-    ``do_assign_minimum``."""
+    (``JudgedOn``; "" the indicator's default; None keeps what is stored). ``qualifier``: how exact the
+    stated target is ("ít nhất 90%": ``Qualifier``; None keeps what is stored, exact when new). A scope of
+    ``CHILDREN_MINIMUM`` is ``do_assign_minimum``."""
     if scope == TargetScope.CHILDREN_MINIMUM:
         return do_assign_minimum(unit, year, indicator, value, acting_user=acting_user, target_date=target_date,
                                  source=source, reason=reason, channel=channel,
-                                 expected_revision=expected_revision, judged_on=judged_on)
+                                 expected_revision=expected_revision, judged_on=judged_on, qualifier=qualifier)
     if acting_user is None or not acting_user.is_authenticated or not can_set_targets(acting_user, unit):
         raise PlanError(PlanRefusalKind.FORBIDDEN,
                         f"Bạn không có quyền đặt chỉ tiêu cho {unit.name}: chỉ cán bộ của đơn vị, quản trị "
                         "hoặc cấp phê duyệt phía trên được đặt.")
     return _write(unit, year, indicator, value, TargetScope.OWN, acting_user, target_date, source, reason,
-                  channel, expected_revision, judged_on)
+                  channel, expected_revision, judged_on, qualifier)
 
 
 def do_assign_minimum(
@@ -114,6 +116,7 @@ def do_assign_minimum(
     channel: Channel = Channel.WEB,
     expected_revision: int | None = None,
     judged_on: str | None = None,
+    qualifier: str | None = None,
 ) -> Target:
     """Assign (or change) the minimum each unit directly or indirectly below ``unit`` must meet for
     ``indicator`` in ``year``. A target of a unit below that falls short is flagged by ``checks`` and
@@ -126,13 +129,14 @@ def do_assign_minimum(
         raise PlanError(PlanRefusalKind.NO_CHILDREN,
                         f"{unit.name} không có đơn vị trực thuộc để giao mức tối thiểu.")
     return _write(unit, year, indicator, value, TargetScope.CHILDREN_MINIMUM, acting_user, target_date, source,
-                  reason, channel, expected_revision, judged_on)
+                  reason, channel, expected_revision, judged_on, qualifier)
 
 
 @transaction.atomic
 def _write(unit: Unit, year: int, indicator: Indicator, value: Decimal, scope: TargetScope,
            acting_user: AbstractBaseUser | AnonymousUser, target_date: date | None, source: str | None,
-           reason: str, channel: Channel, expected_revision: int | None, judged_on: str | None) -> Target:
+           reason: str, channel: Channel, expected_revision: int | None, judged_on: str | None,
+           qualifier: str | None) -> Target:
     what = f"chỉ tiêu {indicator.code} năm {year} của {unit.name}" if scope == TargetScope.OWN else \
         f"mức tối thiểu {indicator.code} năm {year} giao cho các đơn vị trực thuộc {unit.name}"
     number = _checked_value(value, indicator, what)
@@ -142,6 +146,10 @@ def _write(unit: Unit, year: int, indicator: Indicator, value: Decimal, scope: T
                         f"Không ghi {what}: '{judged_on}' không phải cách đánh giá; chọn "
                         f"{' hoặc '.join(repr(str(j.label)) for j in JudgedOn)}, hoặc để trống (theo chỉ tiêu).",
                         "judged_on")
+    if qualifier is not None and qualifier not in Qualifier.values:
+        raise PlanError(PlanRefusalKind.INVALID,
+                        f"Không ghi {what}: '{qualifier}' không phải độ chính xác; chọn một trong "
+                        f"{', '.join(Qualifier.values)}.", "qualifier")
     floor = minimum_above(unit, year, indicator)
     if floor is not None and rules.weaker(number, floor.value, indicator.direction):
         word = "thấp hơn" if indicator.direction != "down" else "cao hơn"
@@ -158,24 +166,30 @@ def _write(unit: Unit, year: int, indicator: Indicator, value: Decimal, scope: T
     if expected_revision is not None and expected_revision != seen:
         raise PlanError(PlanRefusalKind.CONFLICT, _conflict(what, target, expected_revision, indicator))
     judged = judged_on if judged_on is not None else (target.judged_on if target is not None else "")
+    exactness = qualifier if qualifier is not None else (
+        target.qualifier if target is not None else str(Qualifier.EXACT))
     if target is not None and target.value == number and target.target_date == day and (
-            source is None or source == target.source) and judged == target.judged_on:
+            source is None or source == target.source) and judged == target.judged_on \
+            and exactness == target.qualifier:
         return target  # nothing changes: no history row
     old_value = target.value if target is not None else None
     old_date = target.target_date if target is not None else None
     old_judged = target.judged_on if target is not None else ""
+    old_qualifier = target.qualifier if target is not None else ""
     if target is None:
         target = Target.objects.create(plan=plan, indicator=indicator, scope=scope, value=number,
-                                       target_date=day, source=source or "", judged_on=judged, revision=1)
+                                       target_date=day, source=source or "", judged_on=judged,
+                                       qualifier=exactness, revision=1)
     else:
         target.value, target.target_date, target.revision = number, day, target.revision + 1
-        target.judged_on = judged
+        target.judged_on, target.qualifier = judged, exactness
         if source is not None:
             target.source = source
-        target.save(update_fields=["value", "target_date", "source", "judged_on", "revision"])
+        target.save(update_fields=["value", "target_date", "source", "judged_on", "qualifier", "revision"])
     TargetHistory.objects.create(target=target, revision=target.revision, old_value=old_value, value=number,
                                  old_target_date=old_date, target_date=day, old_judged_on=old_judged,
-                                 judged_on=judged, channel=channel, reason=reason.strip(),
+                                 judged_on=judged, old_qualifier=old_qualifier, qualifier=exactness,
+                                 channel=channel, reason=reason.strip(),
                                  changed_by=cast(User, acting_user),
                                  changed_at=timezone.now())
     return target

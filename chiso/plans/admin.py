@@ -52,7 +52,7 @@ class HistoryInline(ReadOnly, admin.TabularInline):
     extra = 0
     can_delete = False
     fields = ("revision", "old_value", "value", "old_target_date", "target_date", "old_judged_on", "judged_on",
-              "channel", "reason", "changed_by", "changed_at")
+              "old_qualifier", "qualifier", "channel", "reason", "changed_by", "changed_at")
     readonly_fields = fields
     ordering = ("-revision",)
     verbose_name_plural = "lịch sử thay đổi (mới nhất trước)"
@@ -83,5 +83,6 @@ class TargetHistoryAdmin(ReadOnly, Noted, admin.ModelAdmin):
     list_select_related = ("target__indicator", "target__plan__unit__version", "changed_by")
     search_fields = ("target__indicator__code", "target__plan__unit__name", "reason", "changed_by__username")
     readonly_fields = ("target", "revision", "old_value", "value", "old_target_date", "target_date",
-                       "old_judged_on", "judged_on", "channel", "reason", "changed_by", "changed_at")
+                       "old_judged_on", "judged_on", "old_qualifier", "qualifier", "channel", "reason", "changed_by",
+                       "changed_at")
     fields = readonly_fields

@@ -86,6 +86,8 @@ class TargetHistory(models.Model):
     target_date = models.DateField("thời hạn mới")
     old_judged_on = models.CharField("đánh giá theo (cũ)", max_length=16, choices=JudgedOn.choices, blank=True)
     judged_on = models.CharField("đánh giá theo (mới)", max_length=16, choices=JudgedOn.choices, blank=True)
+    old_qualifier = models.CharField("độ chính xác (cũ)", max_length=12, choices=Qualifier.choices, blank=True)
+    qualifier = models.CharField("độ chính xác (mới)", max_length=12, choices=Qualifier.choices, blank=True)
     channel = models.CharField("kênh", max_length=10, choices=Channel.choices)
     reason = models.TextField("lý do", blank=True)
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",

@@ -72,6 +72,7 @@ def test_every_form_starts_at_100_percent(db):
     assert set(Form.objects.values_list("completeness_threshold", flat=True)) == {Decimal(100)}
 
 
+@pytest.mark.demo
 def test_the_city_must_hear_from_93_units_not_from_the_tdp_under_a_reporting_ward(city, thanh_khe):
     found = coverage_under(city)
     form = Form.objects.get(code=MONTHLY)
@@ -82,6 +83,7 @@ def test_the_city_must_hear_from_93_units_not_from_the_tdp_under_a_reporting_war
     assert found.reporters(thanh_khe.id, found.relevant(None)) == {form.id: [thanh_khe.id]}
 
 
+@pytest.mark.demo
 def test_a_complete_month_is_published_with_93_of_93(city):
     row = cqs03(city, OCT)
     assert row.value == Decimal("83.7")
@@ -89,6 +91,7 @@ def test_a_complete_month_is_published_with_93_of_93(city):
     assert not row.withheld and not row.coverage.partial
 
 
+@pytest.mark.demo
 def test_approving_one_ward_does_not_publish_the_city_total(city, thanh_khe, city_admin_now):
     approve(thanh_khe, "2025-12", city_admin_now)
     row = cqs03(city, DEC)
@@ -103,6 +106,7 @@ def test_approving_one_ward_does_not_publish_the_city_total(city, thanh_khe, cit
     assert cqs03(city, DEC, published_only=False).withheld is False  # officials still see the working total
 
 
+@pytest.mark.demo
 def test_the_last_complete_month_stays_at_october(city, thanh_khe, city_admin_now):
     assert last_complete_month(city) == OCT
     approve(thanh_khe, "2025-12", city_admin_now)
@@ -111,6 +115,7 @@ def test_the_last_complete_month_stays_at_october(city, thanh_khe, city_admin_no
     assert pending_months(city, OCT) == [Coverage(MONTHLY, "2025-12", 1, 93, Decimal(100))]
 
 
+@pytest.mark.demo
 def test_at_threshold_zero_the_partial_total_is_published_and_says_so(city, thanh_khe, city_admin_now):
     approve(thanh_khe, "2025-12", city_admin_now)
     set_threshold("0")
@@ -121,6 +126,7 @@ def test_at_threshold_zero_the_partial_total_is_published_and_says_so(city, than
     assert last_complete_month(city) == DEC
 
 
+@pytest.mark.demo
 @pytest.mark.parametrize(("threshold", "complete"), [("1.07", True), ("1.08", False)])
 def test_the_threshold_is_a_share_of_the_expected_units(city, thanh_khe, city_admin_now, threshold, complete):
     approve(thanh_khe, "2025-12", city_admin_now)  # 1/93 = 1,075 %
@@ -129,6 +135,7 @@ def test_the_threshold_is_a_share_of_the_expected_units(city, thanh_khe, city_ad
     assert (last_complete_month(city) == DEC) is complete
 
 
+@pytest.mark.demo
 def test_approving_every_unit_publishes_the_month(city, city_admin_now):
     approve_all("2025-11", city_admin_now)
     assert last_complete_month(city) == NOV
@@ -140,6 +147,7 @@ def test_approving_every_unit_publishes_the_month(city, city_admin_now):
     assert pending_months(city, DEC) == []
 
 
+@pytest.mark.demo
 def test_a_year_with_an_incomplete_month_is_withheld(city):
     row = cqs03(city, Period.parse("2025"))
     assert row.withheld and row.value is None

@@ -73,6 +73,7 @@ def test_progress_of_a_target_on_a_known_series(city_admin):
     assert counts["XHS"][Status.ACCELERATION_NEEDED] == 1 and counts["all"][Status.ON_TRACK] == 0
 
 
+@pytest.mark.demo
 def test_the_targets_api_reports_status_forecast_and_checks(client):
     response = client.get("/api/v1/analytics/targets", {"unit": "492", "year": 2024, "hierarchy": "2024"})
     assert response.status_code == 200
@@ -111,6 +112,7 @@ def test_after_its_date_a_target_is_judged_once_on_what_it_says(city_admin):
     assert running.assessment.status == Status.ACCELERATION_NEEDED and running.forecast.value == 210.0
 
 
+@pytest.mark.demo
 def test_an_indicator_without_a_target_is_never_given_a_progress_status(client):
     """XHS-06 has no reference level: "Chưa có mục tiêu" on the unit page (was "Đúng tiến độ")."""
     from chiso.analytics.progress import standings

@@ -8,6 +8,7 @@ import pytest
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.demo
 def test_the_thanh_khe_2024_figure_with_its_wards_total(client):
     response = client.get("/api/v1/analytics/values", {"data": "XHS-06", "units": "491", "periods": "2024",
                                                        "hierarchy": "2024"})

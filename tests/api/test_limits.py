@@ -38,6 +38,7 @@ def _cells(codes: list[str], spec: str, periods: list[str]) -> int:
     return len(codes) * len(resolve_units(spec, HierarchyVersion.objects.get(name="2024"))) * len(periods)
 
 
+@pytest.mark.demo
 def test_analytics_pages_beyond_the_anonymous_cap_and_the_pages_add_up_to_the_whole(client, admin_client,
                                                                                      monkeypatch):
     whole = admin_client.get("/api/v1/analytics/values", THANH_KHE_WARDS).json()

@@ -21,6 +21,7 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs a
 from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
 
 from tests.collection.test_entry_support import ENTRY_URLS  # noqa: E402
+from tests.conftest import ensure_whole_demo  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -41,24 +42,15 @@ def browser():
         chromium.close()
 
 
-def _ensure_demo() -> None:
-    from django.contrib.auth.models import User
-
-    if not User.objects.filter(username="thanhkhe").exists():
-        from chiso.demo.builder import build_demo
-
-        build_demo()
-
-
 @pytest.fixture(scope="module", autouse=True)
 def demo(django_db_setup, django_db_blocker):
     """The demo, built again if an earlier transactional test emptied the database; and built again after
     this module (whose test empties it) so that the browser tests after it find it too."""
     with django_db_blocker.unblock():
-        _ensure_demo()
+        ensure_whole_demo()
     yield
     with django_db_blocker.unblock():
-        _ensure_demo()
+        ensure_whole_demo()
 
 
 class Problems(list[str]):

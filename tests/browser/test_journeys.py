@@ -25,7 +25,7 @@ from tests.browser.test_smoke import ARTIFACTS, Problems, _page, _shot, browser,
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.demo, pytest.mark.django_db(transaction=True)]
 
 
 def _axe(page: Page, name: str, findings: dict[str, object]) -> None:

@@ -158,6 +158,7 @@ def test_rules_are_checked_with_the_proposed_figures_over_the_stored_ones(office
     assert "note-error" not in html
 
 
+@pytest.mark.demo
 def test_a_figure_far_from_the_units_past_is_flagged_but_not_refused(officer):
     html = officer.post(grid_url(period="2024-12", suffix="kiem-tra/XHS-14/"), {"v-XHS-14": "99.999"}).content.decode()
     assert 'data-level="outlier"' in html

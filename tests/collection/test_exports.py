@@ -48,6 +48,7 @@ def test_xlsx_export_stores_formula_like_text_as_text():
         ("=1+2", "s", True), ("+A1", "s", True), (5, "n", False), ("-5", "s", False)]  # quote prefix: text
 
 
+@pytest.mark.demo
 @pytest.mark.django_db
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 def test_the_template_download_neutralises_a_stored_formula_and_imports_back_unchanged(fmt):

@@ -23,6 +23,7 @@ FILE = csv_text(HEADER, "20221;2024-03;DS;12.000;Công an phường", "20221;202
                 "Phường Thạc Gián;2024-03;XHS-01;gần 80;").encode()
 
 
+@pytest.mark.demo
 @pytest.mark.usefixtures("open_march_2024")
 def test_preview_counts_and_lists_each_change_old_to_new(officer_thac_gian):
     found = look("thang-3.csv", FILE, officer_thac_gian)
@@ -34,6 +35,7 @@ def test_preview_counts_and_lists_each_change_old_to_new(officer_thac_gian):
     assert counts() == counts()  # a preview writes nothing
 
 
+@pytest.mark.demo
 @pytest.mark.usefixtures("open_march_2024")
 def test_commit_writes_everything_and_reimporting_changes_nothing(officer_thac_gian):
     before = counts()
@@ -90,6 +92,7 @@ def test_a_ward_officer_importing_a_row_of_another_ward_is_refused(officer_thac_
     assert stored("2024", "20221", "XHS-04", "2024-03") is None  # not even the rows of its own ward
 
 
+@pytest.mark.demo
 def test_figures_of_an_approved_report_cannot_change_but_may_be_repeated(officer_thac_gian):
     changed = csv_text(HEADER, "20221;2024-03;DS;12.000;").encode()
     assert texts(look("a.csv", changed, officer_thac_gian)) == [
@@ -102,6 +105,7 @@ def test_figures_of_an_approved_report_cannot_change_but_may_be_repeated(officer
     assert importer.commit(same, acting_user=officer_thac_gian).unchanged == 1
 
 
+@pytest.mark.demo
 @pytest.mark.usefixtures("open_march_2024")
 def test_a_report_closed_between_preview_and_commit_refuses_the_whole_file(officer_thac_gian):
     found = look("thang-3.csv", FILE, officer_thac_gian)
@@ -115,6 +119,7 @@ def test_a_report_closed_between_preview_and_commit_refuses_the_whole_file(offic
     assert counts() == before
 
 
+@pytest.mark.demo
 @pytest.mark.usefixtures("open_march_2024")
 def test_rule_violations_over_stored_and_file_figures_and_outliers_are_shown(officer_thac_gian):
     content = csv_text(HEADER, "20221;2024-03;XHS-06;9.000;", "20221;2024-03;DS;50.000;").encode()
@@ -128,6 +133,7 @@ def test_rule_violations_over_stored_and_file_figures_and_outliers_are_shown(off
         ("XHS-06", Decimal(9000), True), ("DS", Decimal(50000), True)]
 
 
+@pytest.mark.demo
 @pytest.mark.usefixtures("open_march_2024")
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 def test_the_template_round_trip_changes_only_what_was_edited(fmt, officer_thac_gian):

@@ -281,6 +281,7 @@ def test_a_wide_column_that_is_no_element_code_is_an_error():
         "cột phải bắt đầu bằng mã chỉ tiêu (ví dụ XHS-06); sửa tiêu đề hoặc xóa cột."]
 
 
+@pytest.mark.demo
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 def test_the_generated_template_reads_back_with_its_period_given_once(fmt):
     form = Form.objects.get(code="BC-CDS-THANG-XA")

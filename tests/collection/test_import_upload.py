@@ -56,6 +56,7 @@ def test_the_page_offers_the_upload_form_and_the_templates(client, officer):
     assert '<option value="BC-CDS-THANG-XA">' in page
 
 
+@pytest.mark.demo
 @pytest.mark.usefixtures("open_march_2024")
 def test_an_upload_shows_counts_changes_and_a_confirm_button_and_writes_nothing(client, officer):
     before = counts()
@@ -68,6 +69,7 @@ def test_an_upload_shows_counts_changes_and_a_confirm_button_and_writes_nothing(
     assert counts() == before
 
 
+@pytest.mark.demo
 @pytest.mark.usefixtures("open_march_2024")
 def test_confirm_writes_the_file_all_at_once(client, officer):
     preview = send(client, FILE).context
@@ -151,6 +153,7 @@ def test_figures_changed_since_the_preview_are_shown_again_not_written(client, o
     assert stored("2024", "20221", "XHS-04", "2024-03") is None
 
 
+@pytest.mark.demo
 def test_the_template_of_a_form_for_the_users_units(client, officer):
     from openpyxl import load_workbook
 
@@ -168,6 +171,7 @@ def test_the_template_of_a_form_for_the_users_units(client, officer):
     assert "Bạn không phụ trách đơn vị nào dùng biểu mẫu BC-CDS-THANG-XA vào kỳ 2025-09." in text(nothing)
 
 
+@pytest.mark.demo
 @pytest.mark.usefixtures("open_march_2024")
 def test_the_preview_downloads_as_csv(client, officer):
     send(client, FILE)

@@ -54,6 +54,25 @@ def test_setting_the_same_target_again_writes_no_history(city_admin):
     assert (again.revision, TargetHistory.objects.filter(target=again).count()) == (1, 1)
 
 
+def test_a_change_of_qualifier_alone_is_a_change_with_its_history_row(city_admin):
+    ward = unit("2024", "20221")
+    target = do_set_target(ward, 2024, cqs03(), Decimal("80"), acting_user=city_admin)
+    assert target.qualifier == "exact"
+    again = do_set_target(ward, 2024, cqs03(), Decimal("80"), acting_user=city_admin, qualifier="at_least",
+                          reason="Văn bản ghi 'ít nhất 80%'")
+    kept = do_set_target(ward, 2024, cqs03(), Decimal("80"), acting_user=city_admin)  # None keeps it
+    assert (again.revision, again.qualifier, kept.revision, kept.qualifier) == (2, "at_least", 2, "at_least")
+    assert list(again.history.order_by("revision").values_list("revision", "old_qualifier", "qualifier")) == [
+        (1, "", "exact"), (2, "exact", "at_least")]
+
+
+def test_refused_invalid_an_unknown_qualifier(city_admin):
+    error = _refusal(lambda: do_set_target(unit("2024", "20221"), 2024, cqs03(), Decimal("80"),
+                                           acting_user=city_admin, qualifier="roughly"))
+    assert (error.kind, error.field) == (PlanRefusalKind.INVALID, "qualifier")
+    assert "'roughly' không phải độ chính xác" in error.message
+
+
 def test_a_ward_officer_sets_its_own_wards_target(officer_thac_gian):
     target = do_set_target(unit("2024", "20221"), 2024, cqs03(), Decimal("75"), acting_user=officer_thac_gian)
     assert target.history.get().changed_by == officer_thac_gian

@@ -103,6 +103,7 @@ def test_under_node_a_rate_keeps_its_decimals_and_has_no_whole_number_ticks():
     assert out["mapTooltip"] == "Phường Hải Châu: 91,5%"
 
 
+@pytest.mark.demo
 @pytest.mark.django_db
 def test_the_page_hands_a_hostile_unit_name_to_the_chart_as_json_not_html(client):
     from tests.portal.helpers import unit

@@ -73,6 +73,7 @@ def test_the_unit_page_report_and_api_judge_every_target_on_the_same_figure(clie
             assert row["forecast"] is None  # 2024 is over: nothing is projected
 
 
+@pytest.mark.demo
 def test_quan_thanh_khe_cqs_03_is_the_same_on_every_surface(client, targets):
     """CQS-03 judged on its level at 31/12/2024 (74,2 %, tháng 12/2024) and CQS-12 on the year's rate
     (66,6 %, cả năm 2024) against the district's own targets 70 and 60: both Đạt, final, no forecast."""
@@ -107,6 +108,7 @@ def test_quan_thanh_khe_cqs_03_is_the_same_on_every_surface(client, targets):
     assert (by_code["CQS-12"]["judged_on"], by_code["CQS-12"]["current_period"]) == ("period", "2024")
 
 
+@pytest.mark.demo
 def test_the_overview_and_indicator_page_agree_with_the_citys_report():
     """The city in 2024: the overview's cards, the indicator page's year and the city's report."""
     from django.test import Client
@@ -131,6 +133,7 @@ def test_the_overview_and_indicator_page_agree_with_the_citys_report():
            '<span class="card-period">cả năm 2024</span>' in text
 
 
+@pytest.mark.demo
 def test_a_ward_card_and_the_indicator_page_name_their_peer_group(client):
     text = html.unescape(client.get("/don-vi/2024/20209/?nam=2024").content.decode())
     assert "Xếp thứ 1/10 phường trong Quận Thanh Khê (cả năm 2024); trung vị 68,0%" in text

@@ -85,6 +85,7 @@ def test_the_layout_is_vietnamese_self_contained_and_switches_language(client):
     assert not re.search(r'(src|href|action)="(https?:)?//', text), "no external resources"
 
 
+@pytest.mark.demo
 def test_an_english_browser_gets_the_english_page_with_english_numbers(client):
     text = client.get("/don-vi/?v=2024", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert re.search(r'<html lang="(\w+)">', text).group(1) == "en"

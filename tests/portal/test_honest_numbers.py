@@ -28,6 +28,7 @@ def _rows(codes, period):
     return {r.data: r for r in rows}
 
 
+@pytest.mark.demo
 def test_a_count_re_expressed_through_a_split_share_is_a_whole_number_marked_estimated():
     rows = _rows(["XHS-06", "XHS-14", "KTS-03", "XHS-01"], "2024-12")
     assert [(c, rows[c].value, rows[c].estimated) for c in ("XHS-06", "XHS-14", "KTS-03")] == [
@@ -37,16 +38,19 @@ def test_a_count_re_expressed_through_a_split_share_is_a_whole_number_marked_est
         Decimal("82.0"), Decimal("123175"), Decimal("150145"), True)
 
 
+@pytest.mark.demo
 def test_a_flow_over_a_year_is_rounded_once_at_the_end():
     row = _rows(["XHS-14"], "2024")["XHS-14"]
     assert (row.value, row.estimated) == (Decimal("11239"), True)
 
 
+@pytest.mark.demo
 def test_a_figure_of_the_unit_itself_is_not_estimated():
     row = _rows(["XHS-06"], "2025-07")["XHS-06"]
     assert (row.value, row.estimated) == (Decimal("148151"), False)
 
 
+@pytest.mark.demo
 def test_the_api_gives_the_whole_number_and_says_estimated(client):
     response = client.get("/api/v1/analytics/values", {"data": "XHS-06,XHS-01", "units": "20209",
                                                        "periods": "2024-12", "hierarchy": "2025-07"})
@@ -56,6 +60,7 @@ def test_the_api_gives_the_whole_number_and_says_estimated(client):
     assert (rows["XHS-01"]["numerator"], rows["XHS-01"]["denominator"]) == (123175.0, 150145.0)
 
 
+@pytest.mark.demo
 def test_the_indicator_page_shows_the_whole_number_marked_estimated_by_year_and_month(client):
     text = page_text(client, "/chi-tieu/XHS-06/?v=2025-07&don-vi=20209")
     assert re.search(r'<tr><td>Năm 2024</td><td class="num">128.041</td><td><span class="badge '
@@ -65,6 +70,7 @@ def test_the_indicator_page_shows_the_whole_number_marked_estimated_by_year_and_
     assert "128.040" not in text and "104.230,404" not in text
 
 
+@pytest.mark.demo
 def test_the_unit_page_marks_the_re_expressed_figure_estimated(client):
     text = page_text(client, "/don-vi/2025-07/20209/?nam=2024")
     cards = re.findall(r"<article class=\"card.*?</article>", text, re.S)

@@ -28,6 +28,7 @@ def test_it_shows_the_definition_and_metadata(client):
     assert "không lấy trung bình các tỷ lệ" in text
 
 
+@pytest.mark.demo
 def test_the_real_yearly_figure_shows_with_its_source_and_months_are_marked_illustrative(client):
     text = page_text(client, THANH_KHE_2024)
     years = text.split('id="bang-nam"', 1)[1].split("</table>", 1)[0]
@@ -38,6 +39,7 @@ def test_the_real_yearly_figure_shows_with_its_source_and_months_are_marked_illu
     assert f"Nguồn: {ARTICLE}" in real
 
 
+@pytest.mark.demo
 def test_every_ward_is_ranked_and_placed_on_the_map(client):
     response = client.get(THANH_KHE_2024)
     text = response.content.decode()
@@ -63,6 +65,7 @@ def html_text(text: str) -> str:
     return html.unescape(text)
 
 
+@pytest.mark.demo
 def test_the_csv_download_has_the_series_years_and_ranking(client):
     response = client.get("/chi-tieu/XHS-06/tai-ve.csv?v=2024&don-vi=491")
     assert response.status_code == 200

@@ -39,6 +39,7 @@ def test_a_draft_or_an_open_import_keeps_the_stamp(officer_now):
     assert queries.data_stamp() == before
 
 
+@pytest.mark.demo
 def test_a_system_write_an_approval_and_a_target_change_it(officer_now, city_admin):
     stamps = [queries.data_stamp()]
     do_set_values([ValueEntry(DataElement.objects.get(code="XHS-14"), unit("2024", "20221"), Period.parse("2024-12"),

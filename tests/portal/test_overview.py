@@ -17,6 +17,7 @@ def _card(text: str, code: str) -> str:
     return match.group(0)
 
 
+@pytest.mark.demo
 def test_it_shows_the_three_pillars_with_headline_indicators_of_today(client):
     text = page_text(client, "/")
     assert "Chuyển đổi số Thành phố Đà Nẵng: tổng quan" in text
@@ -37,6 +38,7 @@ def test_it_shows_the_three_pillars_with_headline_indicators_of_today(client):
     assert "đạt 82% mục tiêu" in digitised  # 81,8 of 100 over the year to date (was 85: October alone)
 
 
+@pytest.mark.demo
 def test_it_counts_targets_per_status(client):
     text = page_text(client, "/")
     counts = dict((label, int(n)) for n, label in re.findall(
@@ -46,6 +48,7 @@ def test_it_counts_targets_per_status(client):
                       "Đi xuống": 0, "Chưa đánh giá được": 0}
 
 
+@pytest.mark.demo
 def test_it_lists_the_units_that_lag_most_and_what_changed_since_last_month(client):
     text = page_text(client, "/")
     laggards = text.split('id="cham"', 1)[1].split("</table>", 1)[0]
@@ -55,6 +58,7 @@ def test_it_lists_the_units_that_lag_most_and_what_changed_since_last_month(clie
     assert '<th scope="col" class="num">09/2025</th><th scope="col" class="num">10/2025</th>' in changes
 
 
+@pytest.mark.demo
 def test_as_it_was_in_2024_the_city_is_read_at_the_end_of_2024_with_its_district_plans(client):
     text = page_text(client, "/?v=2024")
     assert "Số liệu đến tháng 12/2024, theo danh mục đơn vị 2024." in text

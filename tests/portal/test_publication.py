@@ -44,12 +44,14 @@ def fresh_memo():
     clear_memo()
 
 
+@pytest.mark.demo
 def test_the_overview_reads_at_october_on_the_demo(client, db):
     text = page_text(client, "/")
     assert "Số liệu đến tháng 10/2025" in text
     assert "chưa công bố" not in text  # nothing approved after October yet
 
 
+@pytest.mark.demo
 def test_approving_one_ward_does_not_move_the_city_overview(client, thanh_khe_approved):
     assert str(latest_month()) == "2025-10"
     text = page_text(client, "/")
@@ -58,6 +60,7 @@ def test_approving_one_ward_does_not_move_the_city_overview(client, thanh_khe_ap
     assert PENDING in text
 
 
+@pytest.mark.demo
 def test_the_city_unit_and_indicator_pages_say_what_is_missing(client, thanh_khe_approved):
     unit_page = page_text(client, "/don-vi/2025-07/48/")
     assert "Số liệu đến tháng 10/2025." in unit_page and PENDING in unit_page
@@ -66,11 +69,13 @@ def test_the_city_unit_and_indicator_pages_say_what_is_missing(client, thanh_khe
     assert "chưa công bố: 0/93 đơn vị đã báo cáo tháng 11/2025" in indicator  # the year 2025 row
 
 
+@pytest.mark.demo
 def test_the_ward_that_reported_shows_no_missing_units(client, thanh_khe_approved):
     text = page_text(client, "/don-vi/2025-07/20209/")
     assert "đơn vị đã báo cáo" not in text
 
 
+@pytest.mark.demo
 def test_at_threshold_zero_the_month_moves_and_the_partial_figure_says_so(client, thanh_khe_approved):
     set_threshold("0")
     assert str(latest_month()) == "2025-12"
@@ -93,6 +98,7 @@ def test_approving_every_unit_moves_the_month_with_no_partial_note(client, admin
     assert "đơn vị đã báo cáo" not in text
 
 
+@pytest.mark.demo
 def test_the_public_api_withholds_the_partial_city_total(client, thanh_khe_approved):
     rows = client.get("/api/v1/analytics/values", {"data": "CQS-03", "units": "48,20209",
                                                    "periods": "2025-12"}).json()["rows"]
@@ -110,6 +116,7 @@ def test_the_threshold_is_edited_in_the_admin(client, db):
     assert 'name="form-0-completeness_threshold"' in text
 
 
+@pytest.mark.demo
 def test_the_english_page_says_it_in_english(client, thanh_khe_approved):
     text = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "12/2025 not yet published: 1/93 units reported." in text

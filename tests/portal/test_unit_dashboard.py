@@ -20,6 +20,7 @@ def _card(text: str, code: str) -> str:
     return match.group(0)
 
 
+@pytest.mark.demo
 def test_a_unit_with_a_plan_shows_each_target_with_status_progress_forecast_and_peers(client):
     text = page_text(client, "/don-vi/2024/492/")  # quận Hải Châu: KTS-09 50%, KTS-12 35% in 2024
     assert "Kế hoạch năm 2024: tiến độ từng chỉ tiêu" in text
@@ -50,6 +51,7 @@ def test_a_target_set_now_shows_on_the_page_at_once(client, city_admin):
     assert "mục tiêu 99,0% đến 31/12/2024" in _card(text, "XHS-01")
 
 
+@pytest.mark.demo
 def test_the_year_can_be_chosen_and_a_bad_year_is_404(client):
     assert "Chỉ tiêu chính năm 2023 so với mức tham chiếu" in page_text(client, "/don-vi/2024/20221/?nam=2023")
     assert "Số liệu đến tháng 12/2023." in page_text(client, "/don-vi/2024/20221/?nam=2023")

@@ -34,6 +34,7 @@ def test_the_code_is_read_in_the_version_in_force_at_the_end_of_the_year():
     assert version_of_year(2025).name == "2025-07"
 
 
+@pytest.mark.demo
 def test_the_report_has_results_by_pillar_with_real_figures_and_their_sources():
     report = build_report(unit("2024", "491"), 2024)
     assert str(report.month) == "2024-12"
@@ -51,6 +52,7 @@ def test_the_report_has_results_by_pillar_with_real_figures_and_their_sources():
     assert ARTICLE in [s.text for s in report.sources]
 
 
+@pytest.mark.demo
 def test_a_plan_with_targets_is_reported_against_them():
     report = build_report(unit("2024", "492"), 2024)
     assert report.plan_based
@@ -59,6 +61,7 @@ def test_a_plan_with_targets_is_reported_against_them():
         ("KTS-09", 50, Status.ACHIEVED), ("KTS-12", 35, Status.ACHIEVED)]
 
 
+@pytest.mark.demo
 def test_the_pdf_is_vietnamese_text_with_the_known_figure_and_its_source(pdf_text):
     text = " ".join(pdf_text.split())
     assert "Báo cáo kết quả thực hiện chuyển đổi số năm 2024" in text
@@ -76,6 +79,7 @@ def test_the_pdf_html_declares_the_fonts_and_draws_charts_as_inline_svg_without_
     assert "<script" not in html
 
 
+@pytest.mark.demo
 def test_the_xlsx_has_every_line_and_the_sources():
     from openpyxl import load_workbook
 

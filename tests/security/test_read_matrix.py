@@ -366,6 +366,7 @@ def page_outcome(response, figure: str, value: str | None = None) -> str:
     return in_text(body.decode("utf-8-sig"), figure, value)
 
 
+@pytest.mark.demo
 @pytest.mark.parametrize("role, figure, expected", cases(ENTRY_PAGES, "the entry grid"))
 def test_the_entry_grid(role, figure, expected):
     version, code, period, _ = FIGURES[figure]
