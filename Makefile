@@ -40,9 +40,10 @@ test-postgres: $(STAMP)
 	  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; echo; \
 	fi
 
+# Every browser test walks the whole demo, so the run starts from it rather than from the small world.
 test-browser: $(STAMP)
 	@echo "== browser tests (Playwright + Debian Chromium) =="
-	CHISO_DATA_DIR=$$(mktemp -d) CHISO_DATABASE_URL= $(BIN)/pytest -m browser -q tests/browser
+	CHISO_TEST_WORLD=demo CHISO_DATA_DIR=$$(mktemp -d) CHISO_DATABASE_URL= $(BIN)/pytest -m browser -q tests/browser
 
 # The analytics benchmark on its own database: make bench SIZE=M (S, M or L; see README.md).
 bench: $(STAMP)
