@@ -5,6 +5,8 @@
     chiso units load [--units F] [--successions F] [--versions F] [--no-national]
     chiso indicators load [--pillars F] [--data-elements F] [--indicators F ...]
     chiso plans import FILE --user U                      import a plan spreadsheet (all rows or none)
+    chiso index score DEF.csv --inputs IN.csv [--grades G.csv] [--sensitivity N]   try a ranking method
+    chiso criteria check SET.csv --inputs IN.csv          which units a criteria set certifies
     chiso migrate | runserver | createsuperuser | …      any Django management command
 """
 

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "chiso.values",
     "chiso.plans",
     "chiso.analytics",
+    "chiso.ranking",
     "chiso.collection",
     "chiso.accounts",
     "chiso.portal",

@@ -22,6 +22,7 @@ LAYERS: list[set[str]] = [
     {"collection"},
     {"plans"},
     {"analytics"},
+    {"ranking"},
     {"portal"},
     {"reports"},
     {"api"},

@@ -19,8 +19,10 @@ def test_every_setting_is_documented_in_the_readme(setting):
     assert f"| `{setting.name}` |" in README
 
 
-@pytest.mark.parametrize("command", ["demo", "units", "indicators", "bench", "validate", "report", "import",
-                                     "plans"])
+COMMANDS = ["demo", "units", "indicators", "bench", "validate", "report", "import", "plans", "index", "criteria"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
 def test_every_project_command_is_documented_in_the_readme(command):
     commands = {p.stem for p in ROOT.glob("chiso/*/management/commands/*.py") if p.stem != "__init__"}
     assert command in commands
@@ -29,7 +31,7 @@ def test_every_project_command_is_documented_in_the_readme(command):
 
 def test_the_project_commands_are_exactly_the_documented_ones():
     commands = {p.stem for p in ROOT.glob("chiso/*/management/commands/*.py") if p.stem != "__init__"}
-    assert commands == {"demo", "units", "indicators", "bench", "validate", "report", "import", "plans"}
+    assert commands == set(COMMANDS)
 
 
 def test_the_quick_start_is_the_two_commands():

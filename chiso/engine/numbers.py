@@ -22,9 +22,9 @@ Decimal('1234567.89')
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
-__all__ = ["MISSING", "NumberFormatError", "format_number", "format_percent", "parse_vn_number"]
+__all__ = ["MISSING", "NumberFormatError", "format_number", "format_percent", "parse_number", "parse_vn_number"]
 
 MISSING = "–"
 """What a missing value (``None``) is shown as: an en dash."""
@@ -135,6 +135,29 @@ def parse_vn_number(text: str) -> Decimal:
         number = Decimal(f"{integer}.{fraction}" if fraction else integer)
         return abs(number) if number == 0 else number
     raise NumberFormatError(clean, _explain(clean))
+
+
+def parse_number(text: str) -> Decimal:
+    """A number written the Vietnamese way (``166.039``, ``91,5``) or, when it cannot be one, with a decimal
+    point (``16.5``): for hand-written method files, where both appear. ``1.234`` is Vietnamese (1234).
+
+    >>> parse_number("166.039"), parse_number("91,5"), parse_number("16.5"), parse_number("1e3")
+    (Decimal('166039'), Decimal('91.5'), Decimal('16.5'), Decimal('1E+3'))
+    >>> parse_number("nan")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    chiso.engine.numbers.NumberFormatError: Số không hợp lệ: 'nan' (chỉ được dùng chữ số...
+    """
+    try:
+        return parse_vn_number(text)
+    except NumberFormatError:
+        try:
+            number = Decimal(text.strip())
+        except InvalidOperation:
+            number = Decimal("NaN")
+        if not number.is_finite():
+            raise
+        return number
 
 
 def _explain(text: str) -> str:
