@@ -6,7 +6,8 @@ children's; the total is the sum of the top-level components, bonus and penalty 
 penalty excluded (DTI: 1.000); a component that does not apply to the unit's type counts in neither. The
 published value is total ÷ scale, and units are ranked on it. A missing input scores 0 and is listed, never
 skipped (a bonus or penalty not given is simply 0). Ties share a rank (1, 2, 2, 4). A grade is the highest
-band whose minimum the total reaches.
+band whose minimum the total reaches, the total of a unit some component does not apply to being read on the
+full scale (value × full scale: 78 of a sở's 80 points is 97,5 of 100).
 
 Rules (``params`` as a published table writes them):
 
@@ -262,6 +263,15 @@ class Index:
     def leaves(self) -> list[Component]:
         return [c for c in self.components if c.rule is not None]
 
+    @property
+    def full_scale(self) -> float:
+        """The scale of a unit every component applies to (the grade bands' scale)."""
+        def maximum(component: Component) -> float:
+            if component.rule is not None:
+                return 0.0 if component.outside_scale else component.max_points
+            return sum(maximum(child) for child in self.children(component.code))
+        return sum(maximum(c) for c in self.children(None))
+
 
 @dataclass
 class Score:
@@ -311,7 +321,7 @@ def score_units(index: Index, inputs: Mapping[str, Mapping[str, Given]],
     best = _best_values(index, inputs)
     scores = [_score(index, unit, given, types.get(unit), best) for unit, given in inputs.items()]
     for score, rank in zip(scores, shared_ranks([s.value for s in scores]), strict=True):
-        score.rank, score.grade = rank, grade_of(score.total, index.grades)
+        score.rank, score.grade = rank, grade_of(score.value * index.full_scale, index.grades)
         score.rank_band, score.median_rank = (rank, rank), float(rank)
     if sensitivity > 0 and scores:
         rank_bands(index, inputs, types, scores, sensitivity, seed, best)

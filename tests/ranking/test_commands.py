@@ -61,7 +61,7 @@ def test_score_prints_the_ranking_and_writes_every_point(tmp_path):
     assert rows == [
         ("Phường A", 99.0, 0.99, 1, "xuất sắc", [], [1, 1]),
         ("Phường B", 71.0, 0.71, 2, "khá", [], [2, 2]),
-        ("Sở X", 35.0, 0.583333, 3, "trung bình", [], [3, 3]),  # Xã hội số does not apply to a sở: out of 60
+        ("Sở X", 35.0, 0.583333, 3, "trung bình khá", [], [3, 3]),  # no Xã hội số for a sở: 35 of 60 is 58,3
         ("Phường C", 46.0, 0.46, 4, "trung bình", ["CQS-2"], [4, 4]),  # 24 + 0 (missing) + 32 − 10
     ]
     assert result["units"][0]["components"] == {"CQS-1": 30.0, "CQS-2": 30.0, "CQS": 60.0, "XHS-1": 36.0,
@@ -163,3 +163,64 @@ def test_a_faulty_criteria_set_is_refused(tmp_path):
         "set.csv, dòng 4, cột 'params': bắt buộc nhưng đang để trống. Điền giá trị rồi nạp lại.",
         "set.csv, dòng 8, cột 'params': k phải là số nguyên không âm, không phải '1,5'.",
     ]
+
+
+PRESETS = Path(__file__).resolve().parents[2] / "chiso" / "reference_data" / "methods"
+
+
+def test_the_dti_922_preset_is_nine_indicators_and_1000_points():
+    from chiso.engine.scoring import Given, score_units
+    from chiso.ranking.files import read_index
+
+    dti = read_index(PRESETS / "dti-922.csv")
+    assert [(c.code, c.max_points) for c in dti.components] == [
+        ("NTS", 100), ("TCS", 100), ("HTS", 100), ("NLS", 100), ("ATTT", 100), ("DTTM", 0), ("CQS", 200),
+        ("KTS", 150), ("XHS", 150)]
+    points = {"NTS": 90, "TCS": 85, "HTS": 80, "NLS": 75, "ATTT": 90, "CQS": 170, "KTS": 120, "XHS": 123.5}
+    score = score_units(dti, {"Đà Nẵng": {code: Given(p) for code, p in points.items()}}).scores[0]
+    assert (score.total, score.value, score.scale, score.missing) == (833.5, 0.8335, 1000.0, ["DTTM"])
+
+
+def test_the_danang_2386_preset_scores_a_ward_and_a_department_on_their_own_scales(tmp_path):
+    inputs = """unit,component,value,denominator,unit_type
+Phường Thanh Khê,NTS-1,4,,phuong
+Phường Thanh Khê,TCS-1,có,,phuong
+Phường Thanh Khê,HTS-1,81,,phuong
+Phường Thanh Khê,UDS-1,95,,phuong
+Phường Thanh Khê,DVC-1,64,,phuong
+Phường Thanh Khê,DVC-2,97,,phuong
+Phường Thanh Khê,NLS-1,100,,phuong
+Phường Thanh Khê,XHS-1,"85,5",,phuong
+Phường Thanh Khê,XHS-2,55,60,phuong
+Sở Khoa học và Công nghệ,NTS-1,4,,so
+Sở Khoa học và Công nghệ,TCS-1,có,,so
+Sở Khoa học và Công nghệ,HTS-1,90,,so
+Sở Khoa học và Công nghệ,UDS-1,99,,so
+Sở Khoa học và Công nghệ,DVC-1,90,,so
+Sở Khoa học và Công nghệ,DVC-2,100,,so
+Sở Khoa học và Công nghệ,NLS-1,100,,so
+Sở Khoa học và Công nghệ,TRU,2,,so
+Phường Khác,NTS-1,1,,phuong
+"""
+    files = _files(tmp_path, inputs=inputs)
+    result = tmp_path / "out.json"
+    call_command("index", "score", str(PRESETS / "danang-2386.csv"), "--grades", str(PRESETS / "danang-grades.csv"),
+                 "--inputs", str(files["inputs"]), "--json", str(result), stdout=StringIO())
+    rows = [(u["unit"], u["total"], u["value"], u["rank"], u["grade"], len(u["missing"]))
+            for u in json.loads(result.read_text(encoding="utf-8"))["units"]]
+    assert rows == [
+        ("Sở Khoa học và Công nghệ", 78.0, 0.975, 1, "xuất sắc", 0),  # 80 − 2 of a sở's 80 (no xã hội số)
+        ("Phường Thanh Khê", 93.166667, 0.931667, 2, "xuất sắc", 0),  # 10+10+9+15+12+8,5+10+9,5+9,17 of 100
+        ("Phường Khác", 2.5, 0.025, 3, "", 8),  # one input of nine, eight missing: below every band
+    ]
+
+
+def test_the_kdc_preset_certifies_tam_giac_3(tmp_path):
+    inputs = ("unit,component,value\nTam Giác 3,INTERNET,100\nTam Giác 3,SMARTPHONE,100\nTam Giác 3,VNEID,\"93,5\"\n"
+              "Tam Giác 3,THANHTOAN,91\nTam Giác 3,TMDT,52\n")
+    files = _files(tmp_path, inputs=inputs)
+    out = StringIO()
+    call_command("criteria", "check", str(PRESETS / "kdc-cong-nghe-so.csv"), "--inputs", str(files["inputs"]),
+                 stdout=out)
+    assert out.getvalue().splitlines() == [
+        "Tam Giác 3                     5/10 tiêu chí  ĐẠT  (thiếu số liệu BANDO, TC-7, TC-8, TC-9, TC-10)"]
