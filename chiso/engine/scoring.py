@@ -37,8 +37,9 @@ from dataclasses import dataclass, field
 
 from chiso.engine.numbers import NumberFormatError, format_number, parse_number
 
-__all__ = ["RULES", "Component", "Given", "Grade", "Index", "Rule", "RuleError", "Score", "Scored", "describe",
-           "grade_of", "is_yes", "parse_rule", "read_number", "points", "rank_bands", "score_units", "shared_ranks"]
+__all__ = ["RULES", "Change", "Component", "Gap", "Given", "Grade", "Index", "Rule", "RuleError", "Score", "Scored",
+           "describe", "grade_of", "is_yes", "merged_mean", "next_grade", "on_full_scale", "parse_rule", "points",
+           "rank_bands", "read_number", "score_units", "shared_ranks", "split_change"]
 
 RULES = ("steps", "ratio", "boolean", "categorical", "capped_count", "relative_to_best", "goalposts",
          "distance_to_target", "bonus", "penalty")
@@ -294,6 +295,14 @@ class Scored:
     runs: int = 0  # perturbed runs behind the rank bands (0: none)
 
 
+def on_full_scale(index: Index, score: Score) -> float:
+    """A unit's total read on the index's full scale (the grade bands' scale): itself when every component
+    applies to the unit."""
+    if not score.scale or score.scale == index.full_scale:
+        return score.total
+    return score.total / score.scale * index.full_scale
+
+
 def grade_of(total: float, grades: Sequence[Grade]) -> str:
     """The highest band whose minimum ``total`` reaches ("" below every band).
 
@@ -321,7 +330,7 @@ def score_units(index: Index, inputs: Mapping[str, Mapping[str, Given]],
     best = _best_values(index, inputs)
     scores = [_score(index, unit, given, types.get(unit), best) for unit, given in inputs.items()]
     for score, rank in zip(scores, shared_ranks([s.value for s in scores]), strict=True):
-        score.rank, score.grade = rank, grade_of(score.value * index.full_scale, index.grades)
+        score.rank, score.grade = rank, grade_of(on_full_scale(index, score), index.grades)
         score.rank_band, score.median_rank = (rank, rank), float(rank)
     if sensitivity > 0 and scores:
         rank_bands(index, inputs, types, scores, sensitivity, seed, best)
@@ -409,3 +418,108 @@ def describe(score: Score) -> str:
     return (f"{score.rank:>3}  {score.unit:<28} {format_number(score.total, 2):>9}  "
             f"{format_number(score.value * 100, 1):>6}%  {score.grade:<14} {band:<7} "
             f"{'thiếu ' + ', '.join(score.missing) if score.missing else ''}").rstrip()
+
+
+# -- explaining a score ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Change:
+    """A unit's total from last year to this one, split into what the figures changed and what the method
+    changed: last year's inputs scored with this year's method are the bridge."""
+
+    before: float  # last year's inputs, last year's method
+    bridge: float  # last year's inputs, this year's method
+    after: float  # this year's inputs, this year's method
+
+    @property
+    def from_method(self) -> float:  # "phương pháp thay đổi"
+        return round(self.bridge - self.before, 6)
+
+    @property
+    def from_figures(self) -> float:  # "số liệu thay đổi"
+        return round(self.after - self.bridge, 6)
+
+
+def split_change(unit: str, before: tuple[Index, Mapping[str, Mapping[str, Given]]],
+                 after: tuple[Index, Mapping[str, Mapping[str, Given]]],
+                 unit_types: Mapping[str, str] | None = None) -> Change:
+    """How ``unit``'s total moved between two rounds (method, inputs of every unit: relative_to_best reads
+    the others), and how much of it the method explains.
+
+    >>> def method(a, b):
+    ...     return Index((Component("A", "A", a, rule=parse_rule("ratio")),
+    ...                   Component("B", "B", b, rule=parse_rule("bonus"))))
+    >>> last, this = {"X": {"A": Given(1, 2), "B": Given(10)}}, {"X": {"A": Given(3, 4)}}
+    >>> change = split_change("X", (method(50, 50), last), (method(80, 20), this))
+    >>> change.before, change.bridge, change.after, change.from_method, change.from_figures
+    (35.0, 50.0, 60.0, 15.0, 10.0)
+    """
+    def total(index: Index, inputs: Mapping[str, Mapping[str, Given]]) -> float:
+        found = [s for s in score_units(index, inputs, unit_types).scores if s.unit == unit]
+        return found[0].total if found else 0.0
+
+    return Change(total(*before), total(after[0], before[1]), total(*after))
+
+
+@dataclass(frozen=True)
+class Gap:
+    """What it takes to reach the next grade: the points missing and the fewest components whose headroom
+    covers them (largest headroom first)."""
+
+    grade: str  # the next grade ("" when the unit already has the best)
+    points_needed: float
+    components: tuple[tuple[str, float], ...]  # (code, points still available)
+    reachable: bool
+
+
+def next_grade(index: Index, score: Score) -> Gap:
+    """The next band above ``score``'s grade and the fewest components that could get it there.
+
+    >>> ratio = parse_rule("ratio")
+    >>> index = Index((Component("A", "A", 60, rule=ratio), Component("B", "B", 40, rule=ratio)),
+    ...               (Grade("tốt", 80), Grade("khá", 70)))
+    >>> score = score_units(index, {"X": {"A": Given(1, 2), "B": Given(3, 4)}}).scores[0]
+    >>> (score.total, score.grade), next_grade(index, score)
+    ((60.0, ''), Gap(grade='khá', points_needed=10.0, components=(('A', 30.0),), reachable=True))
+    """
+    on_full = on_full_scale(index, score)
+    above = sorted((g for g in index.grades if g.min_score > on_full + 1e-9), key=lambda g: g.min_score)
+    if not above:
+        return Gap("", 0.0, (), True)
+    target = above[0]
+    share = score.scale / index.full_scale if index.full_scale else 1.0
+    needed = round(target.min_score * share - score.total, 6)  # in the unit's own points
+    headroom = sorted(((c.code, round(c.max_points - score.components.get(c.code, 0.0), 6))
+                       for c in index.leaves() if c.code in score.components and not c.outside_scale),
+                      key=lambda item: (-item[1], item[0]))
+    chosen: list[tuple[str, float]] = []
+    covered = 0.0
+    for code, room in headroom:
+        if covered >= needed - 1e-9 or room <= 0:
+            break
+        chosen.append((code, room))
+        covered += room
+    return Gap(target.name, needed, tuple(chosen), covered >= needed - 1e-9)
+
+
+def merged_mean(predecessors: Sequence[Mapping[str, Given]]) -> dict[str, Given]:
+    """The DTI rule for a merged unit: each input is the mean of its predecessors' (a predecessor without it
+    does not count); words (có/không, categories) are taken from the first predecessor that has one.
+
+    >>> merged_mean([{"CQS": Given(170), "KTS": Given(120)}, {"CQS": Given(130)}])
+    {'CQS': Given(value=150.0, denominator=None), 'KTS': Given(value=120.0, denominator=None)}
+    """
+    codes: list[str] = []
+    for given in predecessors:
+        codes += [code for code in given if code not in codes]
+    merged: dict[str, Given] = {}
+    for code in codes:
+        found = [g[code] for g in predecessors if code in g]
+        numbers = [g for g in found if not isinstance(g.value, str)]
+        if not numbers:
+            merged[code] = found[0]
+            continue
+        value = sum(float(g.value) for g in numbers) / len(numbers)
+        denominators = [g.denominator for g in numbers if g.denominator is not None]
+        merged[code] = Given(round(value, 6), round(sum(denominators) / len(denominators), 6) if denominators else None)
+    return merged

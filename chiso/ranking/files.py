@@ -11,12 +11,25 @@ row ``code=k`` whose ``params`` is k.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from pathlib import Path
 
 from chiso.csvfiles import LoadError, Row, read_rows
 from chiso.engine.criteria import CRITERION_RULES, CriteriaSet, Criterion
 from chiso.engine.numbers import NumberFormatError
-from chiso.engine.scoring import RULES, Component, Given, Grade, Index, RuleError, Scored, parse_rule, read_number
+from chiso.engine.scoring import (
+    RULES,
+    Change,
+    Component,
+    Given,
+    Grade,
+    Index,
+    RuleError,
+    Scored,
+    next_grade,
+    parse_rule,
+    read_number,
+)
 
 __all__ = ["read_criteria", "read_index", "read_inputs", "scored_json"]
 
@@ -166,8 +179,21 @@ def _number(row: Row, column: str, *, required: bool = False) -> float | None:
         return None
 
 
-def scored_json(scored: Scored) -> dict[str, object]:
-    return {"runs": scored.runs, "units": [
-        {"unit": s.unit, "total": s.total, "value": s.value, "rank": s.rank, "grade": s.grade,
-         "components": s.components, "missing": s.missing, "rank_band": list(s.rank_band),
-         "median_rank": s.median_rank} for s in scored.scores]}
+def scored_json(index: Index, scored: Scored, changes: Mapping[str, Change] | None = None) -> dict[str, object]:
+    """The JSON of ``chiso index score``: every unit's points, rank, grade, band, the way to the next grade and,
+    when last year's round is given, the change split into figures and method."""
+    units = []
+    for s in scored.scores:
+        gap = next_grade(index, s)
+        unit: dict[str, object] = {
+            "unit": s.unit, "total": s.total, "value": s.value, "rank": s.rank, "grade": s.grade,
+            "components": s.components, "missing": s.missing, "rank_band": list(s.rank_band),
+            "median_rank": s.median_rank,
+            "next_grade": {"grade": gap.grade, "points_needed": gap.points_needed, "reachable": gap.reachable,
+                           "components": dict(gap.components)}}
+        change = (changes or {}).get(s.unit)
+        if change is not None:
+            unit["change"] = {"before": change.before, "after": change.after, "from_figures": change.from_figures,
+                              "from_method": change.from_method}
+        units.append(unit)
+    return {"runs": scored.runs, "units": units}

@@ -224,3 +224,17 @@ def test_the_kdc_preset_certifies_tam_giac_3(tmp_path):
                  stdout=out)
     assert out.getvalue().splitlines() == [
         "Tam Giác 3                     5/10 tiêu chí  ĐẠT  (thiếu số liệu BANDO, TC-7, TC-8, TC-9, TC-10)"]
+
+
+def test_score_against_last_year_splits_the_change_and_says_what_the_next_grade_takes(tmp_path):
+    last_year = _files(tmp_path, previous=DEFINITION.replace("12:30;6:15;1:5", "12:30;6:10;1:5"),
+                       previous_inputs=INPUTS.replace("Phường B,CQS-1,72", "Phường B,CQS-1,63"))
+    printed, result = _score(tmp_path, "--previous-definition", str(last_year["previous"]),
+                             "--previous-inputs", str(last_year["previous_inputs"]))
+    b = next(u for u in result["units"] if u["unit"] == "Phường B")
+    # last year 21 + 10 + 32 = 63; this year's method on last year's figures 21 + 15 + 32 = 68; now 24 + 15 + 32
+    assert b["change"] == {"before": 63.0, "after": 71.0, "from_figures": 3.0, "from_method": 5.0}
+    assert b["next_grade"] == {"grade": "tốt", "points_needed": 9.0, "reachable": True, "components": {"CQS-2": 15.0}}
+    assert "Phường B" in printed and "(so với năm trước 8,00: số liệu 3,00, phương pháp 5,00)" in printed
+    with pytest.raises(CommandError, match="Cần cả --previous-definition và --previous-inputs"):
+        _score(tmp_path, "--previous-inputs", str(last_year["previous_inputs"]))

@@ -164,3 +164,43 @@ def test_k_of_n_criteria_and_missing_ones():
     assert (no_vneid.certified, no_vneid.missing) == (False, ["VNEID"])  # a missing mandatory criterion withholds
     assert CriteriaSet(kdc.criteria).needed == 3  # without k: every optional criterion
     assert CriteriaSet(kdc.criteria, k=9).needed == 3
+
+
+def test_what_it_takes_to_reach_the_next_grade():
+    from chiso.engine.scoring import next_grade
+
+    index = _index()
+    scores = {s.unit: s for s in score_units(index, INPUTS, {"Sở": "so"}).scores}
+    b = next_grade(index, scores["B"])  # 71 "khá": tốt needs 9 more; CQS-2 has 15 to give
+    assert (b.grade, b.points_needed, b.components, b.reachable) == ("tốt", 9.0, (("CQS-2", 15.0),), True)
+    d = next_grade(index, scores["D"])  # 14 "trung bình": khá at 65 needs 51: XHS-1 40, then CQS-2 30
+    assert (d.grade, d.points_needed, d.components, d.reachable) == ("khá", 51.0, (("XHS-1", 40.0), ("CQS-2", 30.0)),
+                                                                     True)
+    so = next_grade(index, scores["Sở"])  # 35 of 60 = 58,3 of 100: khá (65) is 6,7 of 100 = 4 of the sở's 60
+    assert (so.grade, so.points_needed, so.components) == ("khá", 4.0, (("CQS-2", 25.0),))
+    assert next_grade(index, scores["A"]) == next_grade(index, scores["A"])  # the best grade: nothing above
+    assert next_grade(index, scores["A"]).grade == ""
+
+
+def test_a_change_is_split_into_figures_and_method():
+    from chiso.engine.scoring import split_change
+
+    heavier_cqs = Index(tuple(
+        Component(c.code, c.name, {"CQS": 70, "CQS-1": 40, "XHS": 30, "XHS-1": 30}.get(c.code, c.max_points),
+                  c.parent, c.rule, c.applies_to) for c in _index().components))
+    this_year = {**INPUTS, "B": {"CQS-1": Given(81), "CQS-2": Given(6), "XHS-1": Given(8000, 10000)}}
+    change = split_change("B", (_index(), INPUTS), (heavier_cqs, this_year))
+    # 71 (24 + 15 + 32) → 71 with this year's weights on last year's figures (32 + 15 + 24) → 75 (36 + 15 + 24)
+    assert (change.before, change.bridge, change.after, change.from_method, change.from_figures) == (
+        71.0, 71.0, 75.0, 0.0, 4.0)
+    moved = split_change("D", (_index(), INPUTS), (heavier_cqs, INPUTS))
+    assert (moved.before, moved.after, moved.from_method, moved.from_figures) == (14.0, 22.0, 8.0, 0.0)
+
+
+def test_a_merged_unit_takes_the_mean_of_its_predecessors():
+    from chiso.engine.scoring import merged_mean
+
+    merged = merged_mean([{"CQS-1": Given(72), "XHS-1": Given(8000, 10000), "TCS": Given("có")},
+                          {"CQS-1": Given(90), "XHS-1": Given(3000, 5000)},
+                          {"CQS-2": Given(6)}])
+    assert merged == {"CQS-1": Given(81.0), "XHS-1": Given(5500.0, 7500.0), "TCS": Given("có"), "CQS-2": Given(6.0)}
