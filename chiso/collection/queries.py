@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -50,6 +50,11 @@ def closed_cells(keys: Iterable[tuple[int, int, str]]) -> set[tuple[int, int, st
         for element_id in form_elements.get(form_id, ()):
             cells.add((element_id, unit_id, period))
     return cells & set(keys)
+
+
+def closed_since(moment: datetime) -> bool:
+    """Whether a report was submitted, approved or locked at or after ``moment`` (its ``updated_at``)."""
+    return Submission.objects.filter(updated_at__gte=moment).exclude(status__in=EDITABLE).exists()
 
 
 def published(values: QuerySet[DataValue]) -> QuerySet[DataValue]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
@@ -126,6 +127,13 @@ QUALIFIERS = frozenset(Qualifier.values)
 User = AbstractBaseUser | AnonymousUser
 
 
+def reports_closed_since(moment: datetime) -> bool:
+    """Whether any report was submitted, approved or locked at or after ``moment``."""
+    from chiso.collection.queries import closed_since  # collection builds on values
+
+    return closed_since(moment)
+
+
 def closed_to(acting_user: User | None, keys: list[Key]) -> set[Key]:
     """Of the cells given, those ``acting_user`` may not change because their report is submitted, approved
     or locked. None for the system (acting_user None), the one writer let into closed reports."""
@@ -224,8 +232,92 @@ def _write(entries: Sequence[ValueEntry], *, acting_user: User | None, channel: 
         stage.drop()
 
 
+class PartedWrite:
+    """One all-or-nothing write of more figures than memory should hold (an import of a million), given part by
+    part. Each part is checked by ``check_values`` (every rule, against the stored figures) and staged in the
+    database; a cell given twice, in two parts, is refused (``bulkwrite.Ledger``). ``commit`` writes every staged
+    figure in one short transaction, after checking again that no report closed meanwhile; a figure that someone
+    changed since its part was checked refuses the whole write (nothing is written: run it again).
+
+        with PartedWrite(acting_user=user, channel=Channel.IMPORT, reason="…") as write:
+            for part, rows in parts:
+                write.add(part, rows)          # ValueWriteError: that part's refusals, indexed in the part
+            result = write.commit()            # counts only: the changes are in the history
+    """
+
+    def __init__(self, *, acting_user: User | None, channel: Channel, reason: str = ""):
+        self.acting_user, self.channel, self.reason = acting_user, channel, reason
+        self.stage, self.ledger = bulkwrite.Stage("chiso_value_parts"), bulkwrite.Ledger()
+        self.unchanged = 0
+        self.warnings: list[Refusal] = []
+        self.started = timezone.now()
+
+    def __enter__(self) -> PartedWrite:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stage.drop()
+        self.ledger.drop()
+
+    def add(self, entries: Sequence[ValueEntry], places: Sequence[int], *, stage: bool = True) -> CheckResult:
+        """Check and stage one part; ``places`` (a row number per entry) name where each came from, so that a
+        cell given again in a later part is refused with the place it was first given. ``stage`` False checks
+        only (a dry run)."""
+        found = check_values(entries, acting_user=self.acting_user)
+        if found.refusals:
+            raise ValueWriteError(found.refusals)
+        earlier = self.ledger.add(found._keys, places)
+        if earlier:
+            raise ValueWriteError([Refusal(
+                RefusalKind.DUPLICATE, i, f"{entries[i].where()}: số liệu này đã có ở dòng {place} của tệp; mỗi ô "
+                "chỉ ghi một lần. Xóa một trong hai dòng.",
+                f"{entries[i].where()}: this figure is already given on row {place}; each cell is written once. "
+                "Remove one of the two rows.") for i, place in sorted(earlier.items())])
+        if not stage:
+            return found
+        changed, new = _planned(entries, found)
+        self.stage.extend(changed, new)
+        self.unchanged += len(entries) - len(changed) - len(new)
+        self.warnings += found.warnings[:MAX_WARNINGS - len(self.warnings)]
+        return found
+
+    def commit(self) -> WriteResult:
+        try:
+            with transaction.atomic():
+                # Each part was checked against the reports as they were; under the lock, only a report closed
+                # since the first part was checked needs the cells read back (usually none: no time is spent).
+                for keys in self.stage.keys() if reports_closed_since(self.started) else ():
+                    closed = closed_to(self.acting_user, keys)
+                    if closed:
+                        raise ValueWriteError([Refusal(
+                            RefusalKind.CLOSED, None, f"Không ghi gì: {len(closed)} số liệu thuộc báo cáo vừa được "
+                            "gửi hoặc duyệt trong lúc nhập. Nhờ mở lại báo cáo (có lý do) rồi nhập lại.",
+                            f"Nothing written: {len(closed)} figures belong to a report submitted or approved "
+                            "during the import. Have it reopened (with a reason), then import again.")])
+                _apply(self.stage, acting_user=self.acting_user, channel=self.channel, reason=self.reason)
+        except (bulkwrite.Moved, IntegrityError):
+            raise ValueWriteError([Refusal(
+                RefusalKind.CONFLICT, None, "Không ghi gì: có người vừa sửa một số liệu trong tệp trong lúc nhập. "
+                "Nhập lại tệp để so với số liệu mới nhất.",
+                "Nothing written: someone changed a figure of the file during the import. Import the file again "
+                "to compare with the latest figures.")]) from None
+        return WriteResult(created=self.stage.new, changed=self.stage.changed, unchanged=self.unchanged,
+                           warnings=self.warnings)
+
+
+MAX_WARNINGS = 1000
+
+
 def _stage(stage: bulkwrite.Stage, entries: Sequence[ValueEntry], found: CheckResult,
            ) -> tuple[list[tuple[StoredFigure, ValueEntry]], list[ValueEntry]]:
+    changed, new = _planned(entries, found)
+    stage.fill(changed, new)
+    return changed, new
+
+
+def _planned(entries: Sequence[ValueEntry], found: CheckResult,
+             ) -> tuple[list[tuple[StoredFigure, ValueEntry]], list[ValueEntry]]:
+    """The figures that change (with the stored figure, texts filled) and the new ones."""
     changed: list[tuple[StoredFigure, ValueEntry]] = []
     new: list[ValueEntry] = []
     for entry, key, changes in zip(entries, found._keys, found.changes, strict=True):
@@ -236,7 +328,6 @@ def _stage(stage: bulkwrite.Stage, entries: Sequence[ValueEntry], found: CheckRe
             new.append(_filled(entry, None))
         else:
             changed.append((current, _filled(entry, current)))  # type: ignore[arg-type]
-    stage.fill(changed, new)
     return changed, new
 
 

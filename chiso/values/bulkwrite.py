@@ -20,12 +20,13 @@ PostgreSQL the rows are locked one by one by the ``UPDATE``, so writers of other
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 from chiso.values.models import DataValue, DataValueHistory
 
@@ -104,13 +105,20 @@ def stored_figures(keys: Iterable[Key], *, lock: bool = False) -> dict[Key, Stor
 class Stage:
     """The rows of one write in a temporary table: changed figures (with the revision read) and new ones."""
 
-    def __init__(self) -> None:
+    def __init__(self, table: str = TABLE) -> None:
+        self.table = table  # a write given in parts stages under its own name, beside any single write
         self.changed = 0
         self.new = 0
         self._made = False
 
     def fill(self, changed: Sequence[tuple[StoredFigure, ValueEntry]], new: Sequence[ValueEntry]) -> None:
         """``changed``: (stored figure, entry with its texts filled); ``new``: entries of empty cells."""
+        self.drop()
+        self.extend(changed, new)
+
+    def extend(self, changed: Sequence[tuple[StoredFigure, ValueEntry]], new: Sequence[ValueEntry]) -> None:
+        """Add rows to the stage (made on first use): a write given part by part (``values.actions.PartedWrite``)
+        holds one part in memory, the stage holds them all."""
         vendor = connection.vendor
         if vendor not in TYPES:
             raise NotImplementedError(f"no set-based write for the {vendor} database")
@@ -138,20 +146,39 @@ class Stage:
                 yield (None, 0, e.data_element.pk, e.unit.pk, str(e.period), *bounds(e), number(e.value), None,
                        e.qualifier, e.source, e.comment, e.is_illustrative)
 
-        self.drop()
         shape = ", ".join(f"{c} {t}" for c, t in zip(COLUMNS, TYPES[vendor], strict=True))
         with connection.cursor() as cursor, connection.wrap_database_errors:
-            cursor.execute(f"CREATE TEMPORARY TABLE {TABLE} ({shape})")
-            self._made = True
+            if not self._made:
+                cursor.execute(f"CREATE TEMPORARY TABLE {self.table} ({shape})")
+                self._made = True
             if postgres:
-                with cursor.cursor.copy(f"COPY {TABLE} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+                with cursor.cursor.copy(f"COPY {self.table} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
                     for row in rows():
                         copy.write_row(row)
-                cursor.execute(f"ANALYZE {TABLE}")  # autovacuum never sees a temporary table
+                cursor.execute(f"ANALYZE {self.table}")  # autovacuum never sees a temporary table
             else:
                 marks = ", ".join(["%s"] * len(COLUMNS))
-                cursor.executemany(f"INSERT INTO {TABLE} VALUES ({marks})", rows())  # type: ignore[arg-type]
-        self.changed, self.new = len(changed), len(new)
+                cursor.executemany(f"INSERT INTO {self.table} VALUES ({marks})", rows())  # type: ignore[arg-type]
+        self.changed += len(changed)
+        self.new += len(new)
+
+    def keys(self, batch: int = 20_000) -> Iterable[list[Key]]:
+        """The staged cells, ``batch`` at a time (read back, not kept in memory)."""
+        if not self._made:
+            return
+        query = f"SELECT data_element_id, unit_id, period FROM {self.table}"
+        if connection.vendor == "postgresql" and connection.in_atomic_block:
+            # a client-side cursor would fetch every row at once; a named one streams them
+            with connection.connection.cursor(name="chiso_stage_keys") as cursor:  # type: ignore[union-attr]
+                cursor.itersize = batch
+                cursor.execute(query)
+                while rows := cursor.fetchmany(batch):
+                    yield [(int(e), int(u), str(p)) for e, u, p in rows]
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(query)
+            while rows := cursor.fetchmany(batch):
+                yield [(int(e), int(u), str(p)) for e, u, p in rows]
 
     def apply(self, *, channel: str, user_id: int | None, now: datetime, reason: str) -> None:
         """Write the staged rows (call inside the write transaction). Raises ``Moved`` when a changed
@@ -168,30 +195,81 @@ class Stage:
                     f"UPDATE {values} SET value = s.value, qualifier = s.qualifier, source = s.source, "
                     "comment = s.comment, is_illustrative = s.is_illustrative, is_deleted = false, "
                     "revision = s.revision + 1, channel = %s, updated_by_id = %s, updated_at = %s "
-                    f"FROM {TABLE} s WHERE s.id IS NOT NULL AND {values}.id = s.id "
+                    f"FROM {self.table} s WHERE s.id IS NOT NULL AND {values}.id = s.id "
                     f"AND {values}.revision = s.revision", stamped)
                 if cursor.rowcount != self.changed:
                     raise Moved()
                 cursor.execute(
                     f"INSERT INTO {history} ({history_columns}) SELECT s.id, s.revision + 1, s.old_value, "
                     "s.value, s.qualifier, s.source, s.comment, false, %s, %s, %s, %s "
-                    f"FROM {TABLE} s WHERE s.id IS NOT NULL", (channel, reason, user_id, stamp))
+                    f"FROM {self.table} s WHERE s.id IS NOT NULL", (channel, reason, user_id, stamp))
             if self.new:
                 cursor.execute(
                     f"INSERT INTO {values} (data_element_id, unit_id, period, period_start, period_end, value, "
                     "qualifier, source, comment, is_illustrative, is_deleted, revision, channel, updated_by_id, "
                     "updated_at) SELECT s.data_element_id, s.unit_id, s.period, s.period_start, s.period_end, "
                     "s.value, s.qualifier, s.source, s.comment, s.is_illustrative, false, 1, %s, %s, %s "
-                    f"FROM {TABLE} s WHERE s.id IS NULL", stamped)
+                    f"FROM {self.table} s WHERE s.id IS NULL", stamped)
                 cursor.execute(
                     f"INSERT INTO {history} ({history_columns}) SELECT d.id, 1, NULL, s.value, s.qualifier, "
                     "s.source, s.comment, false, %s, %s, %s, %s "
-                    f"FROM {TABLE} s JOIN {values} d ON d.data_element_id = s.data_element_id "
+                    f"FROM {self.table} s JOIN {values} d ON d.data_element_id = s.data_element_id "
                     "AND d.unit_id = s.unit_id AND d.period = s.period WHERE s.id IS NULL",
                     (channel, reason, user_id, stamp))
 
     def drop(self) -> None:
         if self._made:
             with connection.cursor() as cursor:
-                cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
+                cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
+            self._made = False
+        self.changed = self.new = 0
+
+
+class Ledger:
+    """Every cell of a write given part by part, with the place it came from, in a temporary table: a cell
+    given twice is found in the database, not in a set the size of the file."""
+
+    TABLE = "chiso_value_ledger"
+
+    def __init__(self) -> None:
+        self._made = False
+
+    def add(self, keys: Sequence[Key], places: Sequence[int]) -> dict[int, int]:
+        """Record ``keys`` (from ``places``, e.g. rows of a file); return {index in ``keys``: place it was
+        recorded from before} for the cells already recorded by an earlier part."""
+        with connection.cursor() as cursor, connection.wrap_database_errors:
+            if not self._made:
+                cursor.execute(f"CREATE TEMPORARY TABLE {self.TABLE} (data_element_id bigint, unit_id bigint, "
+                               "period varchar(12), place bigint)")
+                cursor.execute(f"CREATE UNIQUE INDEX {self.TABLE}_cell ON {self.TABLE} "
+                               "(data_element_id, unit_id, period)")
+                self._made = True
+            # No transaction: on SQLite it would take the database's write lock for a private table. When a row
+            # fails, the part's rows before it stay recorded under their own places, which the lookup skips.
+            # Inside a caller's transaction a savepoint keeps a failed insert from spoiling it (PostgreSQL).
+            try:
+                with transaction.atomic() if connection.in_atomic_block else nullcontext():
+                    cursor.executemany(f"INSERT INTO {self.TABLE} VALUES (%s, %s, %s, %s)",
+                                       [(*key, place) for key, place in zip(keys, places, strict=True)])
+                return {}
+            except IntegrityError:
+                pass
+            wanted = {key: i for i, key in enumerate(keys)}
+            earlier: dict[int, int] = {}
+            for start in range(0, len(keys), CHUNK):
+                chunk = keys[start:start + CHUNK]
+                cells = ", ".join(["(%s, %s, %s)"] * len(chunk))
+                cursor.execute(f"SELECT data_element_id, unit_id, period, place FROM {self.TABLE} "
+                               f"WHERE (data_element_id, unit_id, period) IN (VALUES {cells})",
+                               [part for key in chunk for part in key])
+                for element, unit, period, place in cursor.fetchall():
+                    index = wanted[(int(element), int(unit), str(period))]
+                    if int(place) != places[index]:
+                        earlier[index] = int(place)
+        return earlier
+
+    def drop(self) -> None:
+        if self._made:
+            with connection.cursor() as cursor:
+                cursor.execute(f"DROP TABLE IF EXISTS {self.TABLE}")
             self._made = False

@@ -41,9 +41,12 @@ class Channel(models.TextChoices):
 
 
 class DataValue(models.Model):
+    # No index of their own: one_value_per_cell and value_element_period lead with data_element,
+    # value_unit_element_end with unit; a fourth and fifth index would only slow every write.
     data_element = models.ForeignKey(DataElement, on_delete=models.PROTECT, related_name="values",
-                                     verbose_name="yếu tố dữ liệu")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="values", verbose_name="đơn vị")
+                                     verbose_name="yếu tố dữ liệu", db_index=False)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="values", verbose_name="đơn vị",
+                             db_index=False)
     period = models.CharField("kỳ", max_length=12, help_text="2024, 2024Q3, 2024-07 hoặc 2024-07-15")
     period_start = models.DateField("từ ngày")
     period_end = models.DateField("đến ngày")
@@ -57,8 +60,10 @@ class DataValue(models.Model):
     is_deleted = models.BooleanField("đã xóa", default=False)
     revision = models.PositiveIntegerField("lần sửa", default=1)
     channel = models.CharField("kênh", max_length=10, choices=Channel.choices)
+    # Not indexed: nothing reads figures by their last writer, and every change of a figure would update it
+    # (deleting a user, refused while they wrote figures, reads the table once).
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+", verbose_name="người cập nhật")
+                                   related_name="+", verbose_name="người cập nhật", db_index=False)
     updated_at = models.DateTimeField("cập nhật lúc")
 
     class Meta:
@@ -79,7 +84,8 @@ class DataValue(models.Model):
 class DataValueHistory(models.Model):
     """One row per change of a data value: the state after the change, who, when, how, why."""
 
-    data_value = models.ForeignKey(DataValue, on_delete=models.PROTECT, related_name="history")
+    data_value = models.ForeignKey(DataValue, on_delete=models.PROTECT, related_name="history",
+                                   db_index=False)  # one_history_row_per_revision leads with it
     revision = models.PositiveIntegerField("lần sửa")
     old_value = models.DecimalField("giá trị cũ", max_digits=20, decimal_places=6, null=True, blank=True)
     value = models.DecimalField("giá trị", max_digits=20, decimal_places=6, null=True, blank=True)
@@ -90,7 +96,7 @@ class DataValueHistory(models.Model):
     channel = models.CharField("kênh", max_length=10, choices=Channel.choices)
     reason = models.TextField("lý do", blank=True)
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+", verbose_name="người sửa")
+                                   related_name="+", verbose_name="người sửa", db_index=False)  # as updated_by
     changed_at = models.DateTimeField("lúc")
 
     class Meta:

@@ -7,11 +7,13 @@
 
 The path of a figure: file → ``sheets`` (decode, split) → ``layout`` (which column is what) →
 ``resolve`` (unit in the version in force at the period's end, element, period) → ``cells`` (qualifier and
-number) → ``preview`` (compare, check, validate) → ``values.actions.do_set_values``.
+number) → ``preview`` (compare, check, validate) → ``values.actions.do_set_values``. A long CSV of more than
+``parts.PART_ROWS`` rows goes part by part (``import_in_parts``, through ``values.actions.PartedWrite``).
 """
 
+from chiso.collection.importer.parts import PartedImport, import_in_parts
 from chiso.collection.importer.preview import MAX_UPLOAD_BYTES, Change, Preview, commit, figure_text, preview
 from chiso.collection.importer.problems import ImportProblem, ImportRefused
 
-__all__ = ["MAX_UPLOAD_BYTES", "Change", "ImportProblem", "ImportRefused", "Preview", "commit", "figure_text",
-           "preview"]
+__all__ = ["MAX_UPLOAD_BYTES", "Change", "ImportProblem", "ImportRefused", "PartedImport", "Preview", "commit",
+           "figure_text", "import_in_parts", "preview"]

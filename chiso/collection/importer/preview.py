@@ -57,6 +57,8 @@ class Preview:
     outliers: list[checks.Outlier] = field(default_factory=list)
     info: FileInfo = field(default_factory=FileInfo)
     number_style: str = "vi"
+    number_seen: tuple[int, int] = (0, 0)  # cells that showed the Vietnamese, the English style
+    doubtful: int = 0  # cells read under the style (1.234), not showing it
     hierarchy: str | None = None
     items: list[Item] = field(default_factory=list, repr=False)
     stored: dict[Key, checks.Stored] = field(default_factory=dict, repr=False)  # only units the user may write
@@ -120,11 +122,13 @@ class Preview:
 
 
 def preview(name: str, content: bytes, *, acting_user: User | None, hierarchy: str | None = None,
-            max_bytes: int | None = MAX_UPLOAD_BYTES) -> Preview:
+            max_bytes: int | None = MAX_UPLOAD_BYTES, number_seen: tuple[int, int] = (0, 0)) -> Preview:
     """What importing ``content`` (a CSV or XLSX file called ``name``) would do; never raises for bad input.
 
     ``acting_user`` None means the system (no permission check), as in ``do_set_values``.
     ``hierarchy`` forces one hierarchy version for every row instead of the one in force at each period's end.
+    ``number_seen``: cells of the Vietnamese and of the English number style already seen in earlier parts of
+    the same file (``parts``), counted into this one's style.
     """
     result = Preview(name=name, hierarchy=hierarchy or None)
     problems, warnings = Problems(name), Problems(name)
@@ -144,12 +148,14 @@ def preview(name: str, content: bytes, *, acting_user: User | None, hierarchy: s
         return result
     result.info = read_file(name, content, problems)
     reader = _Reader(result, resolver, problems, warnings)
+    reader.style.vi, reader.style.en = number_seen
     for sheet in result.info.sheets:
         layout = find_layout(sheet, resolver, problems, warnings)
         if layout is not None:
             reader.read(layout)
     reader.settle_doubts()
     result.number_style = reader.style.name
+    result.number_seen, result.doubtful = (reader.style.vi, reader.style.en), len(reader.doubts)
     if not problems and not result.items and result.info.sheets:
         problems.add("Tệp không có số liệu nào để nhập (mọi ô giá trị đều trống).",
                      "The file holds no figures to import (every value cell is empty).")

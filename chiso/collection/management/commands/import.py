@@ -34,11 +34,16 @@ class Command(BaseCommand):
             user = get_user_model().objects.get_by_natural_key(options["user"])
         except get_user_model().DoesNotExist:
             raise CommandError(f"Không có người dùng '{options['user']}'.") from None
+        hierarchy = str(options["hierarchy"]) or None
+        parted = importer.import_in_parts(path, acting_user=user, hierarchy=hierarchy,
+                                          dry_run=bool(options["dry_run"]))
+        if parted is not None:
+            self._report_parted(parted, dry_run=bool(options["dry_run"]))
+            return
         try:
             content = path.read_bytes()
         except OSError as error:
             raise CommandError(f"Không đọc được tệp {path}: {error.strerror}.") from None
-        hierarchy = str(options["hierarchy"]) or None
         found = importer.preview(path.name, content, acting_user=user, hierarchy=hierarchy, max_bytes=None)
         self._report(found)
         if found.problems:
@@ -74,3 +79,27 @@ class Command(BaseCommand):
             write(f"  Lưu ý: {warning.text()}")
         for problem in found.problems:
             self.stderr.write(f"Lỗi: {problem.text()}")
+
+    def _report_parted(self, found: importer.PartedImport, *, dry_run: bool) -> None:
+        """A large file read part by part: the same report, the lists cut at ``SHOWN``."""
+        write = self.stdout.write
+        write(f"Tệp {found.name} (CSV, {found.encoding}, đọc {found.parts} phần): {found.total} giá trị — "
+              f"{found.new} mới, {found.changed} thay đổi, {found.unchanged} không đổi.")
+        for change in found.changes[:SHOWN]:
+            write(f"  {change.unit.name} · {change.element.code} · {change.period}: "
+                  f"{importer.figure_text(change.old, None)} → {importer.figure_text(change.new, None)}")
+        for violation in found.violations[:SHOWN]:
+            write(f"  {violation.message}")
+        for warning in found.warnings[:SHOWN]:
+            write(f"  Lưu ý: {warning.text()}")
+        for problem in found.problems:
+            self.stderr.write(f"Lỗi: {problem.text()}")
+        if found.problems:
+            count = len(found.problems) + found.more_problems
+            raise CommandError(f"Không nhập: {count} lỗi. Sửa tệp rồi chạy lại; chưa ghi gì.")
+        if dry_run:
+            self.stdout.write("Chạy thử (--dry-run): chưa ghi gì.")
+            return
+        assert found.written is not None
+        self.stdout.write(f"Đã ghi: {found.written.created} mới, {found.written.changed} thay đổi, "
+                          f"{found.written.unchanged} không đổi.")
