@@ -29,7 +29,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 GRID = "/nhap-lieu/2025-07/20209/BC-CDS-THANG-XA/2025-12/"  # phường Thanh Khê, December 2025: a draft in the demo
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), ENTRY_URLS]
+pytestmark = [pytest.mark.browser, pytest.mark.empties_database, pytest.mark.django_db(transaction=True), ENTRY_URLS]
 
 
 @pytest.fixture(scope="module")
@@ -44,11 +44,8 @@ def browser():
 
 @pytest.fixture(scope="module", autouse=True)
 def demo(django_db_setup, django_db_blocker):
-    """The demo, built again if an earlier transactional test emptied the database; and built again after
-    this module (whose test empties it) so that the browser tests after it find it too."""
-    with django_db_blocker.unblock():
-        ensure_whole_demo()
-    yield
+    """The whole demo (built if the run started from the small world). Its test empties the database, so the
+    module is marked ``empties_database`` and runs after every other test (tests/conftest.py)."""
     with django_db_blocker.unblock():
         ensure_whole_demo()
 
