@@ -34,11 +34,12 @@ import math
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from chiso.engine.numbers import NumberFormatError, format_number, parse_number
 
 __all__ = ["RULES", "Change", "Component", "Gap", "Given", "Grade", "Index", "Rule", "RuleError", "Score", "Scored",
-           "describe", "grade_of", "is_yes", "merged_mean", "next_grade", "on_full_scale", "parse_rule", "points",
+           "grade_of", "is_yes", "merged_mean", "next_grade", "on_full_scale", "parse_rule", "points",
            "rank_bands", "read_number", "score_units", "shared_ranks", "split_change"]
 
 RULES = ("steps", "ratio", "boolean", "categorical", "capped_count", "relative_to_best", "goalposts",
@@ -259,12 +260,20 @@ class Index:
     grades: tuple[Grade, ...] = ()
 
     def children(self, code: str | None) -> list[Component]:
-        return [c for c in self.components if c.parent == code]
+        return self._children.get(code, [])
+
+    @cached_property
+    def _children(self) -> dict[str | None, list[Component]]:
+        """Each parent's components, built once: scoring walks the tree per unit and per sensitivity run."""
+        found: dict[str | None, list[Component]] = {}
+        for component in self.components:
+            found.setdefault(component.parent, []).append(component)
+        return found
 
     def leaves(self) -> list[Component]:
         return [c for c in self.components if c.rule is not None]
 
-    @property
+    @cached_property
     def full_scale(self) -> float:
         """The scale of a unit every component applies to (the grade bands' scale)."""
         def maximum(component: Component) -> float:
@@ -410,14 +419,6 @@ def rank_bands(index: Index, inputs: Mapping[str, Mapping[str, Given]], unit_typ
 def _percentile(ordered: Sequence[int], percent: float) -> int:
     """Nearest-rank percentile of an ascending list."""
     return ordered[max(0, math.ceil(percent / 100 * len(ordered)) - 1)]
-
-
-def describe(score: Score) -> str:
-    """One line of a ranking table, in Vietnamese."""
-    band = f"{score.rank_band[0]}–{score.rank_band[1]}" if score.rank_band[0] != score.rank_band[1] else ""
-    return (f"{score.rank:>3}  {score.unit:<28} {format_number(score.total, 2):>9}  "
-            f"{format_number(score.value * 100, 1):>6}%  {score.grade:<14} {band:<7} "
-            f"{'thiếu ' + ', '.join(score.missing) if score.missing else ''}").rstrip()
 
 
 # -- explaining a score ------------------------------------------------------------------------------

@@ -234,15 +234,18 @@ def _write(entries: Sequence[ValueEntry], *, acting_user: User | None, channel: 
 
 class PartedWrite:
     """One all-or-nothing write of more figures than memory should hold (an import of a million), given part by
-    part. Each part is checked by ``check_values`` (every rule, against the stored figures) and staged in the
-    database; a cell given twice, in two parts, is refused (``bulkwrite.Ledger``). ``commit`` writes every staged
-    figure in one short transaction, after checking again that no report closed meanwhile; a figure that someone
-    changed since its part was checked refuses the whole write (nothing is written: run it again).
+    part. Each part is checked by ``check_values`` (every rule, against the stored figures) and, when clean,
+    staged in the database; a cell given twice, in two parts, is refused (``bulkwrite.Ledger``). ``commit``
+    writes every staged figure in one short transaction, after checking again that no report closed meanwhile;
+    a figure that someone changed since its part was checked refuses the whole write (nothing is written: run
+    it again).
 
         with PartedWrite(acting_user=user, channel=Channel.IMPORT, reason="…") as write:
             for part, rows in parts:
-                write.add(part, rows)          # ValueWriteError: that part's refusals, indexed in the part
-            result = write.commit()            # counts only: the changes are in the history
+                found = write.check(part, rows)  # refusals indexed in the part; nothing written
+                if not found.refusals:
+                    write.keep()                 # staged
+            result = write.commit()              # counts only: the changes are in the history
     """
 
     def __init__(self, *, acting_user: User | None, channel: Channel, reason: str = ""):
@@ -251,6 +254,7 @@ class PartedWrite:
         self.unchanged = 0
         self.warnings: list[Refusal] = []
         self.started = timezone.now()
+        self._pending: tuple[Sequence[ValueEntry], CheckResult] | None = None
 
     def __enter__(self) -> PartedWrite:
         return self
@@ -259,27 +263,34 @@ class PartedWrite:
         self.stage.drop()
         self.ledger.drop()
 
-    def add(self, entries: Sequence[ValueEntry], places: Sequence[int], *, stage: bool = True) -> CheckResult:
-        """Check and stage one part; ``places`` (a row number per entry) name where each came from, so that a
-        cell given again in a later part is refused with the place it was first given. ``stage`` False checks
-        only (a dry run)."""
+    def check(self, entries: Sequence[ValueEntry], places: Sequence[int]) -> CheckResult:
+        """Every rule of ``check_values`` on one part, and a cell given in an earlier part refused as a duplicate
+        (``places``, a row number per entry, say where each came from). Writes nothing; ``keep`` stages the part
+        last checked when it was clean."""
         found = check_values(entries, acting_user=self.acting_user)
+        self._pending = None
         if found.refusals:
-            raise ValueWriteError(found.refusals)
-        earlier = self.ledger.add(found._keys, places)
-        if earlier:
-            raise ValueWriteError([Refusal(
-                RefusalKind.DUPLICATE, i, f"{entries[i].where()}: số liệu này đã có ở dòng {place} của tệp; mỗi ô "
-                "chỉ ghi một lần. Xóa một trong hai dòng.",
-                f"{entries[i].where()}: this figure is already given on row {place}; each cell is written once. "
-                "Remove one of the two rows.") for i, place in sorted(earlier.items())])
-        if not stage:
             return found
+        earlier = self.ledger.add(found._keys, places)
+        found.refusals = [Refusal(
+            RefusalKind.DUPLICATE, i, f"{entries[i].where()}: số liệu này đã có ở dòng {place} của tệp; mỗi ô "
+            "chỉ ghi một lần. Xóa một trong hai dòng.",
+            f"{entries[i].where()}: this figure is already given on row {place}; each cell is written once. "
+            "Remove one of the two rows.") for i, place in sorted(earlier.items())]
+        if not found.refusals:
+            self._pending = (entries, found)
+        return found
+
+    def keep(self) -> None:
+        """Stage the part ``check`` found clean (the stage holds every part; memory only the last)."""
+        if self._pending is None:
+            raise ValueError("keep() stages only a part that check() found clean")
+        entries, found = self._pending
+        self._pending = None
         changed, new = _planned(entries, found)
         self.stage.extend(changed, new)
         self.unchanged += len(entries) - len(changed) - len(new)
         self.warnings += found.warnings[:MAX_WARNINGS - len(self.warnings)]
-        return found
 
     def commit(self) -> WriteResult:
         try:

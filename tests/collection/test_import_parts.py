@@ -90,8 +90,8 @@ def test_a_cell_given_twice_in_two_parts_is_refused_with_both_rows(tmp_path, cit
     found = importer.import_in_parts(write(tmp_path, rows((f"20221,2024-03,{code},5",))), acting_user=city_admin,
                                      part_rows=PART)
     assert [p.text() for p in found.problems] == [
-        f"lon.csv, dòng 77: {code} (Phường Thạc Gián, kỳ 2024-03): số liệu này đã có ở dòng 5 của tệp; mỗi ô chỉ "
-        "ghi một lần. Xóa một trong hai dòng."]
+        f"lon.csv, dòng 77, cột D (value): {code} (Phường Thạc Gián, kỳ 2024-03): số liệu này đã có ở dòng 5 của "
+        "tệp; mỗi ô chỉ ghi một lần. Xóa một trong hai dòng."]
     assert (found.written, counts()) == (None, before)
     dry = importer.import_in_parts(write(tmp_path, rows((f"20221,2024-03,{code},5",))), acting_user=city_admin,
                                    part_rows=PART, dry_run=True)
@@ -137,8 +137,9 @@ def test_a_figure_changed_by_someone_between_part_and_commit_writes_nothing(city
     do_set_values(_entries(code, 10), acting_user=city_admin, channel=Channel.WEB)
     before = counts()
     with PartedWrite(acting_user=city_admin, channel=Channel.IMPORT, reason="tệp") as parted:
-        parted.add(_entries(code, 11), [2])
-        parted.add(_entries(elements()[1], 12), [3])
+        for part, row in ((_entries(code, 11), 2), (_entries(elements()[1], 12), 3)):
+            assert parted.check(part, [row]).refusals == []
+            parted.keep()
         do_set_values(_entries(code, 13), acting_user=officer_thac_gian, channel=Channel.WEB)  # meanwhile
         with pytest.raises(ValueWriteError) as error:
             parted.commit()
@@ -152,7 +153,8 @@ def test_a_figure_changed_by_someone_between_part_and_commit_writes_nothing(city
 def test_a_report_closed_between_part_and_commit_writes_nothing(city_admin):
     code = elements()[0]
     with PartedWrite(acting_user=city_admin, channel=Channel.IMPORT) as parted:
-        parted.add(_entries(code, 11), [2])
+        assert parted.check(_entries(code, 11), [2]).refusals == []
+        parted.keep()
         submission = Submission.objects.filter(unit=unit("2024", "20221"), period="2024-03").first()
         if submission is None:  # the small world has no report of March: make the ward's, approved
             from chiso.collection.models import Form

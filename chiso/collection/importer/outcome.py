@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,7 @@ from chiso.collection.importer.items import Change, Item
 from chiso.collection.importer.problems import ImportRefused, Problems
 from chiso.units.models import Unit
 from chiso.values.actions import (
+    CheckResult,
     Refusal,
     RefusalKind,
     ValueEntry,
@@ -31,13 +33,18 @@ if TYPE_CHECKING:
 User = AbstractBaseUser | AnonymousUser
 
 
+Check = Callable[[list[ValueEntry], list[Item]], CheckResult]
+
+
 def compare(result: Preview, acting_user: User | None, problems: Problems,
-            warnings: Problems | None = None) -> None:
-    """Ask the write action what it would do with the file's figures (``check_values``) and place its
-    refusals and warnings on rows and columns. The stored figures it read (only of units the user may
-    write: permission is checked before anything is read) give the preview's old → new."""
+            warnings: Problems | None = None, check: Check | None = None) -> None:
+    """Ask the write action what it would do with the file's figures (``check_values``, or ``check``: a part of
+    a large file, ``PartedWrite.check``) and place its refusals and warnings on rows and columns. The stored
+    figures it read (only of units the user may write: permission is checked before anything is read) give the
+    preview's old → new."""
     items = result.items
-    found = check_values([entry_for(item) for item in items], acting_user=acting_user)
+    entries = [entry_for(item) for item in items]
+    found = check(entries, items) if check is not None else check_values(entries, acting_user=acting_user)
     _place(result, found.refusals, problems)
     if warnings is not None:
         _place(result, found.warnings, warnings)

@@ -3,9 +3,10 @@ memory holds one part, not the file: a million figures take what twenty thousand
 
 The file is read from disk row by row; every ``PART_ROWS`` rows, at a change of unit or period (so that the
 rules across a unit's figures of a period see them together), the part is previewed like a whole file
-(``preview``: read, resolve, check, compare) and staged through ``values.actions.PartedWrite``, which checks it
-again and refuses a cell given twice in two parts. Nothing is written until the last part is clean: then one
-short transaction writes everything, or nothing at all. Faults name the file's own rows.
+(``preview``: read, resolve, compare), its figures checked by ``values.actions.PartedWrite.check`` (every rule
+of the write action, and a cell given twice in two parts refused) and, when clean, staged. Nothing is written
+until the last part is clean: then one short transaction writes everything, or nothing at all. Faults name the
+file's own rows.
 
 Only plain long CSV files (header on row 1; UTF-8 or a one-byte encoding) with more rows than one part take this
 path (``import_in_parts`` answers None otherwise): every other file is read whole by ``preview``.
@@ -17,6 +18,7 @@ import codecs
 import csv
 import io
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -24,11 +26,11 @@ from django.db import connection
 
 from chiso.collection.importer import checks
 from chiso.collection.importer.decoding import DecodeError, decode, sniff_delimiter
-from chiso.collection.importer.items import Change
+from chiso.collection.importer.items import Change, Item
 from chiso.collection.importer.preview import Preview, preview
 from chiso.collection.importer.problems import MAX_PROBLEMS, ImportProblem
 from chiso.collection.validation import Violation
-from chiso.values.actions import PartedWrite, User, ValueWriteError, WriteResult
+from chiso.values.actions import CheckResult, PartedWrite, User, ValueEntry, ValueWriteError, WriteResult
 from chiso.values.models import Channel
 
 PART_ROWS = 20_000
@@ -95,13 +97,17 @@ def import_in_parts(path: Path, *, acting_user: User | None, hierarchy: str | No
             offset, seen, blind = 0, (0, 0), False
             try:
                 for part in _parts(first, rows, part_rows, place):
+                    def check(entries: list[ValueEntry], items: list[Item], at: int = offset) -> CheckResult:
+                        return write.check(entries, [item.row + at for item in items])
+
+                    clean = not outcome.problems
                     found = preview(path.name, _csv(header, part), acting_user=acting_user, hierarchy=hierarchy,
-                                    max_bytes=None, number_seen=seen)
+                                    max_bytes=None, number_seen=seen, check=check)
                     blind = blind or (found.doubtful > 0 and seen == (0, 0) and found.number_seen == (0, 0))
                     seen = found.number_seen
                     _gather(outcome, found, offset)
-                    if not outcome.problems:
-                        _stage(outcome, write, found, offset, dry_run)
+                    if clean and not found.problems and found.items and not dry_run:
+                        write.keep()
                     offset += len(part)
                     outcome.parts += 1
             except (UnicodeDecodeError, csv.Error) as error:
@@ -206,35 +212,21 @@ def _gather(outcome: PartedImport, found: Preview, offset: int) -> None:
     outcome.outliers += found.outliers[:SHOWN - len(outcome.outliers)]
 
 
-def _stage(outcome: PartedImport, write: PartedWrite, found: Preview, offset: int, dry_run: bool) -> None:
-    """Stage a clean part (a dry run only records its cells, to find one given twice); the action's refusals
-    become faults on the file's rows."""
-    try:
-        write.add(found.entries, [item.row + offset for item in found.items], stage=not dry_run)
-    except ValueWriteError as error:
-        for refusal in error.refusals:
-            row = found.items[refusal.index].row + offset if refusal.index is not None else None
-            outcome.fault(ImportProblem(found.name, None, row, None, None, refusal.message,
-                                        refusal.message_en or refusal.message))
-
-
-class _file_backed_temp_tables:  # noqa: N801 - used as a context manager
+@contextmanager
+def _file_backed_temp_tables() -> Iterator[None]:
     """SQLite keeps temporary tables in memory (settings: ``temp_store=MEMORY``); a parted import's stage and
     ledger hold every figure of the file, so for its length they go to a temporary file, read through SQLite's
-    page cache (``TEMP_CACHE_KB``: about 200.000 staged figures stay in memory, a million spill to disk). (Changing temp_store drops existing temporary tables: there are none between writes.
-    SQLite refuses the change inside a transaction: a caller's transaction, as in the tests, keeps memory.)"""
-
-    def __init__(self) -> None:
-        self.changed = False
-
-    def __enter__(self) -> None:
-        if connection.vendor == "sqlite" and not connection.in_atomic_block:
-            with connection.cursor() as cursor:
-                cursor.execute("PRAGMA temp_store = FILE")
-                cursor.execute(f"PRAGMA temp.cache_size = -{TEMP_CACHE_KB}")
-            self.changed = True
-
-    def __exit__(self, *exc: object) -> None:
-        if self.changed:
+    page cache (``TEMP_CACHE_KB``: about 200.000 staged figures stay in memory, a million spill to disk).
+    (Changing temp_store drops existing temporary tables: there are none between writes. SQLite refuses the
+    change inside a transaction: a caller's transaction, as in the tests, keeps memory.)"""
+    change = connection.vendor == "sqlite" and not connection.in_atomic_block
+    if change:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA temp_store = FILE")
+            cursor.execute(f"PRAGMA temp.cache_size = -{TEMP_CACHE_KB}")
+    try:
+        yield
+    finally:
+        if change:
             with connection.cursor() as cursor:
                 cursor.execute("PRAGMA temp_store = MEMORY")

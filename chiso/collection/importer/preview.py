@@ -25,7 +25,7 @@ from chiso.collection.importer.cells import (
 )
 from chiso.collection.importer.items import Change, Item, Key, figure_text
 from chiso.collection.importer.layout import Layout, find_layout
-from chiso.collection.importer.outcome import commit, compare, entry_for
+from chiso.collection.importer.outcome import Check, commit, compare, entry_for
 from chiso.collection.importer.problems import ImportProblem, Problems
 from chiso.collection.importer.resolve import NotFound, Resolver
 from chiso.collection.importer.sheets import FileInfo, read_file
@@ -122,13 +122,15 @@ class Preview:
 
 
 def preview(name: str, content: bytes, *, acting_user: User | None, hierarchy: str | None = None,
-            max_bytes: int | None = MAX_UPLOAD_BYTES, number_seen: tuple[int, int] = (0, 0)) -> Preview:
+            max_bytes: int | None = MAX_UPLOAD_BYTES, number_seen: tuple[int, int] = (0, 0),
+            check: Check | None = None) -> Preview:
     """What importing ``content`` (a CSV or XLSX file called ``name``) would do; never raises for bad input.
 
     ``acting_user`` None means the system (no permission check), as in ``do_set_values``.
     ``hierarchy`` forces one hierarchy version for every row instead of the one in force at each period's end.
     ``number_seen``: cells of the Vietnamese and of the English number style already seen in earlier parts of
-    the same file (``parts``), counted into this one's style.
+    the same file (``parts``), counted into this one's style. ``check``: what checks the figures instead of
+    ``check_values`` (``compare``).
     """
     result = Preview(name=name, hierarchy=hierarchy or None)
     problems, warnings = Problems(name), Problems(name)
@@ -160,7 +162,7 @@ def preview(name: str, content: bytes, *, acting_user: User | None, hierarchy: s
         problems.add("Tệp không có số liệu nào để nhập (mọi ô giá trị đều trống).",
                      "The file holds no figures to import (every value cell is empty).")
     if result.items:
-        compare(result, acting_user, problems, warnings)
+        compare(result, acting_user, problems, warnings, check)
     result.problems, result.warnings = problems.final(), warnings.final()
     return result
 

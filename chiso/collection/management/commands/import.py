@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from chiso.collection import importer
 from chiso.engine.numbers import format_number
+from chiso.values.actions import WriteResult
 
 SHOWN = 50  # changes, violations and outliers listed at most
 
@@ -56,8 +57,7 @@ class Command(BaseCommand):
         except importer.ImportRefused as refused:
             faults = "\n".join(p.text() for p in refused.problems)
             raise CommandError(f"Không nhập, chưa ghi gì:\n{faults}") from None
-        self.stdout.write(f"Đã ghi: {result.created} mới, {result.changed} thay đổi, "
-                          f"{result.unchanged} không đổi.")
+        self._written(result)
 
     def _report(self, found: importer.Preview) -> None:
         write = self.stdout.write
@@ -69,6 +69,29 @@ class Command(BaseCommand):
         for row in found.change_rows(SHOWN):
             item = row["item"]
             write(f"  {item.unit.name} · {item.element.code} · {item.period}: {row['old']} → {row['new']}")  # type: ignore[attr-defined]
+        self._findings(found)
+
+    def _report_parted(self, found: importer.PartedImport, *, dry_run: bool) -> None:
+        """A large file read part by part: the same report, the lists cut at ``SHOWN``."""
+        write = self.stdout.write
+        write(f"Tệp {found.name} (CSV, {found.encoding}, đọc {found.parts} phần): {found.total} giá trị — "
+              f"{found.new} mới, {found.changed} thay đổi, {found.unchanged} không đổi.")
+        for change in found.changes[:SHOWN]:
+            write(f"  {change.unit.name} · {change.element.code} · {change.period}: "
+                  f"{importer.figure_text(change.old, None)} → {importer.figure_text(change.new, None)}")
+        self._findings(found)
+        if found.problems:
+            count = len(found.problems) + found.more_problems
+            raise CommandError(f"Không nhập: {count} lỗi. Sửa tệp rồi chạy lại; chưa ghi gì.")
+        if dry_run:
+            self.stdout.write("Chạy thử (--dry-run): chưa ghi gì.")
+            return
+        assert found.written is not None
+        self._written(found.written)
+
+    def _findings(self, found: importer.Preview | importer.PartedImport) -> None:
+        """Rule violations, outliers, warnings (stdout) and faults (stderr) of a whole or a parted file."""
+        write = self.stdout.write
         for violation in found.violations[:SHOWN]:
             write(f"  {violation.message}")
         for outlier in found.outliers[:SHOWN]:
@@ -80,26 +103,5 @@ class Command(BaseCommand):
         for problem in found.problems:
             self.stderr.write(f"Lỗi: {problem.text()}")
 
-    def _report_parted(self, found: importer.PartedImport, *, dry_run: bool) -> None:
-        """A large file read part by part: the same report, the lists cut at ``SHOWN``."""
-        write = self.stdout.write
-        write(f"Tệp {found.name} (CSV, {found.encoding}, đọc {found.parts} phần): {found.total} giá trị — "
-              f"{found.new} mới, {found.changed} thay đổi, {found.unchanged} không đổi.")
-        for change in found.changes[:SHOWN]:
-            write(f"  {change.unit.name} · {change.element.code} · {change.period}: "
-                  f"{importer.figure_text(change.old, None)} → {importer.figure_text(change.new, None)}")
-        for violation in found.violations[:SHOWN]:
-            write(f"  {violation.message}")
-        for warning in found.warnings[:SHOWN]:
-            write(f"  Lưu ý: {warning.text()}")
-        for problem in found.problems:
-            self.stderr.write(f"Lỗi: {problem.text()}")
-        if found.problems:
-            count = len(found.problems) + found.more_problems
-            raise CommandError(f"Không nhập: {count} lỗi. Sửa tệp rồi chạy lại; chưa ghi gì.")
-        if dry_run:
-            self.stdout.write("Chạy thử (--dry-run): chưa ghi gì.")
-            return
-        assert found.written is not None
-        self.stdout.write(f"Đã ghi: {found.written.created} mới, {found.written.changed} thay đổi, "
-                          f"{found.written.unchanged} không đổi.")
+    def _written(self, result: WriteResult) -> None:
+        self.stdout.write(f"Đã ghi: {result.created} mới, {result.changed} thay đổi, {result.unchanged} không đổi.")

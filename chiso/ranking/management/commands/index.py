@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from chiso.csvfiles import LoadError
 from chiso.engine.numbers import format_number
-from chiso.engine.scoring import RuleError, describe, score_units, split_change
+from chiso.engine.scoring import RuleError, Score, score_units, split_change
 from chiso.ranking.files import read_index, read_inputs, scored_json
 
 MAX_RUNS = 10_000
@@ -76,3 +76,11 @@ class Command(BaseCommand):
             path.write_text(json.dumps(scored_json(index, scored, changes), ensure_ascii=False, indent=2),
                             encoding="utf-8")
             self.stdout.write(f"Đã ghi {path}.")
+
+
+def describe(score: Score) -> str:
+    """One line of the ranking table, in Vietnamese."""
+    band = f"{score.rank_band[0]}–{score.rank_band[1]}" if score.rank_band[0] != score.rank_band[1] else ""
+    return (f"{score.rank:>3}  {score.unit:<28} {format_number(score.total, 2):>9}  "
+            f"{format_number(score.value * 100, 1):>6}%  {score.grade:<14} {band:<7} "
+            f"{'thiếu ' + ', '.join(score.missing) if score.missing else ''}").rstrip()
