@@ -118,3 +118,38 @@ def can_manage_roles(user: AbstractBaseUser | AnonymousUser, unit: Unit) -> bool
 def can_see_plan(user: AbstractBaseUser | AnonymousUser, unit: Unit) -> bool:
     """Open a unit's plan page: anyone holding a role on it or above it, a viewer included."""
     return _covers(user, unit, set(Role))
+
+
+# -- rankings (ranking.actions): the same roles, named for what they do in a round ----------------------
+
+def can_self_assess(user: AbstractBaseUser | AnonymousUser, unit: Unit) -> bool:
+    """Enter a unit's self-assessment in a ranking round: whoever may write its figures."""
+    return can_write_unit(user, unit)
+
+
+def can_verify_assessment(user: AbstractBaseUser | AnonymousUser, unit: Unit) -> bool:
+    """Accept, adjust or reject a unit's self-assessment: an approver above it, or an administrator."""
+    return can_review_unit(user, unit)
+
+
+def can_decide_round(user: AbstractBaseUser | AnonymousUser, within: Unit) -> bool:
+    """Open a round, send it to the council, record the council's approval, publish: an administrator of
+    the unit the round ranks within."""
+    return can_lock_unit(user, within)
+
+
+def can_read_scorecard(user: AbstractBaseUser | AnonymousUser | None, unit: Unit, *, published: bool) -> bool:
+    """A scorecard of a published round is public; before that only the unit itself, its verifiers and
+    whoever may read its unpublished figures see it (a ward never sees another ward's draft)."""
+    if published:
+        return True
+    if user is None or not user.is_authenticated:
+        return False
+    return can_read_unpublished(user, unit) or can_verify_assessment(user, unit)
+
+
+def can_manage_methods(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Load a ranking method or criteria set: an administrator at city or province level (or a superuser)."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return RoleAssignment.objects.filter(user_id=user.pk, role=Role.ADMIN, unit__depth__lte=1).exists()

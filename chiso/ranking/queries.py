@@ -1,0 +1,259 @@
+"""Reads of ranking rounds: the inputs of every scorecard, the scored round, every point explained, what-if.
+
+Automatic components read **published** figures only (``analytics.queries.evaluate(published_only=True)``) of
+the round's year; self-assessed ones read the verified value (accepted: the claim; adjusted: the verifier's
+value; rejected: nothing, so the component scores 0 and is listed) once the round is past verification, and
+the claims before that (a preview, labelled so). The rules themselves are the engine's (``engine.scoring``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
+
+from chiso.accounts.access import can_read_scorecard
+from chiso.analytics.queries import evaluate
+from chiso.engine.periods import Period
+from chiso.engine.scoring import Given, Index, Score, Scored, next_grade, score_units, split_change
+from chiso.ranking.methods import index_of
+from chiso.ranking.models import (
+    SELF_ASSESSED,
+    Assessment,
+    RankedUnit,
+    Round,
+    RoundStatus,
+    Scorecard,
+    Verdict,
+)
+
+__all__ = ["RoundResult", "explain", "readable_rounds", "score_round", "what_if"]
+
+VERIFIED_STEPS = (RoundStatus.COUNCIL, RoundStatus.APPROVED, RoundStatus.PUBLISHED)
+
+
+@dataclass
+class RoundResult:
+    index: Index
+    scored: Scored
+    cards: list[Scorecard]
+    inputs: dict[str, dict[str, Given]]
+    lines: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # unit id → one line per component
+    verified: bool = True
+
+    def by_card(self) -> Iterator[tuple[Scorecard, Score]]:
+        scores = {s.unit: s for s in self.scored.scores}
+        for card in self.cards:
+            yield card, scores[str(card.unit_id)]
+
+    def score_of(self, unit_id: int) -> Score:
+        return next(s for s in self.scored.scores if s.unit == str(unit_id))
+
+
+def readable_rounds(user: AbstractBaseUser | AnonymousUser | None) -> QuerySet[Round]:
+    """Published rounds for everyone; unpublished ones for whoever may decide them or read a unit of them."""
+    from chiso.accounts.access import can_decide_round
+
+    rounds = Round.objects.select_related("method", "within", "version")
+    if user is None or not user.is_authenticated:
+        return rounds.filter(status=RoundStatus.PUBLISHED)
+    visible = [r.pk for r in rounds.exclude(status=RoundStatus.PUBLISHED)
+               if can_decide_round(user, r.within)
+               or any(can_read_scorecard(user, c.unit, published=False) for c in r.scorecards.select_related("unit"))]
+    return rounds.filter(status=RoundStatus.PUBLISHED) | rounds.filter(pk__in=visible)
+
+
+def _figures(round_: Round, cards: list[Scorecard], index: Index) -> dict[tuple[int, str], Any]:
+    """Published figures of the round's year behind every automatic component: {(unit id, code): row}."""
+    sources = sorted({c.source for c in round_.method.components.all() if c.rule and c.source
+                      and c.source != SELF_ASSESSED})
+    if not sources or not cards:
+        return {}
+    rows = evaluate(sources, [c.unit for c in cards], [Period.of_year(round_.year)], published_only=True)
+    return {(row.unit.pk, row.data): row for row in rows}
+
+
+def score_round(round_: Round, *, verified: bool | None = None, changes: Mapping[int, Mapping[str, str]] | None = None,
+                sensitivity: bool = True) -> RoundResult:
+    """Score every unit of the round. ``verified`` (default: the round is past verification) reads verdicts,
+    otherwise the claims. ``changes`` ({unit id: {component: value}}) replaces inputs for a what-if."""
+    if verified is None:
+        verified = round_.status in VERIFIED_STEPS
+    index = index_of(round_.method)
+    cards = list(round_.scorecards.select_related("unit").order_by("unit__name"))
+    figures = _figures(round_, cards, index)
+    claims: dict[int, dict[str, Assessment]] = {}
+    for a in Assessment.objects.filter(scorecard__round=round_).select_related("verified_by", "claimed_by"):
+        claims.setdefault(a.scorecard_id, {})[a.component] = a
+    components = list(round_.method.components.all())
+    inputs: dict[str, dict[str, Given]] = {}
+    lines: dict[int, list[dict[str, Any]]] = {}
+    for card in cards:
+        given: dict[str, Given] = {}
+        own: list[dict[str, Any]] = []
+        for c in components:
+            line: dict[str, Any] = {"code": c.code, "name": c.name, "parent": c.parent, "rule": c.rule,
+                                    "params": c.params, "max_points": float(c.max_points), "source": c.source,
+                                    "input": None, "kind": "group" if not c.rule else "figure"}
+            if c.rule and not c.self_assessed:
+                row = figures.get((card.unit_id, c.source))
+                found = _from_figure(c.rule, row)
+                if found is not None:
+                    given[c.code] = found
+                    line.update(_given_line(found))
+                line["period"] = str(round_.year)
+                line["withheld"] = bool(row is not None and row.withheld)
+            elif c.rule:
+                line["kind"] = "self"
+                claim = claims.get(card.pk, {}).get(c.code)
+                line.update(_claim_line(claim))
+                found = _from_claim(c.rule, claim, verified)
+                if found is not None:
+                    given[c.code] = found
+                    line.update(_given_line(found))
+            own.append(line)
+        inputs[str(card.unit_id)] = given
+        lines[card.unit_id] = own
+    for unit_id, one in (changes or {}).items():
+        for code, text in one.items():
+            from chiso.engine.scoring import read_number
+
+            rule = next((c.rule for c in components if c.code == code), "")
+            if rule:
+                value: float | str = text if rule in ("boolean", "categorical") else read_number(text)
+                old = inputs[str(unit_id)].get(code)
+                inputs[str(unit_id)][code] = Given(value, old.denominator if old else None)
+    types = {str(card.unit_id): card.unit.type for card in cards}
+    scored = score_units(index, inputs, types, sensitivity=round_.sensitivity_runs if sensitivity else 0,
+                         seed=round_.seed)
+    for score in scored.scores:
+        for line in lines[int(score.unit)]:
+            line["points"] = score.components.get(line["code"])
+            line["missing"] = line["code"] in score.missing
+    return RoundResult(index, scored, cards, inputs, lines, verified)
+
+
+def _from_figure(rule: str, row: Any) -> Given | None:
+    if row is None or row.value is None:
+        return None
+    if rule == "ratio":
+        if row.numerator is None or row.denominator is None:
+            return None
+        return Given(float(row.numerator), float(row.denominator))
+    return Given(float(row.value))
+
+
+def _from_claim(rule: str, claim: Assessment | None, verified: bool) -> Given | None:
+    if claim is None:
+        return None
+    if verified:
+        if claim.verdict in (Verdict.PENDING, Verdict.REJECTED):
+            return None
+        text = claim.verified if claim.verdict == Verdict.ADJUSTED else claim.claimed
+        share = claim.verified_denominator if claim.verdict == Verdict.ADJUSTED else claim.claimed_denominator
+    else:
+        text, share = claim.claimed, claim.claimed_denominator
+    from chiso.engine.scoring import read_number
+
+    value: float | str = text if rule in ("boolean", "categorical") else read_number(text)
+    return Given(value, float(share) if share is not None else None)
+
+
+def _claim_line(claim: Assessment | None) -> dict[str, Any]:
+    if claim is None:
+        return {"claimed": None, "verdict": None}
+    return {
+        "claimed": claim.claimed, "claimed_denominator": _number(claim.claimed_denominator),
+        "evidence": {"number": claim.evidence_number, "date": claim.evidence_date.isoformat() if claim.evidence_date
+                     else "", "title": claim.evidence_title, "excerpt": claim.evidence_excerpt,
+                     "link": claim.evidence_link},
+        "verdict": claim.verdict, "verified": claim.verified, "verify_reason": claim.verify_reason,
+        "verified_by": claim.verified_by.get_username() if claim.verified_by else "",
+        "claimed_by": claim.claimed_by.get_username(), "assessment": claim.pk,
+    }
+
+
+def _number(value: Decimal | None) -> float | None:
+    return float(value) if value is not None else None
+
+
+def _given_line(given: Given) -> dict[str, Any]:
+    return {"input": _shown(given), "value": given.value, "denominator": given.denominator}
+
+
+def _shown(given: Given) -> str:
+    from chiso.engine.numbers import format_number
+
+    if isinstance(given.value, str):
+        return given.value
+    text = format_number(given.value, 2)
+    return f"{text} / {format_number(given.denominator, 2)}" if given.denominator is not None else text
+
+
+def frozen(round_: Round) -> list[RankedUnit]:
+    return list(round_.results.select_related("unit").order_by("rank", "unit__name"))
+
+
+@dataclass
+class Explained:
+    """A unit's scorecard as a page shows it."""
+
+    card: Scorecard
+    score: Score
+    lines: list[dict[str, Any]]
+    frozen: bool  # read from the council's decision, not recomputed
+    gap: Any = None
+    change: Any = None
+
+
+def explain(round_: Round, card: Scorecard) -> Explained:
+    """Every point of a unit: from the frozen result once approved, else computed now (claims or verdicts)."""
+    if round_.status in (RoundStatus.APPROVED, RoundStatus.PUBLISHED):
+        result = round_.results.filter(unit=card.unit).first()
+        if result is not None:
+            score = Score(str(card.unit_id), float(result.total), float(result.value), 0.0,
+                          {ln["code"]: ln.get("points") or 0.0 for ln in result.lines}, list(result.missing),
+                          rank=result.rank, grade=result.grade, rank_band=(result.band_low, result.band_high),
+                          median_rank=float(result.median_rank))
+            index = index_of(round_.method)
+            score.scale = sum(float(c.max_points) for c in index.children(None)
+                              if c.applies(card.unit.type) and not c.outside_scale)
+            return Explained(card, score, result.lines, True, next_grade(index, score), _change(round_, card, index))
+    computed = score_round(round_, sensitivity=False)
+    score = computed.score_of(card.unit_id)
+    return Explained(card, score, computed.lines[card.unit_id], False, next_grade(computed.index, score))
+
+
+def _change(round_: Round, card: Scorecard, index: Index) -> Any:
+    """Year-on-year change split into "số liệu thay đổi" and "phương pháp thay đổi", against last year's
+    published round of the same group ranking the same unit (by code)."""
+    before = (Round.objects.filter(status=RoundStatus.PUBLISHED, year=round_.year - 1, peer_group=round_.peer_group)
+              .select_related("method").first())
+    if before is None:
+        return None
+    earlier = before.results.filter(unit__code=card.unit.code).first()
+    now = round_.results.filter(unit=card.unit).first()
+    if earlier is None or now is None:
+        return None
+    key = str(card.unit_id)
+    then_inputs = {key: _inputs_of(earlier.lines)}
+    now_inputs = {key: _inputs_of(now.lines)}
+    return split_change(key, (index_of(before.method), then_inputs), (index, now_inputs), {key: card.unit.type})
+
+
+def _inputs_of(lines: list[dict[str, Any]]) -> dict[str, Given]:
+    return {line["code"]: Given(line["value"], line.get("denominator")) for line in lines
+            if line.get("kind") != "group" and line.get("value") is not None}
+
+
+def what_if(round_: Round, card: Scorecard, changes: Mapping[str, str]) -> Explained:
+    """The scorecard if ``changes`` ({component: value}) were the inputs: new points, total, grade, rank and
+    the cheapest way to the next grade. Nothing is saved."""
+    computed = score_round(round_, changes={card.unit_id: changes}, sensitivity=False,
+                           verified=round_.status in VERIFIED_STEPS)
+    score = computed.score_of(card.unit_id)
+    return Explained(card, score, computed.lines[card.unit_id], False, next_grade(computed.index, score))
