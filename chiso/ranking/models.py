@@ -311,3 +311,26 @@ class CertificationHistory(models.Model):
         ordering = ["certification", "revision"]
         constraints = [models.UniqueConstraint(fields=["certification", "revision"],
                                                name="one_certification_revision")]
+
+
+class PublishedScore(models.Model):
+    """A score a ranking decision made public before chiso held the round (a fact with its source): shown as
+    published, never recomputed. Đà Nẵng 2023: UBND quận Thanh Khê 89,02 "tốt" (QĐ 2901/QĐ-UBND)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name="đơn vị")
+    year = models.PositiveIntegerField("năm")
+    method = models.CharField("phương pháp", max_length=300)
+    decision = models.CharField("quyết định", max_length=200, blank=True)
+    total = models.DecimalField("tổng điểm", max_digits=8, decimal_places=2)
+    grade = models.CharField("xếp loại", max_length=60, blank=True)
+    rank = models.PositiveIntegerField("hạng", null=True, blank=True, help_text="Trống: hạng không được công bố")
+    source = models.TextField("nguồn")
+
+    class Meta:
+        verbose_name = "điểm đã công bố"
+        verbose_name_plural = "điểm đã công bố"
+        ordering = ["-year", "-total"]
+        constraints = [models.UniqueConstraint(fields=["unit", "year", "method"], name="one_published_score")]
+
+    def __str__(self) -> str:
+        return f"{self.unit.name} {self.year}: {self.total}"
