@@ -30,8 +30,9 @@ from chiso.ranking.models import (
     Scorecard,
     Verdict,
 )
+from chiso.units.models import Unit
 
-__all__ = ["RoundResult", "explain", "readable_rounds", "score_round", "what_if"]
+__all__ = ["Ranking", "RoundResult", "Standing", "explain", "ranking", "readable_rounds", "score_round", "what_if"]
 
 VERIFIED_STEPS = (RoundStatus.COUNCIL, RoundStatus.APPROVED, RoundStatus.PUBLISHED)
 
@@ -196,6 +197,45 @@ def _shown(given: Given) -> str:
 
 def frozen(round_: Round) -> list[RankedUnit]:
     return list(round_.results.select_related("unit").order_by("rank", "unit__name"))
+
+
+@dataclass
+class Standing:
+    """One unit's line of a ranking table: as the council froze it, or as computed now (before approval)."""
+
+    unit: Unit
+    total: float
+    value: float
+    rank: int
+    grade: str
+    rank_band: tuple[int, int]
+    median_rank: float
+    missing: list[str]
+    points: dict[str, float]  # every component's points, groups included
+
+
+@dataclass
+class Ranking:
+    round: Round
+    frozen: bool  # read from the council's decision (approved, published); else computed now, a preview
+    standings: list[Standing]  # by rank, then unit name
+
+
+def ranking(round_: Round) -> Ranking:
+    """The round's ranking table: the frozen ``RankedUnit`` rows once approved, else scored now (claims or
+    verdicts, as ``score_round``). Who may read it is the caller's to check (published: everyone; before:
+    ``can_decide_round``)."""
+    if round_.status in (RoundStatus.APPROVED, RoundStatus.PUBLISHED):
+        return Ranking(round_, True, [
+            Standing(r.unit, float(r.total), float(r.value), r.rank, r.grade, (r.band_low, r.band_high),
+                     float(r.median_rank), list(r.missing),
+                     {ln["code"]: float(ln.get("points") or 0.0) for ln in r.lines})
+            for r in frozen(round_)])
+    computed = score_round(round_)
+    standings = [Standing(card.unit, s.total, s.value, s.rank, s.grade, s.rank_band, s.median_rank, list(s.missing),
+                          dict(s.components)) for card, s in computed.by_card()]
+    standings.sort(key=lambda s: (s.rank, s.unit.name))
+    return Ranking(round_, False, standings)
 
 
 @dataclass
