@@ -195,8 +195,12 @@ def do_move_scorecard(scorecard: Scorecard, action: str, *, acting_user: User | 
 
 def self_assessed(card: Scorecard) -> list[Component]:
     """The components the unit scores itself (with evidence) that apply to its type."""
-    return [c for c in card.round.method.components.all()
-            if c.self_assessed and (not c.applies_to or card.unit.type in _types(c))]
+    return [c for c in card.round.method.components.all() if c.self_assessed and applies(c, card.unit)]
+
+
+def applies(component: Component, unit: Unit) -> bool:
+    """The component counts for the unit's type (no ``applies_to``: for every unit)."""
+    return not component.applies_to or unit.type in _types(component)
 
 
 def _types(component: Component) -> set[str]:

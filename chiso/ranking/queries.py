@@ -19,7 +19,7 @@ from django.db.models import QuerySet
 from chiso.accounts.access import can_read_scorecard
 from chiso.analytics.queries import evaluate
 from chiso.engine.periods import Period
-from chiso.engine.scoring import Given, Index, Score, Scored, next_grade, score_units, split_change
+from chiso.engine.scoring import Given, Index, RuleError, Score, Scored, next_grade, score_units, split_change
 from chiso.ranking.methods import index_of
 from chiso.ranking.models import (
     SELF_ASSESSED,
@@ -35,6 +35,7 @@ from chiso.units.models import Unit
 __all__ = ["Ranking", "RoundResult", "Standing", "explain", "ranking", "readable_rounds", "score_round", "what_if"]
 
 VERIFIED_STEPS = (RoundStatus.COUNCIL, RoundStatus.APPROVED, RoundStatus.PUBLISHED)
+WHAT_IF_LIMIT = 12  # inputs one what-if may change: a question about a few components, not a second scorecard
 
 
 @dataclass
@@ -66,6 +67,44 @@ def readable_rounds(user: AbstractBaseUser | AnonymousUser | None) -> QuerySet[R
                if can_decide_round(user, r.within)
                or any(can_read_scorecard(user, c.unit, published=False) for c in r.scorecards.select_related("unit"))]
     return rounds.filter(status=RoundStatus.PUBLISHED) | rounds.filter(pk__in=visible)
+
+
+def readable_round(user: AbstractBaseUser | AnonymousUser | None, round_id: int) -> Round | None:
+    """The round if ``user`` may see it (``readable_rounds``), else None: the page answers 404."""
+    return readable_rounds(user).filter(pk=round_id).first()
+
+
+def sees_whole_round(user: AbstractBaseUser | AnonymousUser | None, round_: Round) -> bool:
+    """Every scorecard and the ranking of the round: everyone once published; before that whoever decides the
+    round or may read every one of its scorecards (its verifiers). A ward officer sees its own card only, never
+    the others' draft points nor a rank made of them."""
+    from chiso.accounts.access import can_decide_round
+
+    if round_.is_published:
+        return True
+    if user is None or not user.is_authenticated:
+        return False
+    if can_decide_round(user, round_.within):
+        return True
+    return all(can_read_scorecard(user, c.unit, published=False) for c in round_.scorecards.select_related("unit"))
+
+
+def readable_cards(user: AbstractBaseUser | AnonymousUser | None, round_: Round) -> list[Scorecard]:
+    """The scorecards of the round ``user`` may read, by unit name."""
+    cards = list(round_.scorecards.select_related("unit", "unit__version").order_by("unit__name"))
+    if sees_whole_round(user, round_):
+        return cards
+    return [c for c in cards if can_read_scorecard(user, c.unit, published=False)]
+
+
+def progress(round_: Round) -> dict[str, int]:
+    """How many scorecards are at each status: {status: count}, every status named."""
+    from django.db.models import Count
+
+    from chiso.ranking.models import ScorecardStatus
+
+    counts = dict(round_.scorecards.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    return {status: counts.get(status, 0) for status in ScorecardStatus.values}
 
 
 def _figures(round_: Round, cards: list[Scorecard], index: Index) -> dict[tuple[int, str], Any]:
@@ -268,6 +307,14 @@ def explain(round_: Round, card: Scorecard) -> Explained:
     return Explained(card, score, computed.lines[card.unit_id], False, next_grade(computed.index, score))
 
 
+def change(round_: Round, card: Scorecard) -> Any:
+    """The unit's change since last year's published round (``engine.scoring.Change``), or None: only once this
+    round's result is frozen and last year ranked the same unit."""
+    if round_.status not in (RoundStatus.APPROVED, RoundStatus.PUBLISHED):
+        return None
+    return _change(round_, card, index_of(round_.method))
+
+
 def _change(round_: Round, card: Scorecard, index: Index) -> Any:
     """Year-on-year change split into "số liệu thay đổi" and "phương pháp thay đổi", against last year's
     published round of the same group ranking the same unit (by code)."""
@@ -292,8 +339,25 @@ def _inputs_of(lines: list[dict[str, Any]]) -> dict[str, Given]:
 
 def what_if(round_: Round, card: Scorecard, changes: Mapping[str, str]) -> Explained:
     """The scorecard if ``changes`` ({component: value}) were the inputs: new points, total, grade, rank and
-    the cheapest way to the next grade. Nothing is saved."""
-    computed = score_round(round_, changes={card.unit_id: changes}, sensitivity=False,
-                           verified=round_.status in VERIFIED_STEPS)
+    the cheapest way to the next grade. Nothing is saved. Each value is checked as a claim would be (the rule
+    must score it; a ratio keeps its denominator) and at most ``WHAT_IF_LIMIT`` change: ``RankingError`` with
+    the component's code as ``field`` otherwise."""
+    from chiso.ranking.actions import RankingError, RankingRefusal, applies, checked_value
+
+    if len(changes) > WHAT_IF_LIMIT:
+        raise RankingError(RankingRefusal.INVALID, f"Mỗi lần thử đổi tối đa {WHAT_IF_LIMIT} thành phần "
+                           f"(đang đổi {len(changes)}).")
+    components = {c.code: c for c in round_.method.components.all() if c.rule and applies(c, card.unit)}
+    for code, text in changes.items():
+        component = components.get(code)
+        if component is None:
+            raise RankingError(RankingRefusal.INVALID, f"'{code}' không phải thành phần được chấm của "
+                               f"{card.unit.name}.", code)
+        checked_value(component, text, Decimal(1) if component.rule == "ratio" else None, code)
+    try:
+        computed = score_round(round_, changes={card.unit_id: changes}, sensitivity=False,
+                               verified=round_.status in VERIFIED_STEPS)
+    except RuleError as error:  # a ratio whose current input has no denominator to keep
+        raise RankingError(RankingRefusal.INVALID, f"Chưa thử được: {error}") from None
     score = computed.score_of(card.unit_id)
     return Explained(card, score, computed.lines[card.unit_id], False, next_grade(computed.index, score))
