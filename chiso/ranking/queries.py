@@ -19,7 +19,18 @@ from django.db.models import QuerySet
 from chiso.accounts.access import can_read_scorecard
 from chiso.analytics.queries import evaluate
 from chiso.engine.periods import Period
-from chiso.engine.scoring import Given, Index, RuleError, Score, Scored, next_grade, score_units, split_change
+from chiso.engine.scoring import (
+    Change,
+    Given,
+    Index,
+    RuleError,
+    Score,
+    Scored,
+    merged_mean,
+    next_grade,
+    score_units,
+    split_change,
+)
 from chiso.ranking.methods import index_of
 from chiso.ranking.models import (
     SELF_ASSESSED,
@@ -277,6 +288,36 @@ def ranking(round_: Round) -> Ranking:
     return Ranking(round_, False, standings)
 
 
+@dataclass(frozen=True)
+class Predecessor:
+    """A unit of last year's ranking the scored unit comes from (by the successions, never by the bare code)."""
+
+    unit_id: int
+    name: str
+    total: float
+    grade: str
+    rank: int
+    inputs: dict[str, Given]
+
+
+@dataclass(frozen=True)
+class YearOnYear:
+    """Last year's published round against this one, for one unit. ``change`` splits the move into "số liệu
+    thay đổi" and "phương pháp thay đổi" (last year's inputs re-scored with this year's method). A unit that
+    merged several of last year's units gets two readings side by side: the DTI rule (``change``: the mean of
+    its predecessors' inputs) and ``reexpressed`` (last year's published figures of today's area, re-expressed
+    through the successions, with the predecessors' mean for self-assessed components)."""
+
+    previous: Round
+    predecessors: list[Predecessor]
+    change: Change
+    reexpressed: Change | None = None
+
+    @property
+    def merged(self) -> bool:
+        return len(self.predecessors) > 1
+
+
 @dataclass
 class Explained:
     """A unit's scorecard as a page shows it."""
@@ -286,11 +327,16 @@ class Explained:
     lines: list[dict[str, Any]]
     frozen: bool  # read from the council's decision, not recomputed
     gap: Any = None
-    change: Any = None
+    history: YearOnYear | None = None
+
+    @property
+    def change(self) -> Change | None:
+        return self.history.change if self.history is not None else None
 
 
 def explain(round_: Round, card: Scorecard) -> Explained:
     """Every point of a unit: from the frozen result once approved, else computed now (claims or verdicts)."""
+    index = index_of(round_.method)
     if round_.status in (RoundStatus.APPROVED, RoundStatus.PUBLISHED):
         result = round_.results.filter(unit=card.unit).first()
         if result is not None:
@@ -298,38 +344,64 @@ def explain(round_: Round, card: Scorecard) -> Explained:
                           {ln["code"]: ln.get("points") or 0.0 for ln in result.lines}, list(result.missing),
                           rank=result.rank, grade=result.grade, rank_band=(result.band_low, result.band_high),
                           median_rank=float(result.median_rank))
-            index = index_of(round_.method)
             score.scale = sum(float(c.max_points) for c in index.children(None)
                               if c.applies(card.unit.type) and not c.outside_scale)
-            return Explained(card, score, result.lines, True, next_grade(index, score), _change(round_, card, index))
+            return Explained(card, score, result.lines, True, next_grade(index, score),
+                             year_on_year(round_, card, _inputs_of(result.lines)))
     computed = score_round(round_, sensitivity=False)
     score = computed.score_of(card.unit_id)
-    return Explained(card, score, computed.lines[card.unit_id], False, next_grade(computed.index, score))
+    return Explained(card, score, computed.lines[card.unit_id], False, next_grade(computed.index, score),
+                     year_on_year(round_, card, computed.inputs[str(card.unit_id)]))
 
 
-def change(round_: Round, card: Scorecard) -> Any:
-    """The unit's change since last year's published round (``engine.scoring.Change``), or None: only once this
-    round's result is frozen and last year ranked the same unit."""
+def change(round_: Round, card: Scorecard) -> Change | None:
+    """The unit's change since last year's published round (for a merged unit, by the DTI rule; the
+    re-expressed reading is in ``explain(...).history``), once this round's result is frozen (else None)."""
     if round_.status not in (RoundStatus.APPROVED, RoundStatus.PUBLISHED):
         return None
-    return _change(round_, card, index_of(round_.method))
+    return explain(round_, card).change
 
 
-def _change(round_: Round, card: Scorecard, index: Index) -> Any:
-    """Year-on-year change split into "số liệu thay đổi" and "phương pháp thay đổi", against last year's
-    published round of the same group ranking the same unit (by code)."""
-    before = (Round.objects.filter(status=RoundStatus.PUBLISHED, year=round_.year - 1, peer_group=round_.peer_group)
-              .select_related("method").first())
-    if before is None:
-        return None
-    earlier = before.results.filter(unit__code=card.unit.code).first()
-    now = round_.results.filter(unit=card.unit).first()
-    if earlier is None or now is None:
-        return None
-    key = str(card.unit_id)
-    then_inputs = {key: _inputs_of(earlier.lines)}
-    now_inputs = {key: _inputs_of(now.lines)}
-    return split_change(key, (index_of(before.method), then_inputs), (index, now_inputs), {key: card.unit.type})
+def year_on_year(round_: Round, card: Scorecard, inputs: dict[str, Given]) -> YearOnYear | None:
+    """This year's inputs of ``card`` against last year's published round of the same peer group that ranked
+    the units it comes from; None when there is none."""
+    from chiso.units.queries import counterparts
+
+    for previous in (Round.objects.filter(status=RoundStatus.PUBLISHED, year=round_.year - 1,
+                                          peer_group=round_.peer_group).select_related("method", "version")):
+        sources = {u.pk for u in counterparts(card.unit, previous.version)}
+        ranked = [r for r in previous.results.select_related("unit") if r.unit_id in sources]
+        if not ranked:
+            continue
+        before_index, after_index = index_of(previous.method), index_of(round_.method)
+        found = [Predecessor(r.unit_id, r.unit.name, float(r.total), r.grade, r.rank, _inputs_of(r.lines))
+                 for r in sorted(ranked, key=lambda r: r.unit.name)]
+        key, types = str(card.unit_id), {str(card.unit_id): card.unit.type}
+        merged = merged_mean([p.inputs for p in found]) if len(found) > 1 else found[0].inputs
+        change = split_change(key, (before_index, {key: merged}), (after_index, {key: inputs}), types)
+        reexpressed = None
+        if len(found) > 1:
+            area = merged | _figures_of_area(previous, card, before_index)
+            reexpressed = split_change(key, (before_index, {key: area}), (after_index, {key: inputs}), types)
+        return YearOnYear(previous, found, change, reexpressed)
+    return None
+
+
+def _figures_of_area(previous: Round, card: Scorecard, index: Index) -> dict[str, Given]:
+    """Last year's published figures behind ``previous``'s automatic components, of today's unit's area
+    (``evaluate`` re-expresses them through the successions)."""
+    components = [c for c in previous.method.components.all() if c.rule and not c.self_assessed]
+    codes = sorted({c.source for c in components})
+    if not codes:
+        return {}
+    rows = {row.data: row for row in evaluate(codes, [card.unit], [Period.of_year(previous.year)],
+                                              published_only=True)}
+    found = {}
+    for c in components:
+        given = _from_figure(c.rule, rows.get(c.source))
+        if given is not None:
+            found[c.code] = given
+    return found
 
 
 def _inputs_of(lines: list[dict[str, Any]]) -> dict[str, Given]:

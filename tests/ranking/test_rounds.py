@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from chiso.accounts.models import RoleAssignment
 from chiso.ranking.actions import RankingError, do_claim, do_move_round, do_move_scorecard, do_open_round, do_verify
 from chiso.ranking.methods import MethodError, do_load_method, export_csv, export_xlsx
 from chiso.ranking.models import AssessmentHistory, Method, RankedUnit, RoundEvent, RoundStatus, Verdict
@@ -227,3 +228,56 @@ def test_drafts_of_a_round_are_read_only_by_those_who_may(round_, officer_thac_g
             for user in (viewer, officer_thac_gian, officer_tan_chinh, approver, city_admin, None)}
     assert seen == {viewer: False, officer_thac_gian: True, officer_tan_chinh: True, approver: True,
                     city_admin: True, None: False}
+
+
+SELF_ONLY = """code,parent,name,max_points,rule,params,source,applies_to
+NTS-1,,Số cuộc họp chuyên đề,20,steps,STEPS,tu-danh-gia,
+NTS-2,,Ban hành kế hoạch,20,boolean,,tu-danh-gia,
+"""
+
+
+def _method(code: str, steps: str, user, tmp_path: Path) -> Method:
+    path = tmp_path / f"{code}.csv"
+    path.write_text(SELF_ONLY.replace("STEPS", steps), encoding="utf-8")
+    return do_load_method(code, path, acting_user=user, name=code)
+
+
+def test_a_merged_ward_is_compared_with_the_wards_it_came_from_by_succession_not_by_code(city_admin, tmp_path):
+    """Phường Thanh Khê (2025-07, code 20209) came from 9 of the 10 phường ranked in 2024 (not An Khê), among
+    them Xuân Hà, which had the same code 20209. DTI rule: their mean input; the split of the change."""
+    last_year = _method("nam-truoc", "4:20;3:15;2:10;1:5", city_admin, tmp_path)
+    this_year = _method("nam-nay", "4:20;2:15;1:5", city_admin, tmp_path)
+    district = unit("2024", "491")
+    before = do_open_round(last_year, 2024, "phuong", district.version, district, acting_user=city_admin,
+                           sensitivity_runs=0)
+    for card in before.scorecards.select_related("unit"):
+        do_claim(card, "NTS-1", "4" if card.unit.code == "20221" else "2", acting_user=city_admin, **EVIDENCE)
+        do_claim(card, "NTS-2", "có", acting_user=city_admin, **EVIDENCE)
+        do_move_scorecard(card, "submit", acting_user=city_admin)
+    do_move_round(before, "verify", acting_user=city_admin)
+    for card in before.scorecards.all():
+        for assessment in card.assessments.all():
+            do_verify(assessment, Verdict.ACCEPTED, acting_user=city_admin)
+        do_move_scorecard(card, "verified", acting_user=city_admin)
+    for move in ("council", "approve", "publish"):
+        do_move_round(before, move, acting_user=city_admin, decision="1/QĐ", decision_date=date(2024, 12, 1))
+
+    city = unit("2025-07", "48")
+    RoleAssignment.objects.create(user=city_admin, role="admin", unit=city)
+    now = do_open_round(this_year, 2025, "phuong", city.version, city, acting_user=city_admin, sensitivity_runs=0)
+    thanh_khe = now.scorecards.get(unit__code="20209")
+    do_claim(thanh_khe, "NTS-1", "4", acting_user=city_admin, **EVIDENCE)
+    do_claim(thanh_khe, "NTS-2", "có", acting_user=city_admin, **EVIDENCE)
+    history = explain(now, thanh_khe).history
+    assert history is not None and history.previous == before and history.merged
+    assert sorted(p.name for p in history.predecessors) == sorted([
+        "Phường Chính Gián", "Phường Hòa Khê", "Phường Thanh Khê Tây", "Phường Thanh Khê Đông", "Phường Thạc Gián",
+        "Phường Tam Thuận", "Phường Tân Chính", "Phường Vĩnh Trung", "Phường Xuân Hà"])
+    # mean meetings (4 + 8 × 2) / 9 = 2,22: last year's steps give 10 + 20 = 30; this year's steps 15 + 20 = 35;
+    # this year's 4 meetings 20 + 20 = 40: the method explains 5 points, the figures 5
+    change = history.change
+    assert (change.before, change.bridge, change.after, change.from_method, change.from_figures) == (
+        30.0, 35.0, 40.0, 5.0, 5.0)
+    assert history.reexpressed is not None and history.reexpressed.before == 30.0  # no figure-read component
+    an_khe = now.scorecards.get(unit__code="20305")
+    assert [p.name for p in explain(now, an_khe).history.predecessors] == ["Phường An Khê"]
