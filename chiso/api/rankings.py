@@ -1,9 +1,10 @@
 """Rankings through the API: ``/rankings`` (rounds, their ranking, every scorecard explained), the writes of a
 round (claims, verdicts, moves) and ``/rankings/methods`` (the methods, public reference data).
 
-Reads need no credentials and show what the caller may see (``ranking.queries.readable_rounds``; a ranking
-table is public once published, before that only for whoever decides the round; a scorecard follows
-``accounts.access.can_read_scorecard``); anything else is a 404, as if it did not exist. Writes need an API
+Reads need no credentials and show what the caller may see, as the pages do (``ranking.queries``: the rounds
+of ``readable_rounds``; a ranking table, and a rank on a scorecard, once published or for whoever
+``sees_whole_round``: who decides the round or may read every scorecard of it; a scorecard as
+``accounts.access.can_read_scorecard`` says); anything else is a 404, as if it did not exist. Writes need an API
 token or a logged-in session with its CSRF token and call the same actions as the pages
 (``ranking.actions``): this module reads the request and formats the refusal, ``{"detail", "field"}`` with
 the action's status (400 not a sensible value, 403 not allowed, 409 not at this step).
@@ -15,17 +16,16 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from chiso.accounts.access import can_decide_round, can_read_scorecard
+from chiso.accounts.access import can_read_scorecard
 from chiso.api.auth import WRITE_AUTH, reader
 from chiso.api.limits import LIMIT, MAX_OFFSET, next_link, page_size
 from chiso.api.schemas import NEXT, ErrorOut
 from chiso.ranking.actions import RankingError, do_claim, do_move_round, do_move_scorecard, do_verify
 from chiso.ranking.models import Assessment, Method, MethodKind, Round, Scorecard
-from chiso.ranking.queries import explain, ranking, readable_rounds
+from chiso.ranking.queries import explain, ranking, readable_rounds, sees_whole_round
 
 try:
     from ninja import Status as Reply  # django-ninja ≥ 1.6 deprecates returning (status, body) tuples
@@ -67,8 +67,8 @@ class RoundOut(Schema):
     status_label: str
     decision: str = Field(..., description="Số quyết định phê duyệt kết quả (trống: chưa phê duyệt)")
     decision_date: date | None
-    ranking_readable: bool = Field(..., description="Người gọi đọc được bảng xếp hạng (đã công bố, hoặc người "
-                                                    "quyết định đợt)")
+    ranking_readable: bool = Field(..., description="Người gọi đọc được bảng xếp hạng: đã công bố, hoặc người "
+                                                    "quyết định đợt, hoặc người đọc được mọi phiếu (thẩm định)")
 
     @classmethod
     def of(cls, round_: Round, user: Any) -> RoundOut:
@@ -80,7 +80,7 @@ class RoundOut(Schema):
                                        is_illustrative=method.is_illustrative),
                    is_illustrative=round_.is_illustrative or method.is_illustrative, status=round_.status,
                    status_label=round_.get_status_display(), decision=round_.decision,
-                   decision_date=round_.decision_date, ranking_readable=_may_read_ranking(user, round_))
+                   decision_date=round_.decision_date, ranking_readable=sees_whole_round(user, round_))
 
 
 class RoundPage(Schema):
@@ -183,10 +183,10 @@ class ScorecardOut(Schema):
     frozen: bool = Field(..., description="true: kết quả hội đồng đã phê duyệt; false: tạm tính lúc đọc")
     total: float
     value: float
-    rank: int
+    rank: int | None = Field(..., description="Trống khi người gọi chỉ xem được phiếu của mình trước khi công bố")
     grade: str
-    rank_band: list[int]
-    median_rank: float
+    rank_band: list[int] | None
+    median_rank: float | None
     missing: list[str]
     next_grade: GapOut
     change: ChangeOut | None = Field(None, description="Thay đổi so với năm trước (khi có đợt năm trước)")
@@ -333,10 +333,6 @@ def _text(value: str | float | None) -> str:
     return format(number.normalize(), "f").replace(".", ",")
 
 
-def _may_read_ranking(user: AbstractBaseUser | AnonymousUser | None, round_: Round) -> bool:
-    return round_.is_published or (user is not None and can_decide_round(user, round_.within))
-
-
 def _refuse(status: int, detail: str, field: str = "") -> object:
     return Reply(status, RefusalOut(detail=detail, field=field))
 
@@ -439,7 +435,7 @@ def get_ranking(
     user = reader(request)
     size = page_size(request, limit, DEFAULT_LIMIT)
     round_ = _round(round_id)
-    if round_ is None or not _may_read_ranking(user, round_):
+    if round_ is None or not sees_whole_round(user, round_):
         return _no_round(round_id)
     table = ranking(round_)
     groups = [c for c in round_.method.components.all() if not c.parent]
@@ -484,12 +480,14 @@ def get_scorecard(request: HttpRequest, round_id: int, code: str) -> object:
         return _no_card(round_id, code)
     shown = explain(round_, card)
     score, gap, change = shown.score, shown.gap, shown.change
+    whole = sees_whole_round(user, round_)  # else no rank: it is made of the other units' unpublished points
     components = {c.code: c for c in round_.method.components.all()}
     return Reply(200, ScorecardOut(
         round=round_.pk, unit=card.unit.code, name=card.unit.name, version=card.unit.version.name,
         status=card.status, status_label=card.get_status_display(), frozen=shown.frozen,
-        total=round(score.total, 3), value=round(score.value, 4), rank=score.rank, grade=score.grade,
-        rank_band=list(score.rank_band), median_rank=score.median_rank, missing=list(score.missing),
+        total=round(score.total, 3), value=round(score.value, 4), rank=score.rank if whole else None,
+        grade=score.grade, rank_band=list(score.rank_band) if whole else None,
+        median_rank=score.median_rank if whole else None, missing=list(score.missing),
         next_grade=GapOut(grade=gap.grade, points_needed=round(gap.points_needed, 3),
                           components=[(c, round(p, 3)) for c, p in gap.components], reachable=gap.reachable),
         change=ChangeOut(before=change.before, bridge=change.bridge, after=change.after,

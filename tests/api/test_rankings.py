@@ -234,8 +234,10 @@ def test_refusals_say_what_and_where_in_vietnamese(client, method, city_admin, o
     assert not Assessment.objects.filter(scorecard__round=round_).exists()
 
 
-def test_before_approval_only_who_decides_the_round_reads_its_ranking_computed_now(
-        client, method, city_admin, officer_thac_gian, approver):
+def test_before_publication_only_who_sees_the_whole_round_reads_its_ranking(
+        client, method, city_admin, officer_thac_gian, officer_tan_chinh, approver):
+    """Who decides the round, or verifies every ward of it (the district's approver), reads the ranking computed
+    now; a ward reads its own scorecard, without a rank made of the other wards' unpublished points."""
     round_ = world.at_verification(method, city_admin, officer_thac_gian)
     url = f"/api/v1/rankings/{round_.pk}"
     preview = client.get(url, **bearer(city_admin)).json()
@@ -243,7 +245,12 @@ def test_before_approval_only_who_decides_the_round_reads_its_ranking_computed_n
     # the claims, not yet verified: Thạc Gián's bonus of 5 and the others' dossiers still count
     assert [(u["unit"], u["total"], u["grade"]) for u in preview["units"][:2]] == [
         ("20221", 92.02, "xuất sắc"), ("20212", 65.0, "trung bình khá")]
-    for user in (approver, officer_thac_gian):
+    assert client.get(url, **bearer(approver)).json()["units"][0]["total"] == 92.02
+    listed = client.get("/api/v1/rankings", **bearer(officer_thac_gian)).json()["items"]
+    assert [(i["status"], i["ranking_readable"]) for i in listed if i["id"] == round_.pk] == [("verification", False)]
+    draft = client.get(f"{url}/units/{THAC_GIAN}", **bearer(officer_thac_gian)).json()
+    assert (draft["frozen"], draft["total"], draft["grade"], draft["rank"]) == (False, 92.02, "xuất sắc", None)
+    for user in (officer_thac_gian, officer_tan_chinh):
         answer = client.get(url, **bearer(user))
         assert (answer.status_code, answer.json()["detail"]) == (
             404, f"Không có đợt xếp hạng số {round_.pk} (hoặc đợt chưa công bố).")
@@ -254,7 +261,10 @@ def test_before_approval_only_who_decides_the_round_reads_its_ranking_computed_n
     assert (decided["frozen"], decided["units"][0]["total"]) == (True, 89.02)
     assert client.get(url).status_code == 404
     mine = client.get(f"{url}/units/{THAC_GIAN}", **bearer(officer_thac_gian)).json()
-    assert (mine["frozen"], mine["total"], mine["grade"]) == (True, 89.02, "tốt")
+    assert (mine["frozen"], mine["total"], mine["grade"], mine["rank"], mine["rank_band"], mine["median_rank"]) == (
+        True, 89.02, "tốt", None, None, None)
+    theirs = client.get(f"{url}/units/{THAC_GIAN}", **bearer(approver)).json()
+    assert (theirs["rank"], theirs["rank_band"]) == (1, [1, 1])
 
 
 def test_rows_are_capped_and_paged(client, published, monkeypatch):
@@ -322,7 +332,7 @@ def test_who_reads_and_writes_a_round_at_self_assessment(client, people, method,
     }) == {
         #             anonymous viewer    officer   other     approver  admin
         "list":      ("-",      "-",      "listed", "listed", "listed", "listed"),
-        "ranking":   (404,      404,      404,      404,      404,      200),
+        "ranking":   (404,      404,      404,      404,      200,      200),
         "scorecard": (404,      404,      200,      404,      200,      200),
         "claim":     (401,      403,      200,      403,      403,      200),
         "verdict":   (401,      403,      403,      403,      409,      409),
@@ -340,7 +350,7 @@ def test_who_reads_and_writes_a_round_at_verification(client, people, method, ci
     }) == {
         #             anonymous viewer    officer   other     approver  admin
         "list":      ("-",      "-",      "listed", "listed", "listed", "listed"),
-        "ranking":   (404,      404,      404,      404,      404,      200),
+        "ranking":   (404,      404,      404,      404,      200,      200),
         "scorecard": (404,      404,      200,      404,      200,      200),
         "claim":     (401,      403,      409,      403,      403,      409),
         "verdict":   (401,      403,      403,      403,      200,      200),
