@@ -14,5 +14,6 @@ urlpatterns = [
     path("nhap-lieu/", include("chiso.collection.entry.urls")),
     path("ke-hoach/", include("chiso.plans.urls")),
     path("bao-cao/", include("chiso.reports.urls")),
+    path("xep-hang/", include("chiso.ranking.urls")),
     path("", include("chiso.portal.urls")),
 ]
