@@ -148,6 +148,12 @@ def can_read_scorecard(user: AbstractBaseUser | AnonymousUser | None, unit: Unit
     return can_read_unpublished(user, unit) or can_verify_assessment(user, unit)
 
 
+def can_read_certification(user: AbstractBaseUser | AnonymousUser | None, unit: Unit, *, decided: bool) -> bool:
+    """A certification (khu dân cư công nghệ số) with a decision is public; an assessment without one (not yet
+    decided, or not met) only for whoever may read the unit's unpublished figures."""
+    return decided or can_read_unpublished(user, unit)
+
+
 def can_manage_methods(user: AbstractBaseUser | AnonymousUser) -> bool:
     """Load a ranking method or criteria set: an administrator at city or province level (or a superuser)."""
     if getattr(user, "is_superuser", False):

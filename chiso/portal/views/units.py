@@ -13,6 +13,7 @@ from chiso.indicators.models import Indicator, Pillar
 from chiso.plans.models import Plan
 from chiso.portal import dashboard, queries
 from chiso.portal.views.common import lang
+from chiso.ranking import certification
 from chiso.units import queries as units
 from chiso.units.models import Unit
 from chiso.values import queries as values
@@ -85,6 +86,8 @@ def unit_page(request: HttpRequest, version: str, code: str) -> HttpResponse:
             rows = queries.figures([i.code for i in columns], [c for c, _ in children], [month])
             cell = {(r.unit.id, r.data): r for r in rows}
             child_rows = [ChildRow(c, n, [(i, cell.get((c.id, i.code))) for i in columns]) for c, n in children]
+    standings = certification.certifications_under(unit, request.user) if unit.type in certification.WARD_TYPES \
+        else []
     context = {
         "unit": unit,
         "ancestors": units.ancestors(unit),
@@ -106,6 +109,8 @@ def unit_page(request: HttpRequest, version: str, code: str) -> HttpResponse:
         "cards_illustrative": any(c.illustrative for c in cards),
         "report_years": _report_years(unit, month),
         "pending": queries.pending(unit, month) if month is not None else [],
+        "certifications": standings,  # a ward's residential areas against a criteria set: what the reader may see
+        "certifications_illustrative": any(s.certification.is_illustrative for s in standings),
     }
     return render(request, "portal/unit.html", context)
 
