@@ -42,10 +42,11 @@ def approver_of_thanh_khe():  # type: ignore[no-untyped-def]
     return _user("t_approver_thanh_khe", "approver", unit("2024", "491"))
 
 
-def open_round(method: Method, admin) -> Round:  # type: ignore[no-untyped-def]
+def open_round(method: Method, admin, peer_group: str = "phuong") -> Round:  # type: ignore[no-untyped-def]
     district = unit("2024", "491")
-    return do_open_round(method, 2024, "phuong", district.version, district, acting_user=admin,
-                         title="Xếp hạng chuyển đổi số phường năm 2024: quận Thanh Khê", sensitivity_runs=50)
+    title = "Xếp hạng chuyển đổi số phường năm 2024: quận Thanh Khê" if peer_group == "phuong" else ""
+    return do_open_round(method, 2024, peer_group, district.version, district, acting_user=admin, title=title,
+                         sensitivity_runs=50)
 
 
 def card(round_: Round, code: str) -> Scorecard:
@@ -87,18 +88,18 @@ def verify_all(round_: Round, approver) -> None:  # type: ignore[no-untyped-def]
         do_move_scorecard(scorecard, "verified", acting_user=approver)
 
 
-def at_verification(method: Method, admin, officer) -> Round:  # type: ignore[no-untyped-def]
+def at_verification(method: Method, admin, officer, peer_group: str = "phuong") -> Round:  # type: ignore[no-untyped-def]
     """Every scorecard submitted, the round at verification."""
-    round_ = open_round(method, admin)
+    round_ = open_round(method, admin, peer_group)
     claim_thac_gian(round_, officer)
     do_move_scorecard(card(round_, THAC_GIAN), "submit", acting_user=officer)
     claim_the_others(round_, admin)
     return do_move_round(round_, "verify", acting_user=admin)
 
 
-def published(method: Method, admin, officer, approver) -> Round:  # type: ignore[no-untyped-def]
+def published(method: Method, admin, officer, approver, peer_group: str = "phuong") -> Round:  # type: ignore[no-untyped-def]
     """The whole round: claimed, verified, approved by decision 15/QĐ-UBND of 10/10/2024, published."""
-    round_ = at_verification(method, admin, officer)
+    round_ = at_verification(method, admin, officer, peer_group)
     verify_all(round_, approver)
     do_move_round(round_, "council", acting_user=admin)
     do_move_round(round_, "approve", acting_user=admin, decision="15/QĐ-UBND", decision_date=date(2024, 10, 10))
