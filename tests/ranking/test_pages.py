@@ -252,3 +252,15 @@ def test_the_main_navigation_names_the_rankings(client, db):
     html = _text(client.get("/xep-hang/"))
     assert '<a href="/xep-hang/" aria-current="page">Xếp hạng</a>' in html
     assert "Chưa có đợt xếp hạng nào được công bố." in html or 'class="round-list"' in html
+
+
+def test_the_pages_read_in_english(client, round_, city_admin, approver):  # noqa: F811
+    _publish(round_, city_admin, approver)
+    client.cookies["django_language"] = "en"
+    html = _text(client.get(_url(round_)))
+    assert '<html lang="en">' in html and '<a href="/xep-hang/" aria-current="page">Rankings</a>' in html
+    assert ">Ranking table</h2>" in html and "Khoảng hạng" not in html
+    assert "Rank band: the unit's rank in 90% of 200 re-runs (5th–95th percentile)" in html
+    html = _text(client.get(_url(round_, "20221")))
+    assert "steps 4:20; 3:15; 2:10; 1:5 (threshold: points)" in html and "share of the target 80" in html
+    assert '<td class="num total">' not in html and "<h1>Scorecard: Phường Thạc Gián</h1>" in html
