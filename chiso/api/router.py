@@ -7,7 +7,7 @@ from ninja import NinjaAPI
 from ninja.errors import Throttled, ValidationError
 
 from chiso import conf
-from chiso.api import analytics, catalogue, collection, plans, rankings, units, values
+from chiso.api import analytics, catalogue, collection, criteria, plans, rankings, units, values
 from chiso.api.limits import AnonymousRateThrottle
 from chiso.api.queries import BadRequest, NotFound
 from chiso.web.errors import api_server_error
@@ -91,3 +91,4 @@ api.add_router("", analytics.router)
 api.add_router("", collection.router)
 api.add_router("", plans.router)
 api.add_router("", rankings.router)
+api.add_router("", criteria.router)

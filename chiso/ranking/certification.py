@@ -369,3 +369,15 @@ def certifications_under(ward: Unit, user: User | None, *, today: date | None = 
             latest, decided, len(named), [(c, named.get(c, c)) for c in latest.failed],
             [(c, named.get(c, c)) for c in latest.missing], state_of(decided or latest, today)))
     return sorted(rows, key=lambda s: (s.unit.name, s.certification.method.code))
+
+
+def readable_certifications(unit: Unit, user: User | None, *, set_code: str = "") -> list[Certification]:
+    """Every assessment of ``unit`` and the units under it (against the criteria set ``set_code``, or any) that
+    ``user`` may read (``readable``: decided ones are public), by unit name, set and period, newest first."""
+    found = (Certification.objects.filter(unit__version=unit.version_id, unit__path__startswith=unit.path)
+             .select_related("unit", "unit__version", "method"))
+    if set_code:
+        found = found.filter(method__code=set_code)
+    rows = [c for c in found if readable(user, c)]
+    rows.sort(key=lambda c: (Period.parse(c.period).end, Period.parse(c.period).start), reverse=True)
+    return sorted(rows, key=lambda c: (c.unit.name, c.method.code))

@@ -1,0 +1,67 @@
+"""Certifications through the API (``/api/v1/criteria/certifications``): the exact items, decided ones public,
+undecided ones only for whoever may read the unit's unpublished figures. Under phường Tân Chính 2024, the
+areas of tests/ranking/test_certification.py."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from chiso.api.auth import create_token
+from chiso.ranking.certification import do_assess, do_certify
+from tests.ranking.test_certification import DECISION, MAP, SHOPS, good_figures
+from tests.ranking.test_certification import approver as approver  # noqa: F401 - a fixture
+from tests.ranking.test_certification import areas as areas  # noqa: F401 - a fixture
+from tests.ranking.test_certification import method as method  # noqa: F401 - a fixture
+
+pytestmark = pytest.mark.django_db
+VALID_UNTIL = timezone.localdate() + timedelta(days=730)  # in force today, whatever today is
+URL = "/api/v1/criteria/certifications?unit=20212&version=2024"
+
+
+@pytest.fixture
+def assessed(method, areas, officer_tan_chinh, approver):  # noqa: F811
+    good_figures(areas["KDC-T1"])
+    found = do_assess(method, areas["KDC-T1"], "2024-07", acting_user=officer_tan_chinh,
+                      answers={"TMDT": SHOPS, "BANDO": MAP})
+    do_certify(found, acting_user=approver, **(DECISION | {"valid_until": VALID_UNTIL}))
+    do_assess(method, areas["KDC-T2"], "2024-07", acting_user=officer_tan_chinh, answers={"BANDO": MAP})
+
+
+def bearer(user) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return {"HTTP_AUTHORIZATION": f"Bearer {create_token(user, 'test')[1]}"} if user is not None else {}
+
+
+CERTIFIED = {"unit": "KDC-T1", "name": "Khu dân cư Thử Một", "version": "2024", "set": "kdc-cong-nghe-so",
+             "set_version": 1, "set_name": "Khu dân cư công nghệ số (thử)", "period": "2024-07",
+             "passed": ["VNEID", "THANHTOAN", "TMDT", "BANDO"], "failed": [], "missing": ["WIFI"],
+             "label": "4/5 tiêu chí", "meets": True, "certified": True, "decision": "12/QĐ-UBND",
+             "decision_date": "2024-08-05", "valid_until": VALID_UNTIL.isoformat(), "state": "certified",
+             "state_label": "Đã công nhận", "is_illustrative": False}
+
+
+def test_a_decided_certification_is_public_and_exact(client, assessed):
+    body = client.get(URL).json()
+    assert body == {"count": 1, "limit": 100, "offset": 0, "next": None, "items": [CERTIFIED]}
+    assert client.get(URL + "&set=khac").json()["count"] == 0
+    assert client.get("/api/v1/criteria/certifications?unit=KDC-T1&version=2024").json()["items"] == [CERTIFIED]
+
+
+def test_it_checks_access(client, assessed, viewer, officer_thac_gian, officer_tan_chinh, approver, city_admin):  # noqa: F811
+    seen = [[i["unit"] for i in client.get(URL, **bearer(user)).json()["items"]]
+            for user in (None, viewer, officer_thac_gian, officer_tan_chinh, approver, city_admin)]
+    decided, both = ["KDC-T1"], ["KDC-T2", "KDC-T1"]  # by name: Thử Hai, Thử Một
+    assert seen == [decided, decided, decided, both, both, both]
+    draft = client.get(URL, **bearer(officer_tan_chinh)).json()["items"][0]
+    assert {k: draft[k] for k in ("label", "meets", "certified", "state", "state_label", "missing")} == {
+        "label": "1/5 tiêu chí", "meets": False, "certified": False, "state": "not_met", "state_label": "Chưa đạt",
+        "missing": ["VNEID", "THANHTOAN", "TMDT", "WIFI"]}
+
+
+def test_an_unknown_unit_is_a_404_in_vietnamese(client):
+    answer = client.get("/api/v1/criteria/certifications?unit=99999&version=2024")
+    assert (answer.status_code, answer.json()["detail"]) == (404, "Không tìm thấy đơn vị mã '99999' trong phiên bản "
+                                                                 "2024.")
+    assert client.get("/api/v1/criteria/certifications").status_code == 422
