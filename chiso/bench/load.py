@@ -19,7 +19,8 @@ Everything runs on loopback and stops by itself:
    ``--write-every`` seconds: its latency is the database wait alone, without HTTP or a busy server;
 4. prints server errors (5xx) and requests without an answer within 60 s, reader latencies (p50/p95/max),
    the other writers' latencies, the import's duration, its longest write transaction (wall and CPU time;
-   on SQLite the time it holds the write lock) and its peak memory.
+   on SQLite the time it holds the write lock; a large import on SQLite writes in batches: of how many) and its
+   peak memory.
 
 Phases run as child processes of this one (``--phase setup|import|writer``) so each has its own settings.
 """
@@ -432,7 +433,8 @@ def _report(
         + ("in parts" if imported.get("in_parts") else f"preview {imported.get('preview_seconds', '?')} s, commit "
            f"{imported.get('commit_seconds', '?')} s")
         + f"); longest write transaction {imported.get('longest_write_s', '?')} "
-        f"s (CPU {imported.get('longest_write_cpu_s', '?')} s); peak memory {imported.get('peak_mb', '?')} MB",
+        f"s (CPU {imported.get('longest_write_cpu_s', '?')} s) of {imported.get('write_transactions', '?')}; "
+        f"peak memory {imported.get('peak_mb', '?')} MB",
         f"goal: 0 server errors, other writers wait ≤ 1 s → "
         f"{'met' if errors == 0 and unanswered == 0 and write_max <= 1000 else 'NOT met'}",
     ]

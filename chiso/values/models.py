@@ -81,6 +81,37 @@ class DataValue(models.Model):
         return f"{self.data_element.code} · {self.unit.code} · {self.period} = {self.value}"
 
 
+class WriteRun(models.Model):
+    """A write too large for one short transaction on SQLite (a large import), done in batches: the journal that
+    keeps it all or nothing. Its history rows name it (``DataValueHistory.run``). A run that is refused mid-way
+    (a figure moved, a report closed) is undone at once; one whose process died while ``writing`` is undone by
+    the next ``chiso import`` (or ``chiso import --recover``). ``values.actions`` writes and undoes runs."""
+
+    class Status(models.TextChoices):
+        WRITING = "writing", "Đang ghi"
+        DONE = "done", "Đã ghi xong"
+        UNDONE = "undone", "Đã hoàn tác"
+
+    status = models.CharField("trạng thái", max_length=10, choices=Status.choices, default=Status.WRITING)
+    channel = models.CharField("kênh", max_length=10, choices=Channel.choices)
+    reason = models.TextField("lý do", blank=True)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name="người ghi", db_index=False)
+    started_at = models.DateTimeField("bắt đầu lúc")
+    finished_at = models.DateTimeField("xong lúc", null=True, blank=True)
+    figures = models.PositiveIntegerField("số liệu", default=0)
+    host = models.CharField("máy", max_length=255, blank=True)
+    pid = models.PositiveIntegerField("tiến trình", null=True, blank=True)
+    note = models.TextField("ghi chú", blank=True, help_text="Vì sao lần ghi bị hoàn tác.")
+
+    class Meta:
+        verbose_name = "lần ghi theo đợt"
+        verbose_name_plural = "lần ghi theo đợt"
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.get_status_display()} ({self.figures} số liệu)"
+
+
 class DataValueHistory(models.Model):
     """One row per change of a data value: the state after the change, who, when, how, why."""
 
@@ -98,6 +129,9 @@ class DataValueHistory(models.Model):
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+", verbose_name="người sửa", db_index=False)  # as updated_by
     changed_at = models.DateTimeField("lúc")
+    is_illustrative = models.BooleanField("số liệu minh họa", default=False)  # the state after: an undo restores it
+    run = models.ForeignKey(WriteRun, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                            verbose_name="lần ghi theo đợt", db_index=False)  # history_of_a_run
 
     class Meta:
         verbose_name = "lịch sử số liệu"
@@ -108,4 +142,6 @@ class DataValueHistory(models.Model):
         ]
         indexes = [  # the newest write of the system (portal.queries.data_stamp), found without a scan
             models.Index(fields=["-id"], name="history_written_by_the_system", condition=Q(changed_by__isnull=True)),
+            # the rows a batched write wrote (to undo it); the rows of ordinary writes are not in it
+            models.Index(fields=["run", "id"], name="history_of_a_run", condition=Q(run__isnull=False)),
         ]

@@ -4,10 +4,11 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from chiso.collection import importer
 from chiso.engine.numbers import format_number
-from chiso.values.actions import WriteResult
+from chiso.values.actions import WriteResult, recover_runs, unfinished_runs
 
 SHOWN = 50  # changes, violations and outliers listed at most
 
@@ -17,7 +18,9 @@ class Command(BaseCommand):
             "rồi ghi tất cả hoặc không gì cả. Không giới hạn dung lượng như trang tải lên.")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", type=Path, help="Tệp .csv hoặc .xlsx")
+        parser.add_argument("file", type=Path, nargs="?", help="Tệp .csv hoặc .xlsx")
+        parser.add_argument("--recover", action="store_true", help="Chỉ hoàn tác các lần nhập lớn bị dừng giữa "
+                                                                  "chừng (mỗi lần chiso import cũng tự làm việc này)")
         parser.add_argument("--dry-run", action="store_true", help="Chỉ xem trước và kiểm tra, không ghi gì")
         parser.add_argument("--user", default="", help="Bắt buộc: nhập với quyền của người dùng này; lịch sử "
                                                       "ghi tên người này cho mọi số thay đổi")
@@ -25,8 +28,12 @@ class Command(BaseCommand):
                                                            "(mặc định: phiên bản hiệu lực vào cuối mỗi kỳ)")
 
     def handle(self, *args: object, **options: object) -> None:
+        self._recover()
+        if options["recover"]:
+            return
         path = options["file"]
-        assert isinstance(path, Path)
+        if not isinstance(path, Path):
+            raise CommandError("Cần tên tệp: chiso import TỆP --user TÊN_ĐĂNG_NHẬP (hoặc chiso import --recover).")
         if not options["user"]:
             raise CommandError("Cần ghi rõ người nhập: chiso import TỆP --user TÊN_ĐĂNG_NHẬP. Mọi lần ghi số "
                                "liệu đều ghi tên người ghi vào lịch sử, và chỉ ghi được vào đơn vị người đó "
@@ -58,6 +65,16 @@ class Command(BaseCommand):
             faults = "\n".join(p.text() for p in refused.problems)
             raise CommandError(f"Không nhập, chưa ghi gì:\n{faults}") from None
         self._written(result)
+
+    def _recover(self) -> None:
+        """A large import written in batches (SQLite) whose process died mid-way is undone before anything else."""
+        for run, undone in recover_runs():
+            self.stdout.write(f"Đã hoàn tác lần nhập #{run.pk} bị dừng giữa chừng ({run.reason}, bắt đầu "
+                              f"{timezone.localtime(run.started_at):%H:%M %d/%m/%Y}): {undone} số liệu trả về như "
+                              "trước.")
+        for run in unfinished_runs():
+            self.stdout.write(f"Lần nhập #{run.pk} ({run.reason}) đang ghi ở tiến trình {run.pid} trên máy "
+                              f"{run.host}: chưa hoàn tác (tiến trình còn chạy, hoặc ở máy khác).")
 
     def _report(self, found: importer.Preview) -> None:
         write = self.stdout.write
