@@ -245,11 +245,11 @@ def checked_value(component: Component, text: str, denominator: Decimal | None, 
 def _denominator(value: Decimal | str | None, field: str) -> Decimal | None:
     if value in (None, ""):
         return None
-    try:
-        number = Decimal(str(read_number(str(value))))
+    try:  # a Decimal is a number already: str(Decimal("1.234")) read as Vietnamese text would be 1234
+        number = value if isinstance(value, Decimal) else Decimal(str(read_number(str(value))))
     except (NumberFormatError, InvalidOperation):
         raise RankingError(RankingRefusal.INVALID, f"Mẫu số '{value}' không phải số.", field) from None
-    if number <= 0 or number >= Decimal("1e14"):
+    if not number.is_finite() or number <= 0 or number >= Decimal("1e14"):
         raise RankingError(RankingRefusal.INVALID, "Mẫu số phải lớn hơn 0 và nhỏ hơn 10^14.", field)
     return number
 
