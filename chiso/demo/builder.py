@@ -124,6 +124,10 @@ def build_demo(*, illustrative: bool = True, scope: Scope = ALL) -> dict[str, in
         summary["illustrative_values"] = add_illustrative_values(scope)
     summary["rules"] = load_rules()
     summary["reports"] = add_reports(generated_elements())
+    if illustrative:  # after the reports: the areas' own form would otherwise be among them
+        from chiso.demo.certifications import add_certifications
+
+        summary["certifications"] = add_certifications()
     if illustrative and scope == ALL:  # rankings read every ward's published figures: the whole demo only
         from chiso.demo.rankings import add_rankings
 

@@ -281,10 +281,11 @@ def do_count_certified(ward: Unit, period: Period, *, method_code: str, channel:
     holding = _holding(ward, period, method_code)
     element = DataElement.objects.get(code=COUNTED[method_code])
     decisions = "; ".join(f"{c.unit.name}: {c.decision}" for c in holding)
+    illustrative = any(c.is_illustrative for c in holding)
+    counted = f"Đếm từ các quyết định công nhận còn hiệu lực cuối kỳ ({decisions or 'chưa có'})."
     entry = ValueEntry(
         data_element=element, unit=ward, period=period, value=Decimal(len(holding)),
-        source=f"Đếm từ các quyết định công nhận còn hiệu lực cuối kỳ ({decisions or 'chưa có'}).",
-        is_illustrative=any(c.is_illustrative for c in holding))
+        source=f"Số liệu minh họa: {counted}" if illustrative else counted, is_illustrative=illustrative)
     do_set_values([entry], acting_user=None, channel=channel, reason=reason or "Đếm khu dân cư được công nhận")
     return len(holding)
 

@@ -62,7 +62,7 @@ def test_assign_a_form_to_the_wards_of_a_district():
     form = _new_form()
     assert assign_form(form, unit("2024", "491")) == 10  # quận Thanh Khê had ten wards in 2024
     assert assign_form(form, unit("2024", "491")) == 0
-    assert assign_form(form, unit("2024", "491"), []) == 7  # every other unit: the district and six demo TDPs
+    assert assign_form(form, unit("2024", "491"), []) == 10  # every other unit: the district, 6 TDPs, 3 KDCs
     assert FormAssignment.objects.filter(form=form, unit__code="20221").exists()
 
 

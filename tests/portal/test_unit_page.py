@@ -87,7 +87,7 @@ def test_it_lists_children_with_their_counts(client):
     text = page_text(client, "/don-vi/2024/491/")
     assert "Đơn vị trực thuộc (10)" in text
     assert '<a href="/don-vi/2024/20221/">Phường Thạc Gián</a>' in text
-    assert "Phường · mã 20221 · 3 trực thuộc" in text
+    assert "Phường · mã 20221 · 6 trực thuộc" in text  # three tổ dân phố, three khu dân cư
 
 
 def test_a_unit_without_figures_says_so(client, ba_dinh):

@@ -70,7 +70,7 @@ def test_ancestors_run_from_the_root_down():
 def test_children_come_with_their_own_counts():
     rows = queries.children(unit("2024", "491"))
     assert len(rows) == 10
-    assert dict((u.code, n) for u, n in rows)["20221"] == 3
+    assert dict((u.code, n) for u, n in rows)["20221"] == 6  # three tổ dân phố, three khu dân cư
 
 
 def test_a_unit_of_the_past_leads_to_its_successors():
