@@ -127,7 +127,7 @@ def build_demo(*, illustrative: bool = True, scope: Scope = ALL) -> dict[str, in
     if illustrative:  # after the reports: the areas' own form would otherwise be among them
         from chiso.demo.certifications import add_certifications
 
-        summary["certifications"] = add_certifications()
+        summary |= add_certifications()
     if illustrative and scope == ALL:  # rankings read every ward's published figures: the whole demo only
         from chiso.demo.rankings import add_rankings
 
