@@ -2,13 +2,17 @@
 
 from django.urls import path
 
-from chiso.ranking import views, views_forms
+from chiso.ranking import views, views_forms, views_methods
 
 app_name = "ranking"
 CARD = "<int:round_id>/<str:code>/"
 
 urlpatterns = [
     path("", views.rounds, name="rounds"),
+    path("phuong-phap/", views_methods.methods, name="methods"),
+    path("phuong-phap/<slug:code>/<int:version>/", views_methods.method, name="method"),
+    path("phuong-phap/<slug:code>/<int:version>/<str:part>.<str:fmt>", views_methods.method_download,
+         name="method_download"),
     path("<int:round_id>/", views.round_page, name="round"),
     path("<int:round_id>/chuyen-buoc/", views_forms.move_round, name="move_round"),
     path(CARD, views.scorecard_page, name="scorecard"),
