@@ -293,6 +293,7 @@ class Predecessor:
     """A unit of last year's ranking the scored unit comes from (by the successions, never by the bare code)."""
 
     unit_id: int
+    code: str
     name: str
     total: float
     grade: str
@@ -374,7 +375,7 @@ def year_on_year(round_: Round, card: Scorecard, inputs: dict[str, Given]) -> Ye
         if not ranked:
             continue
         before_index, after_index = index_of(previous.method), index_of(round_.method)
-        found = [Predecessor(r.unit_id, r.unit.name, float(r.total), r.grade, r.rank, _inputs_of(r.lines))
+        found = [Predecessor(r.unit_id, r.unit.code, r.unit.name, float(r.total), r.grade, r.rank, _inputs_of(r.lines))
                  for r in sorted(ranked, key=lambda r: r.unit.name)]
         key, types = str(card.unit_id), {str(card.unit_id): card.unit.type}
         merged = merged_mean([p.inputs for p in found]) if len(found) > 1 else found[0].inputs

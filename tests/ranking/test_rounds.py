@@ -242,7 +242,8 @@ def _method(code: str, steps: str, user, tmp_path: Path) -> Method:
     return do_load_method(code, path, acting_user=user, name=code)
 
 
-def test_a_merged_ward_is_compared_with_the_wards_it_came_from_by_succession_not_by_code(city_admin, tmp_path):
+def test_a_merged_ward_is_compared_with_the_wards_it_came_from_by_succession_not_by_code(city_admin, tmp_path,
+                                                                                       client):
     """Phường Thanh Khê (2025-07, code 20209) came from 9 of the 10 phường ranked in 2024 (not An Khê), among
     them Xuân Hà, which had the same code 20209. DTI rule: their mean input; the split of the change."""
     last_year = _method("nam-truoc", "4:20;3:15;2:10;1:5", city_admin, tmp_path)
@@ -281,3 +282,8 @@ def test_a_merged_ward_is_compared_with_the_wards_it_came_from_by_succession_not
     assert history.reexpressed is not None and history.reexpressed.before == 30.0  # no figure-read component
     an_khe = now.scorecards.get(unit__code="20305")
     assert [p.name for p in explain(now, an_khe).history.predecessors] == ["Phường An Khê"]
+    client.force_login(city_admin)
+    page = client.get(f"/xep-hang/{now.pk}/20209/").content.decode()
+    assert "Phường Thanh Khê hình thành từ 9 đơn vị được xếp hạng năm 2024" in page
+    assert f'<a href="/xep-hang/{before.pk}/20209/">Phường Xuân Hà</a> 30 ' in page  # 2024's 20209, by succession
+    assert "Quy tắc DTI: trung bình các đơn vị tiền thân" in page
