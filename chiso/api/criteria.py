@@ -1,5 +1,8 @@
-"""Certification against a criteria set ("Khu dân cư công nghệ số") through the API, read only:
-``GET /criteria/certifications?unit=&version=&set=``.
+"""Certification against a criteria set ("Khu dân cư công nghệ số") through the API:
+``GET /criteria/certifications?unit=&version=&set=``; ``POST /criteria/assessments`` (the unit's officer assesses
+a period: figures are read from what is published, manual criteria answered with evidence) and
+``POST /criteria/certifications`` (an approver above records the decision). The actions in
+``ranking.certification`` own every rule; refusals come back with their status and the field they are about.
 
 A certification with a decision is public; an assessment without one (not yet decided, or not met) only for
 whoever may read the unit's unpublished figures (``ranking.certification.readable``, through
@@ -15,11 +18,14 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from chiso.api import queries
-from chiso.api.auth import reader
+from chiso.api.auth import WRITE_AUTH, reader
 from chiso.api.limits import LIMIT, MAX_OFFSET, next_link, page_size
+from chiso.api.rankings import ERRORS, RefusalOut, Reply, _refused, _text
 from chiso.api.schemas import NEXT, ErrorOut
-from chiso.ranking.certification import STATES, readable_certifications, state_of
-from chiso.ranking.models import Certification
+from chiso.ranking.actions import RankingError
+from chiso.ranking.certification import STATES, do_assess, do_certify, readable_certifications, state_of
+from chiso.ranking.models import Certification, Method, MethodKind
+from chiso.values.models import Channel
 
 router = Router(tags=["Công nhận theo bộ tiêu chí"])
 DEFAULT_LIMIT = 100
@@ -89,3 +95,78 @@ def list_certifications(
         count=len(found), limit=size, offset=offset,
         next=next_link(request, offset=offset + size, limit=size) if offset + size < len(found) else None,
         items=[CertificationOut.of(c, today) for c in found[offset:offset + size]])
+
+
+class Answer(Schema):
+    value: str | float = Field(..., description="có / không, hoặc một số (91,5)")
+    evidence: str = Field("", description="Tài liệu kiểm chứng: số hiệu, tên văn bản hoặc đường dẫn")
+
+
+class AssessmentIn(Schema):
+    set: str = Field(..., description="Mã bộ tiêu chí, ví dụ kdc-cong-nghe-so")
+    set_version: int | None = Field(None, description="Phiên bản bộ tiêu chí; mặc định phiên bản mới nhất")
+    unit: str = Field(..., description="Mã đơn vị được đánh giá (khu dân cư, tổ dân phố …)")
+    version: str | None = Field(None, description="Phiên bản danh mục đơn vị; mặc định phiên bản đang có hiệu lực")
+    period: str = Field(..., description="Kỳ đánh giá: 2024, 2024Q3 hoặc 2024-07", max_length=12)
+    answers: dict[str, Answer] = Field(default_factory=dict, description="Tiêu chí thủ công: {mã: {value, evidence}}")
+
+
+class CertifyIn(Schema):
+    set: str
+    set_version: int | None = None
+    unit: str
+    version: str | None = None
+    period: str = Field(..., max_length=12)
+    decision: str = Field(..., description="Số quyết định công nhận")
+    decision_date: date
+    valid_until: date = Field(..., description="Hiệu lực đến (đánh giá duy trì trước ngày này)")
+    reason: str = ""
+
+
+MAX_ANSWERS = 50  # a criteria set has about ten criteria
+
+
+def _criteria_set(code: str, version: int | None) -> Method:
+    found = Method.objects.filter(code=code, kind=MethodKind.CRITERIA)
+    method = found.filter(version=version).first() if version is not None else found.order_by("-version").first()
+    if method is None:
+        raise queries.NotFound(f"Không có bộ tiêu chí '{code}'" + (f" phiên bản {version}" if version else "") + ".")
+    return method
+
+
+@router.post("/criteria/assessments", auth=WRITE_AUTH, response={200: CertificationOut, **ERRORS},
+             summary="Đánh giá một đơn vị theo bộ tiêu chí cho một kỳ (số liệu đã công bố, tiêu chí thủ công)")
+def post_assessment(request: HttpRequest, payload: AssessmentIn) -> object:
+    """Each criterion reading a figure takes the unit's published figure of the period (missing when there is
+    none); manual criteria take ``answers`` (an answer that meets its criterion needs evidence). Assessing the
+    same period again replaces the verdict until a decision certifies it."""
+    if len(payload.answers) > MAX_ANSWERS:
+        return Reply(400, RefusalOut(detail=f"Tối đa {MAX_ANSWERS} câu trả lời.", field="answers"))
+    method = _criteria_set(payload.set, payload.set_version)
+    unit = queries.unit(queries.version(payload.version).name, payload.unit)
+    answers = {code: {"value": _text(a.value), "evidence": a.evidence} for code, a in payload.answers.items()}
+    try:
+        found = do_assess(method, unit, payload.period, acting_user=request.auth, answers=answers)
+    except RankingError as error:
+        return _refused(error)
+    return Reply(200, CertificationOut.of(found, timezone.localdate()))
+
+
+@router.post("/criteria/certifications", auth=WRITE_AUTH, response={200: CertificationOut, **ERRORS},
+             summary="Công nhận một đơn vị đạt bộ tiêu chí: số quyết định, ngày, hiệu lực đến")
+def post_certification(request: HttpRequest, payload: CertifyIn) -> object:
+    """Only an assessment that meets the set, by an approver above the unit or an administrator; the ward's count
+    of certified areas is written as a figure in the same transaction."""
+    method = _criteria_set(payload.set, payload.set_version)
+    unit = queries.unit(queries.version(payload.version).name, payload.unit)
+    found = Certification.objects.filter(method=method, unit=unit, period=payload.period).first()
+    if found is None:
+        return Reply(404, RefusalOut(detail=f"{unit.name} chưa được đánh giá kỳ {payload.period} theo bộ tiêu chí "
+                                            "này: đánh giá trước (POST /criteria/assessments).", field="period"))
+    try:
+        certified = do_certify(found, acting_user=request.auth, decision=payload.decision,
+                               decision_date=payload.decision_date, valid_until=payload.valid_until,
+                               channel=Channel.API, reason=payload.reason)
+    except RankingError as error:
+        return _refused(error)
+    return Reply(200, CertificationOut.of(certified, timezone.localdate()))

@@ -66,3 +66,50 @@ def test_an_unknown_unit_is_a_404_in_vietnamese(client):
     assert (answer.status_code, answer.json()["detail"]) == (404, "Không tìm thấy đơn vị mã '99999' trong phiên bản "
                                                                  "2024.")
     assert client.get("/api/v1/criteria/certifications").status_code == 422
+
+
+ASSESS = {"set": "kdc-cong-nghe-so", "unit": "KDC-T1", "version": "2024", "period": "2024-07",
+          "answers": {"TMDT": {"value": 55, "evidence": "Danh sách hộ kinh doanh trên sàn, 7/2024"},
+                      "BANDO": {"value": "có", "evidence": "Bản đồ số khu dân cư, lập 6/2024"}}}
+CERTIFY = {"set": "kdc-cong-nghe-so", "unit": "KDC-T1", "version": "2024", "period": "2024-07",
+           "decision": "12/QĐ-UBND", "decision_date": "2024-08-05", "valid_until": VALID_UNTIL.isoformat()}
+
+
+def _post(client, path: str, body: dict, user) -> tuple[int, dict]:  # type: ignore[no-untyped-def]
+    answer = client.post(f"/api/v1/criteria/{path}", body, content_type="application/json", **bearer(user))
+    return answer.status_code, answer.json()
+
+
+def test_an_area_is_assessed_and_certified_through_the_api(client, method, areas, officer_tan_chinh,  # noqa: F811
+                                                           approver):  # noqa: F811
+    from chiso.values.models import DataValue
+
+    good_figures(areas["KDC-T1"])
+    status, body = _post(client, "assessments", ASSESS, officer_tan_chinh)
+    assert status == 200
+    assert {k: body[k] for k in ("passed", "failed", "missing", "label", "meets", "state")} == {
+        "passed": ["VNEID", "THANHTOAN", "TMDT", "BANDO"], "failed": [], "missing": ["WIFI"],
+        "label": "4/5 tiêu chí", "meets": True, "state": "pending"}
+    assert _post(client, "certifications", CERTIFY, officer_tan_chinh)[0] == 403  # the ward does not certify itself
+    status, body = _post(client, "certifications", CERTIFY, approver)
+    assert (status, body["state"], body["decision"], body["certified"]) == (200, "certified", "12/QĐ-UBND", True)
+    count = DataValue.objects.get(data_element__code="XHS-KDC", unit__code="20212", period="2024-07")
+    assert (count.value, count.channel) == (1, "api")
+    status, body = _post(client, "assessments", ASSESS, officer_tan_chinh)
+    assert status == 409 and "đã được công nhận cho kỳ 2024-07" in body["detail"]
+
+
+def test_the_api_refuses_what_the_actions_refuse(client, method, areas, officer_tan_chinh, officer_thac_gian,  # noqa: F811
+                                                  approver):  # noqa: F811
+    assert client.post("/api/v1/criteria/assessments", ASSESS, content_type="application/json").status_code == 401
+    status, body = _post(client, "assessments", ASSESS, officer_thac_gian)  # another ward's area
+    assert status == 403 and body["detail"].startswith("Bạn không có quyền đánh giá Khu dân cư Thử Một")
+    unproven = ASSESS | {"answers": {"BANDO": {"value": "có", "evidence": ""}}}
+    status, body = _post(client, "assessments", unproven, officer_tan_chinh)
+    assert (status, body["field"]) == (400, "BANDO")  # the criterion the answer is about
+    assert _post(client, "assessments", ASSESS | {"set": "khong-co"}, officer_tan_chinh)[0] == 404
+    assert _post(client, "assessments", ASSESS | {"period": "2024-13"}, officer_tan_chinh)[0] == 400
+    status, body = _post(client, "certifications", CERTIFY, approver)  # nothing assessed yet
+    assert (status, body["field"]) == (404, "period")
+    too_many = ASSESS | {"answers": {f"X{i}": {"value": "có", "evidence": "x"} for i in range(51)}}
+    assert _post(client, "assessments", too_many, officer_tan_chinh)[0] == 400
