@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "chiso.accounts",
     "chiso.portal",
     "chiso.reports",
+    "chiso.opendata",
+    "chiso.exchange",
+    "chiso.integration",
     "chiso.api",
     "chiso.demo",
     "chiso.bench",
@@ -120,6 +123,10 @@ LOGIN_URL = "/nhap-lieu/dang-nhap/"  # ward officers are not staff: the admin lo
 # Files: the data folder is 0700 (conf.data_dir); the SQLite file, uploads, logs and the secret key 0600.
 FILE_UPLOAD_PERMISSIONS = conf.PRIVATE_FILE
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = conf.PRIVATE_DIR
+# Stored files (ranking evidence, bang-chung/…) live in the data folder, never served as static media: a view
+# checks who may read each one.
+MEDIA_ROOT = DATA_DIR
+EVIDENCE_FILE_MAX_BYTES = conf.env_int("CHISO_EVIDENCE_FILE_MAX_MB") * 1024 * 1024
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     _sqlite_file = Path(DATABASES["default"]["NAME"])
     if _sqlite_file.parent.is_dir():  # created 0600 before SQLite opens it; its -wal/-shm take the same mode

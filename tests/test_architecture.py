@@ -25,6 +25,7 @@ LAYERS: list[set[str]] = [
     {"ranking"},
     {"portal"},
     {"reports"},
+    {"opendata", "exchange", "integration"},
     {"api"},
     {"demo", "bench"},
     {"cli", "urls", "settings", "wsgi", "__init__"},  # the entry points
