@@ -50,6 +50,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CHISO_LOG_FILE", "",
             "Also write the log to this file (a name inside the data folder, or an absolute path; mode 0600). "
             "Empty: standard error only."),
+    Setting("CHISO_EVIDENCE_FILE_MAX_MB", "10",
+            "Largest evidence file a unit may attach to a self-assessment, in MB (1 MB = 1.048.576 bytes). Files "
+            "are kept in the data folder (bang-chung/, mode 0600); PDF, JPEG, PNG, DOCX and XLSX only."),
     Setting(
         "CHISO_TEST_POSTGRES_URL",
         "postgres://postgres@127.0.0.1:5432/chiso",
