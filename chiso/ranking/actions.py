@@ -13,14 +13,18 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import cast
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.auth.models import User as Account
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from chiso.accounts.access import can_decide_round
 from chiso.engine.numbers import NumberFormatError
 from chiso.engine.scoring import Given, RuleError, parse_rule, points, read_number
+from chiso.ranking.evidence import EvidenceFile, FileRefused, Upload
+from chiso.ranking.evidence import read as read_evidence
 from chiso.ranking.models import (
     PEER_TYPES,
     Assessment,
@@ -257,9 +261,16 @@ def _denominator(value: Decimal | str | None, field: str) -> Decimal | None:
 @transaction.atomic
 def do_claim(scorecard: Scorecard, component: str, value: str, *, acting_user: User | None,
              denominator: Decimal | str | None = None, evidence_number: str = "", evidence_date: date | None = None,
-             evidence_title: str = "", evidence_excerpt: str = "", evidence_link: str = "") -> Assessment:
-    """The unit's self-assessment of one component, with its evidence (số hiệu, ngày, tên, trích yếu, đường dẫn).
-    A claim with points needs evidence: a document number and title, or a link."""
+             evidence_title: str = "", evidence_excerpt: str = "", evidence_link: str = "",
+             evidence_file: Upload | None = None) -> Assessment:
+    """The unit's self-assessment of one component, with its evidence (số hiệu, ngày, tên, trích yếu, đường dẫn,
+    tệp). A claim with points needs evidence: a document number and title, a link, or a file.
+
+    ``evidence_file`` is a Django ``UploadedFile`` (from a form or the API) or a ``(name, bytes)`` pair, checked
+    by ``ranking.evidence.read`` (PDF, JPEG, PNG, DOCX or XLSX by its first bytes, at most
+    ``settings.EVIDENCE_FILE_MAX_BYTES``; its name kept only to show). Without one, a re-claim keeps the file
+    attached before; a new one replaces it (the old file is removed once the claim is saved). Every history row
+    notes the file's name and SHA-256."""
     user = _signed_in(acting_user)
     card = Scorecard.objects.select_for_update().select_related("round", "unit", "round__method").get(pk=scorecard.pk)
     from chiso.accounts.access import can_self_assess
@@ -278,15 +289,17 @@ def do_claim(scorecard: Scorecard, component: str, value: str, *, acting_user: U
     if evidence[3] and not evidence[3].startswith(("https://", "http://")):
         raise RankingError(RankingRefusal.INVALID, "Đường dẫn kiểm chứng phải bắt đầu bằng https:// hoặc http://.",
                            "evidence_link")
-    if earned > 0 and not ((evidence[0] and evidence[1]) or evidence[3]):
+    attached = _evidence_file(found, evidence_file) if evidence_file is not None else None
+    assessment = Assessment.objects.select_for_update().filter(scorecard=card, component=found.code).first()
+    has_file = attached is not None or bool(assessment and assessment.evidence_file)
+    if earned > 0 and not ((evidence[0] and evidence[1]) or evidence[3] or has_file):
         proof = found.evidence or "văn bản"
         raise RankingError(RankingRefusal.INVALID, f"{found.code}: cần tài liệu kiểm chứng ({proof}): ghi số hiệu "
-                           "và tên văn bản, hoặc đường dẫn.", "evidence_number")
+                           "và tên văn bản, đường dẫn, hoặc đính kèm tệp.", "evidence_number")
     now = timezone.now()
-    assessment, created = Assessment.objects.select_for_update().get_or_create(
-        scorecard=card, component=found.code,
-        defaults={"claimed": text, "claimed_by": user, "claimed_at": now})
-    if not created:
+    if assessment is None:
+        assessment = Assessment(scorecard=card, component=found.code, claimed=text, claimed_by=user, claimed_at=now)
+    else:
         assessment.revision += 1
     assessment.claimed, assessment.claimed_denominator = text, share
     assessment.evidence_number, assessment.evidence_title = evidence[0][:100], evidence[1]
@@ -294,9 +307,37 @@ def do_claim(scorecard: Scorecard, component: str, value: str, *, acting_user: U
     assessment.evidence_date = evidence_date
     assessment.claimed_by, assessment.claimed_at = user, now
     assessment.verdict, assessment.verified, assessment.verified_denominator = Verdict.PENDING, "", None
+    if attached is not None:
+        assessment.evidence_file_name, assessment.evidence_file_type = attached.name, attached.content_type
+        assessment.evidence_file_size, assessment.evidence_file_sha256 = attached.size, attached.sha256
     assessment.save()
     _history(assessment, "claim", "", user, now)
+    if attached is not None:
+        _keep(assessment, attached)
     return assessment
+
+
+def _evidence_file(component: Component, upload: Upload) -> EvidenceFile:
+    try:
+        return read_evidence(upload, settings.EVIDENCE_FILE_MAX_BYTES)
+    except FileRefused as refused:
+        raise RankingError(RankingRefusal.INVALID, f"{component.code}: {refused.message}", "evidence_file") from None
+
+
+def _keep(assessment: Assessment, attached: EvidenceFile) -> None:
+    """Write the file under ``bang-chung/<round>/<assessment>/`` (0600, in the 0700 data folder), the claim's last
+    write: if saving its path fails the file is removed at once; the file it replaces, once the claim commits."""
+    replaced = assessment.evidence_file.name or ""
+    storage = assessment.evidence_file.storage
+    assessment.evidence_file.save(attached.stored_name, ContentFile(attached.content), save=False)
+    kept = assessment.evidence_file.name or ""
+    try:
+        assessment.save(update_fields=["evidence_file"])
+    except BaseException:
+        storage.delete(kept)
+        raise
+    if replaced and replaced != kept:
+        transaction.on_commit(lambda: storage.delete(replaced))
 
 
 @transaction.atomic
@@ -336,4 +377,6 @@ def do_verify(assessment: Assessment, verdict: str, *, acting_user: User | None,
 def _history(assessment: Assessment, step: str, reason: str, user: Account, at: datetime) -> None:
     AssessmentHistory.objects.create(assessment=assessment, revision=assessment.revision, step=step,
                                      claimed=assessment.claimed, verdict=assessment.verdict,
-                                     verified=assessment.verified, reason=reason, by=user, at=at)
+                                     verified=assessment.verified, evidence_file_name=assessment.evidence_file_name,
+                                     evidence_file_sha256=assessment.evidence_file_sha256, reason=reason, by=user,
+                                     at=at)

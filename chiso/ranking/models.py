@@ -193,6 +193,12 @@ class Verdict(models.TextChoices):
     REJECTED = "rejected", "Không chấp nhận"
 
 
+def evidence_path(assessment: Assessment, filename: str) -> str:
+    """Where an evidence file is kept in the data folder: by round and assessment id, never by unit name
+    (``filename`` is already the safe ASCII name of ``ranking.evidence``)."""
+    return f"bang-chung/{assessment.scorecard.round_id}/{assessment.pk}/{filename}"
+
+
 class Assessment(models.Model):
     """One self-assessed component of a scorecard: the unit's claim with its evidence, the verifier's verdict."""
 
@@ -205,6 +211,13 @@ class Assessment(models.Model):
     evidence_title = models.CharField("tên văn bản", max_length=300, blank=True)
     evidence_excerpt = models.TextField("trích yếu", blank=True)
     evidence_link = models.URLField("đường dẫn", max_length=500, blank=True)
+    evidence_file = models.FileField("tệp kiểm chứng", upload_to=evidence_path, max_length=300, blank=True)
+    evidence_file_name = models.CharField("tên tệp", max_length=200, blank=True,
+                                          help_text="Tên tệp như đơn vị gửi, chỉ để hiển thị và tải về")
+    evidence_file_type = models.CharField("loại tệp", max_length=100, blank=True,
+                                          help_text="Kiểu nội dung theo chữ ký đầu tệp (PDF, JPEG, PNG, DOCX, XLSX)")
+    evidence_file_size = models.PositiveBigIntegerField("dung lượng (byte)", null=True, blank=True)
+    evidence_file_sha256 = models.CharField("SHA-256", max_length=64, blank=True)
     verdict = models.CharField("kết quả thẩm định", max_length=10, choices=Verdict.choices, default=Verdict.PENDING)
     verified = models.CharField("giá trị sau thẩm định", max_length=100, blank=True)
     verified_denominator = models.DecimalField("mẫu số sau thẩm định", max_digits=20, decimal_places=6, null=True,
@@ -223,7 +236,8 @@ class Assessment(models.Model):
 
 
 class AssessmentHistory(models.Model):
-    """The state of an assessment after each change: who, when, which step (claim or verify), why."""
+    """The state of an assessment after each change: who, when, which step (claim or verify), why, and which
+    evidence file (name and SHA-256) was attached then."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="history")
     revision = models.PositiveIntegerField()
@@ -231,6 +245,8 @@ class AssessmentHistory(models.Model):
     claimed = models.CharField(max_length=100)
     verdict = models.CharField(max_length=10)
     verified = models.CharField(max_length=100, blank=True)
+    evidence_file_name = models.CharField(max_length=200, blank=True)  # the file attached at this revision
+    evidence_file_sha256 = models.CharField(max_length=64, blank=True)
     reason = models.TextField(blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField()

@@ -221,7 +221,10 @@ def _claim_line(claim: Assessment | None) -> dict[str, Any]:
         "claimed": claim.claimed, "claimed_denominator": _number(claim.claimed_denominator),
         "evidence": {"number": claim.evidence_number, "date": claim.evidence_date.isoformat() if claim.evidence_date
                      else "", "title": claim.evidence_title, "excerpt": claim.evidence_excerpt,
-                     "link": claim.evidence_link},
+                     "link": claim.evidence_link,
+                     "file": {"name": claim.evidence_file_name, "size": claim.evidence_file_size,
+                              "content_type": claim.evidence_file_type, "sha256": claim.evidence_file_sha256}
+                     if claim.evidence_file else None},
         "verdict": claim.verdict, "verified": claim.verified, "verify_reason": claim.verify_reason,
         "verified_by": claim.verified_by.get_username() if claim.verified_by else "",
         "claimed_by": claim.claimed_by.get_username(), "assessment": claim.pk,

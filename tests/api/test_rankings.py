@@ -189,7 +189,7 @@ def test_a_json_number_is_stored_as_the_vietnamese_number_it_is(client, method, 
                   {"component": "HT-1", "value": value, "denominator": 3000.0}, bearer(city_admin))
     assert answer.status_code == 400  # a ratio with points needs evidence: refused, but after reading the number
     assert answer.json() == {"detail": "HT-1: cần tài liệu kiểm chứng (Báo cáo thống kê): ghi số hiệu và tên văn "
-                                       "bản, hoặc đường dẫn.", "field": "evidence_number"}
+                                       "bản, đường dẫn, hoặc đính kèm tệp.", "field": "evidence_number"}
     answer = post(client, f"/api/v1/rankings/{round_.pk}/units/{THAC_GIAN}/claims",
                   {"component": "HT-1", "value": value, "denominator": 3000.0,
                    "evidence_link": "https://danang.gov.vn/bc"}, bearer(city_admin))

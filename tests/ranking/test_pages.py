@@ -116,7 +116,7 @@ def test_the_ward_self_assesses_and_a_refusal_keeps_what_was_typed(client, round
     refused = client.post(_url(round_, "20221", "tu-danh-gia"), typed)
     assert refused.status_code == 400
     assert refused.context["errors"] == {"NTS-1": {"field": "evidence_number", "message": (
-        "NTS-1: cần tài liệu kiểm chứng (Biên bản họp): ghi số hiệu và tên văn bản, hoặc đường dẫn.")}}
+        "NTS-1: cần tài liệu kiểm chứng (Biên bản họp): ghi số hiệu và tên văn bản, đường dẫn, hoặc đính kèm tệp.")}}
     html = _text(refused)
     assert 'value="Biên bản họp quý II"' in html and 'name="value" maxlength="100" required value="4"' in html
     bad_date = client.post(_url(round_, "20221", "tu-danh-gia"), {**typed, "evidence_number": "12/BB-UBND",
