@@ -71,6 +71,11 @@ SETTINGS: tuple[Setting, ...] = (
         "Requests one anonymous caller (one IP address) may make to the API, e.g. 60/min or 2000/day; beyond it "
         "the API answers 429 with Retry-After. Counted per server process (Django's default cache).",
     ),
+    Setting("CHISO_TOKEN_RATE", "600/min",
+            "Requests one API token may make, e.g. 600/min; beyond it the API answers 429 with Retry-After. "
+            "Counted per server process, like CHISO_API_ANONYMOUS_RATE."),
+    Setting("CHISO_TOKEN_DAYS", "365",
+            "Days a new API token is valid when its maker does not say (at most 730: two years)."),
 )
 
 
