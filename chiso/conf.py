@@ -76,6 +76,20 @@ SETTINGS: tuple[Setting, ...] = (
             "Counted per server process, like CHISO_API_ANONYMOUS_RATE."),
     Setting("CHISO_TOKEN_DAYS", "365",
             "Days a new API token is valid when its maker does not say (at most 730: two years)."),
+    Setting("CHISO_OPEN_DATA_LICENCE",
+            "https://creativecommons.org/licenses/by/4.0/ Dữ liệu mở theo Điều 43 Luật Giao dịch điện tử 2023 "
+            "(Luật số 20/2023/QH15), cấp phép Creative Commons Ghi công 4.0 (CC BY 4.0): được tự do sao chép, "
+            "phân phối, chỉnh sửa và dùng vào mọi mục đích, kể cả thương mại, miễn là ghi rõ nguồn.",
+            "Licence of the open datasets: its URI, a space, then its text (the default cites Luật Giao dịch "
+            "điện tử 2023, Art. 43, and maps to CC BY 4.0)."),
+    Setting("CHISO_PUBLISHER_NAME",
+            "Sở Khoa học và Công nghệ thành phố Đà Nẵng | Da Nang Department of Science and Technology",
+            "Publisher (and contact point) of the open-data catalogue: Vietnamese name | English name. The "
+            "default is Đà Nẵng's department in charge of digital transformation; set it for another city."),
+    Setting("CHISO_PUBLISHER_URL", "https://sokhcn.danang.gov.vn",
+            "The publisher's web site (a default: check it before publishing)."),
+    Setting("CHISO_PUBLISHER_EMAIL", "sokhcn@danang.gov.vn",
+            "The publisher's contact e-mail for the open data (a default: check it before publishing)."),
 )
 
 
