@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "chiso.api.middleware.ApiMiddleware",  # /api/v1/: token write log, ETag and 304, JSON errors
     "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lockout page
 ]
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
+from chiso import conf
 from chiso.units.models import Unit
 
 
@@ -67,21 +71,56 @@ class RoleAssignmentHistory(models.Model):
         return f"{self.get_action_display()} · {self.user} · {self.get_role_display()} · {self.unit.name}"
 
 
+class TokenScope(models.TextChoices):
+    READ = "read", "Chỉ đọc"
+    WRITE = "write", "Đọc và ghi"
+
+
+def default_token_expiry() -> datetime:
+    """Now plus ``CHISO_TOKEN_DAYS``."""
+    return timezone.now() + timedelta(days=conf.env_int("CHISO_TOKEN_DAYS"))
+
+
 class ApiToken(models.Model):
-    """A key for the API (``Authorization: Bearer <token>``), acting as its user. Only the SHA-256 of
-    the token is stored: the token itself is shown once, when it is created."""
+    """A key for the API (``Authorization: Bearer <token>``), acting as its user within its scope until it
+    expires or is revoked. Only the SHA-256 of the token is stored: the token itself is shown once, when it
+    is created (``accounts.tokens``)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens",
                              verbose_name="người dùng")
     name = models.CharField("tên", max_length=100, help_text="Dùng cho việc gì, ví dụ: LGSP thành phố")
     token_hash = models.CharField("mã băm SHA-256", max_length=64, unique=True, editable=False)
+    scope = models.CharField("phạm vi", max_length=5, choices=TokenScope.choices, default=TokenScope.WRITE)
     created = models.DateTimeField("tạo lúc", auto_now_add=True)
+    expires_at = models.DateTimeField("hết hạn lúc", default=default_token_expiry)
     last_used = models.DateTimeField("dùng lần cuối", null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField("thu hồi lúc", null=True, blank=True, editable=False)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", editable=False, verbose_name="người thu hồi")
 
     class Meta:
         verbose_name = "mã truy cập API"
         verbose_name_plural = "mã truy cập API"
-        ordering = ["-created"]
+        ordering = ["-created", "-id"]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.user})"
+
+
+class TokenUse(models.Model):
+    """One row per write request (POST, PUT, PATCH, DELETE) made with a token, whatever its answer: which
+    token, when, the method, the path (no query, no body) and the status answered."""
+
+    token = models.ForeignKey(ApiToken, on_delete=models.PROTECT, related_name="uses", verbose_name="mã truy cập")
+    at = models.DateTimeField("lúc")
+    method = models.CharField("phương thức", max_length=7)
+    path = models.CharField("đường dẫn", max_length=300)
+    status = models.PositiveSmallIntegerField("mã trả lời")
+
+    class Meta:
+        verbose_name = "lượt ghi bằng mã truy cập"
+        verbose_name_plural = "lượt ghi bằng mã truy cập"
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} → {self.status}"

@@ -1,7 +1,11 @@
 """Who is calling the API's write endpoints: an API token or the browser's session.
 
 * ``Authorization: Bearer <token>``: the token's SHA-256 is looked up in ``ApiToken``; the call acts
-  as the token's user, with that user's roles. Tokens are created in the admin (shown once).
+  as the token's user, with that user's roles, within the token's scope (a read token is refused on every
+  write with 403); a malformed, unknown, revoked or expired token is refused with 401
+  (``accounts.tokens.token_in_use`` says why). Tokens are made on /tai-khoan/ma-truy-cap/, with
+  ``chiso tokens create`` or in the admin (shown once). The token resolved is kept on the request
+  (``token_of``), so that ``api.middleware`` records every write it makes (``TokenUse``).
 * Otherwise the Django session of a logged-in user, with Django's CSRF check (the browser).
 Read endpoints need neither. A refusal is a 401 (or 403 for a failed CSRF check) with a Vietnamese
 ``detail``.
@@ -13,13 +17,12 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from chiso.accounts.models import ApiToken
-from chiso.accounts.tokens import TOKEN_PREFIX, create_token, hash_token
+from chiso.accounts.tokens import TOKEN_PREFIX, TokenError, create_token, hash_token, may_write, token_in_use
 
 __all__ = ["TOKEN_PREFIX", "WRITE_AUTH", "create_token", "hash_token"]
 NO_CREDENTIALS = ("Cần xác thực: gửi mã truy cập trong tiêu đề 'Authorization: Bearer <mã>' "
@@ -27,12 +30,30 @@ NO_CREDENTIALS = ("Cần xác thực: gửi mã truy cập trong tiêu đề 'Au
 
 
 
+def _resolve(request: HttpRequest, token: str) -> ApiToken:
+    """The token of this request (checked once, remembered on the request), or a 401 saying why."""
+    if not hasattr(request, "_chiso_token"):
+        try:
+            request._chiso_token = token_in_use(token)  # type: ignore[attr-defined]
+        except TokenError as error:
+            raise HttpError(error.status, error.message) from None
+    return request._chiso_token  # type: ignore[attr-defined, no-any-return]
+
+
+def token_of(request: HttpRequest) -> ApiToken | None:
+    """The valid token this request was made with, once resolved (None for a session or anonymous call)."""
+    return getattr(request, "_chiso_token", None)
+
+
 class TokenAuth(HttpBearer):
+    """A write endpoint's token: valid, and of scope 'write' (a read token is a 403)."""
+
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        found = ApiToken.objects.select_related("user").filter(token_hash=hash_token(token.strip())).first()
-        if found is None or not found.user.is_active:
-            raise HttpError(401, "Mã truy cập không hợp lệ hoặc đã bị thu hồi.")
-        ApiToken.objects.filter(pk=found.pk).update(last_used=timezone.now())
+        found = _resolve(request, token)
+        try:
+            may_write(found)
+        except TokenError as error:
+            raise HttpError(error.status, error.message) from None
         return found.user
 
 
@@ -67,7 +88,7 @@ def reader(request: HttpRequest) -> Any:
         header = request.headers.get("Authorization", "")
         scheme, _, token = header.partition(" ")
         if header and scheme.lower() == "bearer" and token.strip():
-            user = TokenAuth().authenticate(request, token)
+            user = _resolve(request, token).user
         else:
             session = getattr(request, "user", None)
             user = session if session is not None and session.is_authenticated else None

@@ -21,7 +21,7 @@ from ninja.errors import HttpError
 from ninja.throttling import AnonRateThrottle
 
 from chiso import conf
-from chiso.api.auth import reader
+from chiso.api.auth import reader, token_of
 from chiso.api.queries import BadRequest
 from chiso.engine.numbers import format_number
 
@@ -86,22 +86,40 @@ def read_cursor(cursor: str | None, query: tuple[object, ...], total: int) -> in
     return offset
 
 
-class AnonymousRateThrottle(AnonRateThrottle):
-    """django-ninja's anonymous throttle, for callers without a valid token or login (a read endpoint has
-    no ``auth``, so ``request.auth`` alone cannot tell), at the rate set in ``CHISO_API_ANONYMOUS_RATE``,
-    read on each request."""
+class _SettingRate(AnonRateThrottle):
+    """A throttle at the rate of a setting, read on each request; when it refuses, it marks the request with
+    its ``kind`` (for the 429's wording) and always says how long to wait (``Retry-After``)."""
 
-    scope = "chiso_api_anonymous"
+    setting = ""
+    kind = ""
 
     def __init__(self) -> None:
-        super().__init__(rate=conf.env_str("CHISO_API_ANONYMOUS_RATE"))
+        super().__init__(rate=conf.env_str(self.setting))
 
     def allow_request(self, request: HttpRequest) -> bool:
-        rate = conf.env_str("CHISO_API_ANONYMOUS_RATE")
+        rate = conf.env_str(self.setting)
         if rate != self.rate:
             self.rate = rate
             self.num_requests, self.duration = self.parse_rate(rate)
-        return super().allow_request(request)
+        allowed = super().allow_request(request)
+        if not allowed:
+            request._chiso_throttled = self.kind  # type: ignore[attr-defined]
+        return allowed
+
+    def wait(self) -> float:
+        """Seconds until the oldest request that must leave the window has left it (at least 1)."""
+        count, duration = self.num_requests or 1, self.duration or 1
+        oldest = self.history[count - 1] if len(self.history) >= count else self.now
+        return max(1.0, duration - (self.now - oldest))
+
+
+class AnonymousRateThrottle(_SettingRate):
+    """django-ninja's anonymous throttle, for callers without a valid token or login (a read endpoint has
+    no ``auth``, so ``request.auth`` alone cannot tell), per IP address, at ``CHISO_API_ANONYMOUS_RATE``."""
+
+    scope = "chiso_api_anonymous"
+    setting = "CHISO_API_ANONYMOUS_RATE"
+    kind = "anonymous"
 
     def get_cache_key(self, request: HttpRequest) -> Any:
         try:
@@ -110,3 +128,28 @@ class AnonymousRateThrottle(AnonRateThrottle):
         except HttpError:  # a token that is not valid: counted as anonymous; the handler answers 401
             pass
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class TokenRateThrottle(_SettingRate):
+    """Each valid token, at ``CHISO_TOKEN_RATE`` (a logged-in browser is not throttled)."""
+
+    scope = "chiso_api_token"
+    setting = "CHISO_TOKEN_RATE"
+    kind = "token"
+
+    def get_cache_key(self, request: HttpRequest) -> Any:
+        try:
+            reader(request)
+        except HttpError:
+            return None  # counted as anonymous above
+        token = token_of(request)
+        return None if token is None else self.cache_format % {"scope": self.scope, "ident": token.pk}
+
+
+def throttled_detail(request: HttpRequest) -> str:
+    """The 429's Vietnamese detail: whose limit, what it is, what to do."""
+    if getattr(request, "_chiso_throttled", "") == "token":
+        return (f"Quá nhiều yêu cầu: mỗi mã truy cập được gọi tối đa {conf.env_str('CHISO_TOKEN_RATE')}. "
+                "Hãy chờ số giây trong tiêu đề Retry-After rồi thử lại.")
+    return (f"Quá nhiều yêu cầu: khách chưa đăng nhập được gọi tối đa {conf.env_str('CHISO_API_ANONYMOUS_RATE')}. "
+            "Hãy chờ rồi thử lại, hoặc gửi mã truy cập (Authorization: Bearer <mã>).")
