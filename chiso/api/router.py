@@ -6,14 +6,13 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import Throttled, ValidationError
 
-from chiso import conf
 from chiso.api import analytics, catalogue, collection, criteria, plans, rankings, units, values
-from chiso.api.limits import AnonymousRateThrottle
+from chiso.api.limits import AnonymousRateThrottle, TokenRateThrottle, throttled_detail
 from chiso.api.queries import BadRequest, NotFound
 from chiso.web.errors import api_server_error
 
 api = NinjaAPI(
-    title="chiso API", version="1", throttle=[AnonymousRateThrottle()],
+    title="chiso API", version="1", throttle=[AnonymousRateThrottle(), TokenRateThrottle()],
     description=("Chỉ số chuyển đổi số: đơn vị, chỉ tiêu, số liệu. Đọc không cần đăng nhập; gửi mã truy cập "
                  "(Authorization: Bearer <mã>) để đọc nhiều dòng hơn mỗi lần và không bị giới hạn tần suất. "
                  "Kết quả dài được chia trang: đọc tiếp theo liên kết 'next'."),
@@ -72,10 +71,7 @@ def invalid(request: HttpRequest, error: ValidationError) -> HttpResponse:
 
 @api.exception_handler(Throttled)
 def throttled(request: HttpRequest, error: Throttled) -> HttpResponse:
-    rate = conf.env_str("CHISO_API_ANONYMOUS_RATE")
-    return api.create_response(request, {"detail": (
-        f"Quá nhiều yêu cầu: khách chưa đăng nhập được gọi tối đa {rate}. Hãy chờ rồi thử lại, hoặc gửi mã "
-        "truy cập (Authorization: Bearer <mã>).")}, status=429)
+    return api.create_response(request, {"detail": throttled_detail(request)}, status=429)
 
 
 @api.exception_handler(Exception)
