@@ -90,6 +90,15 @@ SETTINGS: tuple[Setting, ...] = (
             "The publisher's web site (a default: check it before publishing)."),
     Setting("CHISO_PUBLISHER_EMAIL", "sokhcn@danang.gov.vn",
             "The publisher's contact e-mail for the open data (a default: check it before publishing)."),
+    Setting("CHISO_PUBLIC_URL", "http://127.0.0.1:8000",
+            "The address the public reaches chiso at: links in pushed changes start with it."),
+    Setting("CHISO_INTEGRATION_SETTLE_SECONDS", "30",
+            "`chiso integration collect` reads an audit row once it is this old (a transaction still open is "
+            "not skipped)."),
+    Setting("CHISO_INTEGRATION_TIMEOUT_SECONDS", "10", "Timeout of one push or OAuth2 token request."),
+    Setting("CHISO_INTEGRATION_BACKOFF_SECONDS", "60,300,1800,7200,43200",
+            "Waits after the 1st, 2nd, … failed push, in seconds (the last one repeats)."),
+    Setting("CHISO_INTEGRATION_MAX_ATTEMPTS", "6", "Tries of one push before it is marked failed."),
 )
 
 
