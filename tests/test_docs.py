@@ -19,7 +19,8 @@ def test_every_setting_is_documented_in_the_readme(setting):
     assert f"| `{setting.name}` |" in README
 
 
-COMMANDS = ["demo", "units", "indicators", "bench", "validate", "report", "import", "plans", "index", "criteria"]
+COMMANDS = ["demo", "units", "indicators", "bench", "validate", "report", "import", "plans", "index", "criteria",
+            "dhis2"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
