@@ -15,5 +15,6 @@ urlpatterns = [
     path("ke-hoach/", include("chiso.plans.urls")),
     path("bao-cao/", include("chiso.reports.urls")),
     path("xep-hang/", include("chiso.ranking.urls")),
+    path("du-lieu-mo/", include("chiso.opendata.urls")),
     path("", include("chiso.portal.urls")),
 ]
