@@ -29,6 +29,7 @@ from django.db.models import Count, Max, Min, Q
 
 from chiso import conf
 from chiso.engine.periods import Period, PeriodKind
+from chiso.engine.text import fold
 from chiso.indicators.models import Indicator
 from chiso.units.models import Unit
 from chiso.units.types import UnitType
@@ -47,6 +48,8 @@ LEVELS: dict[str, tuple[frozenset[str], str, str]] = {
 FREQUENCY = "http://publications.europa.eu/resource/authority/frequency/"
 ACCRUAL = {PeriodKind.MONTH: FREQUENCY + "MONTHLY", PeriodKind.QUARTER: FREQUENCY + "QUARTERLY",
            PeriodKind.YEAR: FREQUENCY + "ANNUAL", PeriodKind.DAY: FREQUENCY + "IRREGULAR"}  # a day: a snapshot
+FREQUENCY_NAMES = {"MONTHLY": ("hằng tháng", "monthly"), "QUARTERLY": ("hằng quý", "quarterly"),
+                   "ANNUAL": ("hằng năm", "annual"), "IRREGULAR": ("không định kỳ", "irregular")}
 CC_BY_4 = "https://creativecommons.org/licenses/by/4.0/"
 
 
@@ -138,6 +141,14 @@ class Dataset:
     def levels(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(d.level for d in self.distributions))
 
+    @property
+    def frequency_vi(self) -> str:
+        return FREQUENCY_NAMES.get(self.accrual_periodicity.rsplit("/", 1)[-1], ("", ""))[0]
+
+    @property
+    def frequency_en(self) -> str:
+        return FREQUENCY_NAMES.get(self.accrual_periodicity.rsplit("/", 1)[-1], ("", ""))[1]
+
 
 @dataclass(frozen=True)
 class Series:
@@ -191,6 +202,23 @@ def dataset(slug: str) -> Dataset | None:
     return found[0] if found else None
 
 
+def search(found: list[Dataset], text: str = "", pillar: str = "", year: int | None = None) -> list[Dataset]:
+    """The datasets of ``found`` whose code, titles, description or keywords hold every word of ``text``
+    (with or without Vietnamese marks), of theme ``pillar`` and of ``year`` (each optional)."""
+    words = fold(text).split()
+    out = []
+    for d in found:
+        if pillar and pillar.upper() not in {t.code for t in d.themes}:
+            continue
+        if year is not None and d.year != year:
+            continue
+        haystack = fold(" ".join([d.id, d.indicator_code, d.title_vi, d.title_en, d.description_vi,
+                                  d.description_en, *d.keywords]))
+        if all(w in haystack for w in words):
+            out.append(d)
+    return out
+
+
 def series() -> list[Series]:
     """One series per indicator that has at least one dataset."""
     found: dict[str, list[Dataset]] = defaultdict(list)
@@ -217,10 +245,8 @@ def _build(code: str | None, year: int | None) -> list[Dataset]:
     from chiso.collection.queries import published
     from chiso.values.models import DataValue
 
-    indicators = Indicator.objects.select_related("pillar", "numerator", "denominator", "reported")
-    if code is not None:
-        indicators = indicators.filter(code=code)
-    indicators = list(indicators)
+    chosen = Indicator.objects.select_related("pillar", "numerator", "denominator", "reported")
+    indicators = list(chosen.filter(code=code) if code is not None else chosen)
     if not indicators:
         return []
     element_ids = {e.id for i in indicators for e in (i.numerator, i.denominator, i.reported) if e is not None}
@@ -253,8 +279,8 @@ def _build(code: str | None, year: int | None) -> list[Dataset]:
                        | ({y for (e, y) in found if e == indicator.numerator_id}
                           & {y for (e, y) in found if e == indicator.denominator_id}))
         for y in years:
-            wanted = [indicator.reported_id] + ([indicator.numerator_id, indicator.denominator_id]
-                                                 if indicator.is_ratio else [])
+            wanted = [e for e in (indicator.reported_id, indicator.numerator_id, indicator.denominator_id)
+                      if e is not None]
             facts: dict[str, _Facts] = defaultdict(_Facts)
             for element_id in wanted:
                 for level, f in found.get((element_id, y), {}).items():
@@ -279,9 +305,9 @@ class _Facts:
         self.illustrative = self.illustrative or illustrative
 
     def merge(self, other: _Facts) -> None:
-        for p in other.periods:
-            assert other.newest is not None and other.oldest is not None
-            self.add(p, other.newest, other.oldest, other.illustrative)
+        if other.newest is not None and other.oldest is not None:
+            for p in other.periods:
+                self.add(p, other.newest, other.oldest, other.illustrative)
 
 
 def city_units() -> list[Unit]:

@@ -104,11 +104,12 @@ def test_the_national_tree_costs_a_handful_of_queries(client, django_assert_max_
 def test_the_main_navigation_leads_officers_to_entry_and_signed_in_users_to_plans(client, officer_thac_gian):
     nav = re.compile(r'<nav class="site-nav".*?</nav>', re.S)
     anonymous = nav.search(page_text(client, "/")).group(0)
-    assert re.findall(r'<a href="([^"?]*)', anonymous) == ["/", "/don-vi/", "/chi-tieu/", "/xep-hang/", "/nhap-lieu/",
-                                                          "/admin/"]
+    assert re.findall(r'<a href="([^"?]*)', anonymous) == ["/", "/don-vi/", "/chi-tieu/", "/xep-hang/", "/du-lieu-mo/",
+                                                          "/nhap-lieu/", "/admin/"]
     assert ">Nhập liệu</a>" in anonymous and "Kế hoạch" not in anonymous
     client.force_login(officer_thac_gian)
     signed_in = nav.search(page_text(client, "/ke-hoach/")).group(0)
     assert '<a href="/ke-hoach/" aria-current="page">Kế hoạch</a>' in signed_in
     english = nav.search(client.get("/don-vi/", HTTP_ACCEPT_LANGUAGE="en").content.decode()).group(0)
     assert ">Data entry</a>" in english and ">Plans</a>" in english and ">Rankings</a>" in english
+    assert ">Open data</a>" in english
