@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 
 from chiso.api import queries
-from chiso.api.limits import MAX_OFFSET, next_link, page_size
+from chiso.api.limits import CURSOR, MAX_OFFSET, next_page, page_size, page_start
 from chiso.api.schemas import DataElementOut, ErrorOut, IndicatorOut
 
 router = Router(tags=["Danh mục chỉ tiêu"])
@@ -16,14 +16,16 @@ LIMIT = ("Số mục tối đa; mặc định cả danh mục đến CHISO_API_M
 
 
 def _page(request: HttpRequest, response: HttpResponse, found: QuerySet, limit: int | None,  # type: ignore[type-arg]
-          offset: int) -> list:  # type: ignore[type-arg]
+          offset: int, cursor: str | None) -> list:  # type: ignore[type-arg]
     """One page of a catalogue list; the body stays a plain list, the total and the next page are headers
     (``X-Total-Count``, ``Link: <…>; rel="next"``)."""
     size = page_size(request, limit)
+    offset = page_start(request, cursor, offset)
     count = found.count()
     response["X-Total-Count"] = str(count)
-    if offset + size < count:
-        response["Link"] = f'<{next_link(request, offset=offset + size, limit=size)}>; rel="next"'
+    following = next_page(request, offset, size, count)
+    if following:
+        response["Link"] = f'<{following}>; rel="next"'
     return list(found[offset:offset + size])
 
 
@@ -34,10 +36,11 @@ def list_indicators(
     pillar: str | None = Query(None, description="Chỉ lấy chỉ tiêu của một trụ cột (CQS, KTS, XHS, …)"),
     limit: int | None = Query(None, ge=1, description=LIMIT),
     offset: int = Query(0, ge=0, le=MAX_OFFSET),
+    cursor: str | None = Query(None, description=CURSOR),
 ) -> list[IndicatorOut]:
     """Each indicator with its formula: value = numerator ÷ denominator × factor, or the reported
     element when a unit knows only the result."""
-    return [IndicatorOut.of(i) for i in _page(request, response, queries.indicators(pillar), limit, offset)]
+    return [IndicatorOut.of(i) for i in _page(request, response, queries.indicators(pillar), limit, offset, cursor)]
 
 
 @router.get("/data-elements", response={200: list[DataElementOut], 400: ErrorOut}, summary="Các yếu tố dữ liệu")
@@ -46,6 +49,7 @@ def list_data_elements(
     response: HttpResponse,
     limit: int | None = Query(None, ge=1, description=LIMIT),
     offset: int = Query(0, ge=0, le=MAX_OFFSET),
+    cursor: str | None = Query(None, description=CURSOR),
 ) -> list[DataElementOut]:
     """The figures units report, and how each adds up over time and over the hierarchy."""
-    return [DataElementOut.of(e) for e in _page(request, response, queries.data_elements(), limit, offset)]
+    return [DataElementOut.of(e) for e in _page(request, response, queries.data_elements(), limit, offset, cursor)]

@@ -19,7 +19,7 @@ from ninja import Field, Query, Router, Schema
 
 from chiso.api import queries
 from chiso.api.auth import WRITE_AUTH, reader
-from chiso.api.limits import LIMIT, MAX_OFFSET, next_link, page_size
+from chiso.api.limits import CURSOR, LIMIT, MAX_OFFSET, next_page, page_size, page_start
 from chiso.api.rankings import ERRORS, RefusalOut, Reply, _refused, _text
 from chiso.api.schemas import NEXT, ErrorOut
 from chiso.ranking.actions import RankingError
@@ -83,17 +83,19 @@ def list_certifications(
     set: str = Query("", description="Mã bộ tiêu chí, ví dụ kdc-cong-nghe-so; trống: mọi bộ"),  # noqa: A002
     limit: int | None = Query(None, ge=1, description=LIMIT),
     offset: int = Query(0, ge=0, le=MAX_OFFSET),
+    cursor: str | None = Query(None, description=CURSOR),
 ) -> object:
     """Each assessment, newest period first within a unit and set: passed, failed and missing criteria, the
     decision, its validity. Decided certifications are public; the others only for who may read the unit's
     unpublished figures."""
     size = page_size(request, limit, DEFAULT_LIMIT)
+    offset = page_start(request, cursor, offset)
     found = readable_certifications(queries.unit(queries.version(version).name, unit), reader(request),
                                     set_code=set)
     today = timezone.localdate()
     return CertificationPage(
         count=len(found), limit=size, offset=offset,
-        next=next_link(request, offset=offset + size, limit=size) if offset + size < len(found) else None,
+        next=next_page(request, offset, size, len(found)),
         items=[CertificationOut.of(c, today) for c in found[offset:offset + size]])
 
 

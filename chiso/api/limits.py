@@ -3,11 +3,15 @@ an anonymous caller may call at.
 
 * Rows per answer: ``CHISO_API_MAX_ROWS`` for a caller with a token or login, ``CHISO_API_ANONYMOUS_MAX_ROWS``
   otherwise (``chiso.conf``). A ``limit`` above the caller's cap is refused (400) before anything is read.
-* Beyond one page the answer carries ``next``: the same request with the following ``offset`` (lists), or
-  with a signed ``cursor`` (analytics, whose rows are computed, not stored). A cursor is
-  ``django.core.signing`` data, so a tampered or foreign cursor is refused instead of read.
-* Anonymous callers are throttled per IP address with django-ninja's own ``AnonRateThrottle``
-  (``CHISO_API_ANONYMOUS_RATE``); a token or login is not throttled.
+* Beyond one page the answer carries ``next``: the same request with a signed, opaque ``cursor``
+  (``next_page``; ``page_start`` reads it). A cursor is ``django.core.signing`` data bound to the path and
+  the other parameters, so a tampered or foreign cursor is refused (400) instead of read. It stands for a
+  position in the list's stable order (tree order, codes, ids), so walking the ``next`` links of an
+  unchanging list gives every row once. ``offset`` still works for clients that count themselves (and
+  not together with ``cursor``).
+* Anonymous callers are throttled per IP address (``CHISO_API_ANONYMOUS_RATE``), each token on its own
+  (``CHISO_TOKEN_RATE``); a logged-in browser is not. A 429 always carries ``Retry-After`` (seconds) and a
+  Vietnamese ``detail`` saying whose limit it was.
 """
 
 from __future__ import annotations
@@ -68,11 +72,7 @@ def make_cursor(offset: int, query: tuple[object, ...]) -> str:
     return signing.dumps({"o": offset, "q": _fingerprint(query)}, salt=_CURSOR_SALT, compress=True)
 
 
-def read_cursor(cursor: str | None, query: tuple[object, ...], total: int) -> int:
-    """The offset a cursor stands for; 0 without one. A cursor of another query, altered, or past the end
-    is a 400."""
-    if not cursor:
-        return 0
+def _decode(cursor: str, query: tuple[object, ...]) -> int:
     try:
         data = signing.loads(cursor, salt=_CURSOR_SALT)
         offset, fingerprint = int(data["o"]), str(data["q"])
@@ -81,9 +81,50 @@ def read_cursor(cursor: str | None, query: tuple[object, ...], total: int) -> in
     if fingerprint != _fingerprint(query):
         raise BadRequest("Tham số 'cursor' thuộc một truy vấn khác: giữ nguyên các tham số khác của liên kết "
                          "'next'.")
-    if not 0 <= offset < max(total, 1):
+    if not 0 <= offset <= MAX_OFFSET:
+        raise BadRequest("Tham số 'cursor' không hợp lệ: dùng nguyên liên kết 'next' của trang trước.")
+    return offset
+
+
+def read_cursor(cursor: str | None, query: tuple[object, ...], total: int) -> int:
+    """The offset a cursor stands for; 0 without one. A cursor of another query, altered, or past the end
+    is a 400."""
+    if not cursor:
+        return 0
+    offset = _decode(cursor, query)
+    if not offset < max(total, 1):
         raise BadRequest("Tham số 'cursor' đã quá cuối kết quả: bắt đầu lại từ trang đầu.")
     return offset
+
+
+CURSOR = "Trang sau: lấy nguyên từ liên kết 'next' của trang trước (dùng thay cho offset)"
+_PAGING = ("cursor", "offset", "limit")
+
+
+def _list_query(request: HttpRequest) -> tuple[object, ...]:
+    """What a list's cursor belongs to: the path and every parameter but the paging ones."""
+    return (request.path, *sorted((k, v) for k, values in request.GET.lists() if k not in _PAGING for v in values))
+
+
+def page_start(request: HttpRequest, cursor: str | None, offset: int) -> int:
+    """Where a list's page starts: at its ``cursor`` (from a ``next`` link), else at ``offset`` (kept for
+    clients that count themselves); both at once is a 400."""
+    if not cursor:
+        return offset
+    if offset:
+        raise BadRequest("Dùng 'cursor' hoặc 'offset', không dùng cả hai: liên kết 'next' chỉ mang 'cursor'.")
+    return _decode(cursor, _list_query(request))
+
+
+def next_page(request: HttpRequest, start: int, size: int, count: int) -> str | None:
+    """The link to the page after ``start`` … ``start + size - 1`` of ``count`` rows (a cursor), or None."""
+    stop = start + size
+    if stop >= count:
+        return None
+    query: QueryDict = request.GET.copy()
+    query.pop("offset", None)
+    query["cursor"], query["limit"] = make_cursor(stop, _list_query(request)), str(size)
+    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
 
 class _SettingRate(AnonRateThrottle):

@@ -52,7 +52,7 @@ class UnitOut(Schema):
         return cls(**cls.fields_of(unit))
 
 
-NEXT = "Liên kết tới trang sau (cùng tham số, offset kế tiếp); trống: đây là trang cuối"
+NEXT = "Liên kết tới trang sau (cùng tham số, với cursor của trang sau); trống: đây là trang cuối"
 
 
 class UnitPage(Schema):

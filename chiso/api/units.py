@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from ninja import Query, Router
 
 from chiso.api import queries
-from chiso.api.limits import LIMIT, MAX_OFFSET, next_link, page_size
+from chiso.api.limits import CURSOR, LIMIT, MAX_OFFSET, next_page, page_size, page_start
 from chiso.api.schemas import ErrorOut, LinkOut, UnitDetailOut, UnitOut, UnitPage, VersionOut
 
 router = Router(tags=["Đơn vị hành chính"])
@@ -31,13 +31,15 @@ def list_units(
     type: str | None = Query(None, description="Loại đơn vị, nhiều loại cách nhau bằng dấu phẩy: phuong,xa"),
     limit: int | None = Query(None, ge=1, description=LIMIT),
     offset: int = Query(0, ge=0, le=MAX_OFFSET),
+    cursor: str | None = Query(None, description=CURSOR),
 ) -> UnitPage:
     """Units of one version in tree order (each unit followed by those under it)."""
     size = page_size(request, limit, DEFAULT_LIMIT)
+    offset = page_start(request, cursor, offset)
     found = queries.units(queries.version(version), parent=parent, q=q, types=queries.split_codes(type))
     count = found.count()
     return UnitPage(count=count, limit=size, offset=offset,
-                    next=next_link(request, offset=offset + size, limit=size) if offset + size < count else None,
+                    next=next_page(request, offset, size, count),
                     items=[UnitOut.of(u) for u in found[offset:offset + size]])
 
 

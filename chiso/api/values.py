@@ -9,7 +9,7 @@ from ninja import Query, Router
 from chiso.accounts.access import unpublished_read_prefixes
 from chiso.api import queries
 from chiso.api.auth import reader
-from chiso.api.limits import LIMIT, MAX_OFFSET, next_link, page_size
+from chiso.api.limits import CURSOR, LIMIT, MAX_OFFSET, next_page, page_size, page_start
 from chiso.api.schemas import ErrorOut, ValueOut, ValuePage
 from chiso.collection.queries import readable
 
@@ -27,6 +27,7 @@ def list_values(
     period: str | None = Query(None, example="2024-12", description="Kỳ: 2024, 2024Q3, 2024-07 hoặc 2024-07-15"),
     limit: int | None = Query(None, ge=1, description=LIMIT),
     offset: int = Query(0, ge=0, le=MAX_OFFSET),
+    cursor: str | None = Query(None, description=CURSOR),
 ) -> ValuePage:
     """Figures as reported (not marked deleted), by data element, unit (tree order) and period.
 
@@ -34,11 +35,12 @@ def list_values(
     analyst of the figure's unit or a unit above it, or an administrator), judged figure by figure.
     """
     size = page_size(request, limit, DEFAULT_LIMIT)
+    offset = page_start(request, cursor, offset)
     user = reader(request) or AnonymousUser()
     in_version = queries.version(version)
     found = readable(queries.values(in_version, unit_code=unit, data=queries.split_codes(data), period=period,
                                     published_only=False), unpublished_read_prefixes(user))
     count = found.count()
     return ValuePage(count=count, limit=size, offset=offset,
-                     next=next_link(request, offset=offset + size, limit=size) if offset + size < count else None,
+                     next=next_page(request, offset, size, count),
                      items=[ValueOut.of(v) for v in found[offset:offset + size]])
