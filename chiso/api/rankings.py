@@ -1,5 +1,5 @@
 """Rankings through the API: ``/rankings`` (rounds, their ranking, every scorecard explained), the writes of a
-round (claims, verdicts, moves) and ``/rankings/methods`` (the methods, public reference data).
+round (claims, a claim with its evidence file as multipart, verdicts, moves) and ``/rankings/methods`` (the methods, public reference data).
 
 Reads need no credentials and show what the caller may see, as the pages do (``ranking.queries``: the rounds
 of ``readable_rounds``; a ranking table, and a rank on a scorecard, once published or for whoever
@@ -17,7 +17,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from django.urls import reverse
+from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 
 from chiso.accounts.access import can_read_scorecard
 from chiso.api.auth import WRITE_AUTH, reader
@@ -122,12 +123,21 @@ class RankingOut(Schema):
     units: list[StandingOut]
 
 
+class EvidenceFileOut(Schema):
+    name: str = Field(..., description="Tên tệp như đơn vị gửi (đã bỏ phần thư mục và ký tự điều khiển)")
+    size: int = Field(..., description="Dung lượng, byte")
+    content_type: str = Field(..., description="Kiểu nội dung theo chữ ký đầu tệp: PDF, JPEG, PNG, DOCX hoặc XLSX")
+    sha256: str
+    url: str = Field(..., description="Tải về (trang /xep-hang/…/bang-chung/…): ai đọc được phiếu chấm thì tải được")
+
+
 class EvidenceOut(Schema):
     number: str
     date: str = Field(..., description="Ngày văn bản, YYYY-MM-DD (trống: không ghi)")
     title: str
     excerpt: str
     link: str
+    file: EvidenceFileOut | None = Field(None, description="Tệp kiểm chứng đính kèm (trống: không có)")
 
 
 class LineOut(Schema):
@@ -212,7 +222,11 @@ class AssessmentOut(Schema):
                    claimed_denominator=_float(found.claimed_denominator),
                    evidence=EvidenceOut(number=found.evidence_number, title=found.evidence_title,
                                         date=found.evidence_date.isoformat() if found.evidence_date else "",
-                                        excerpt=found.evidence_excerpt, link=found.evidence_link),
+                                        excerpt=found.evidence_excerpt, link=found.evidence_link,
+                                        file=_file(card, found.pk, {
+                                            "name": found.evidence_file_name, "size": found.evidence_file_size,
+                                            "content_type": found.evidence_file_type,
+                                            "sha256": found.evidence_file_sha256} if found.evidence_file else None)),
                    verdict=found.verdict, verified=found.verified, verify_reason=found.verify_reason,
                    revision=found.revision)
 
@@ -275,6 +289,16 @@ class MethodPage(Schema):
 class MethodDetailOut(MethodOut):
     components: list[ComponentOut]
     grades: list[GradeOut] = Field(..., description="Xếp loại, điểm tối thiểu cao nhất trước")
+
+
+class ClaimFormIn(Schema):
+    value: str = Field(..., description=VALUE)
+    denominator: str = Field("", description="Mẫu số (quy tắc ratio)")
+    evidence_number: str = Field("", description="Số hiệu văn bản kiểm chứng")
+    evidence_date: str = Field("", description="Ngày văn bản, YYYY-MM-DD")
+    evidence_title: str = Field("", description="Tên văn bản")
+    evidence_excerpt: str = Field("", description="Trích yếu")
+    evidence_link: str = Field("", description="Đường dẫn (https://…)")
 
 
 class ClaimIn(Schema):
@@ -357,6 +381,15 @@ def _card(round_: Round, code: str) -> Scorecard | None:
 
 def _refused(error: RankingError) -> object:
     return _refuse(error.status, error.message, error.field)
+
+
+def _file(card: Scorecard, assessment: int | None, found: dict[str, Any] | None) -> EvidenceFileOut | None:
+    """A scorecard line's evidence file with the page that downloads it."""
+    if not found or assessment is None:
+        return None
+    url = reverse("ranking:evidence_file", args=[card.round_id, card.unit.code, assessment])
+    return EvidenceFileOut(name=found["name"], size=found["size"] or 0, content_type=found["content_type"],
+                           sha256=found["sha256"], url=url)
 
 
 # -- methods (registered before /rankings/{round_id} so "methods" is never read as an id) -----------------
@@ -452,8 +485,10 @@ def get_ranking(
                for s in table.standings[offset:offset + size]]))
 
 
-def _line(line: dict[str, Any], component: Any) -> LineOut:
-    evidence = line.get("evidence")
+def _line(line: dict[str, Any], component: Any, card: Scorecard) -> LineOut:
+    evidence = dict(line.get("evidence") or {})
+    if evidence:
+        evidence["file"] = _file(card, line.get("assessment"), evidence.get("file"))
     return LineOut(
         code=line["code"], name=line["name"], parent=line.get("parent") or "", kind=line.get("kind") or "",
         rule=line.get("rule") or "", params=line.get("params") or "", max_points=float(line["max_points"]),
@@ -492,7 +527,7 @@ def get_scorecard(request: HttpRequest, round_id: int, code: str) -> object:
                           components=[(c, round(p, 3)) for c, p in gap.components], reachable=gap.reachable),
         change=ChangeOut(before=change.before, bridge=change.bridge, after=change.after,
                          from_figures=change.from_figures, from_method=change.from_method) if change else None,
-        lines=[_line(line, components.get(line["code"])) for line in shown.lines]))
+        lines=[_line(line, components.get(line["code"]), card) for line in shown.lines]))
 
 
 @router.post("/rankings/{round_id}/units/{code}/claims", auth=WRITE_AUTH, response={200: AssessmentOut, **ERRORS},
@@ -507,6 +542,35 @@ def post_claim(request: HttpRequest, round_id: int, code: str, payload: ClaimIn)
                          denominator=_text(payload.denominator) or None, evidence_number=payload.evidence_number,
                          evidence_date=payload.evidence_date, evidence_title=payload.evidence_title,
                          evidence_excerpt=payload.evidence_excerpt, evidence_link=payload.evidence_link)
+    except RankingError as error:
+        return _refused(error)
+    return Reply(200, AssessmentOut.of(found))
+
+
+@router.post("/rankings/{round_id}/units/{code}/claims/{component}/file", auth=WRITE_AUTH,
+             response={200: AssessmentOut, **ERRORS},
+             summary="Tự đánh giá một thành phần kèm tệp kiểm chứng (multipart/form-data)")
+def post_claim_with_file(request: HttpRequest, round_id: int, code: str, component: str,
+                         file: File[UploadedFile], payload: Form[ClaimFormIn]) -> object:
+    """The claim of ``POST …/claims`` as form fields, with the evidence file in the part ``file`` (PDF, JPEG, PNG,
+    DOCX or XLSX, checked by its first bytes; at most CHISO_EVIDENCE_FILE_MAX_MB). A file alone is evidence
+    enough; it replaces the file attached before (``POST …/claims`` without a file keeps it). Download it
+    from the scorecard's ``evidence.file.url``."""
+    round_ = _round(round_id)
+    card = _card(round_, code) if round_ is not None else None
+    if card is None:
+        return _no_card(round_id, code)
+    try:
+        evidence_date = date.fromisoformat(payload.evidence_date.strip()) if payload.evidence_date.strip() else None
+    except ValueError:
+        return _refuse(400, f"Ngày văn bản '{payload.evidence_date}' không phải ngày: ghi YYYY-MM-DD, ví dụ "
+                            "2024-06-03.", "evidence_date")
+    try:
+        found = do_claim(card, component, payload.value, acting_user=request.auth,
+                         denominator=payload.denominator or None, evidence_number=payload.evidence_number,
+                         evidence_date=evidence_date, evidence_title=payload.evidence_title,
+                         evidence_excerpt=payload.evidence_excerpt, evidence_link=payload.evidence_link,
+                         evidence_file=file)
     except RankingError as error:
         return _refused(error)
     return Reply(200, AssessmentOut.of(found))

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from chiso.ranking import views, views_forms, views_methods
+from chiso.ranking import views, views_evidence, views_forms, views_methods
 
 app_name = "ranking"
 CARD = "<int:round_id>/<str:code>/"
@@ -20,4 +20,5 @@ urlpatterns = [
     path(CARD + "tu-danh-gia/", views_forms.claim, name="claim"),
     path(CARD + "tham-dinh/", views_forms.verify, name="verify"),
     path(CARD + "chuyen-buoc/", views_forms.move_scorecard, name="move_scorecard"),
+    path(CARD + "bang-chung/<int:assessment_id>/", views_evidence.evidence_file, name="evidence_file"),
 ]

@@ -71,7 +71,8 @@ def _refused(request: HttpRequest, round_: Round, card: Scorecard, error: Rankin
 
 @require_POST
 def claim(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
-    """The unit's self-assessment of one component with its evidence: ``ranking.actions.do_claim``."""
+    """The unit's self-assessment of one component with its evidence, a file included (multipart):
+    ``ranking.actions.do_claim``."""
     round_, card = _card(round_id, code)
     posted = {name: request.POST.get(name, "") for name in CLAIM_FIELDS}
     component = posted["component"]
@@ -84,7 +85,7 @@ def claim(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
         do_claim(card, component, posted["value"], acting_user=request.user, denominator=posted["denominator"],
                  evidence_number=posted["evidence_number"], evidence_date=evidence_date,
                  evidence_title=posted["evidence_title"], evidence_excerpt=posted["evidence_excerpt"],
-                 evidence_link=posted["evidence_link"])
+                 evidence_link=posted["evidence_link"], evidence_file=request.FILES.get("evidence_file"))
     except RankingError as error:
         return _refused(request, round_, card, error, key=component, posted=posted)
     messages.success(request, f"Đã lưu tự đánh giá {component}: {posted['value'].strip()}.")

@@ -90,7 +90,7 @@ def test_a_scorecard_explains_every_point(client, published):
         "verifying_agency": "Sở Nội vụ", "input": "2,00", "points": 2.0, "missing": False, "period": None,
         "withheld": False, "claimed": "5", "claimed_denominator": None, "claimed_by": "t_officer_thac_gian",
         "evidence": {"number": "7/QĐ-UBND", "date": "", "title": "Quyết định khen thưởng", "excerpt": "",
-                     "link": ""},
+                     "link": "", "file": None},
         "verdict": "adjusted", "verified": "2", "verify_reason": "Chỉ một quyết định khen thưởng cấp quận",
         "verified_by": "t_approver_thanh_khe"}
     assert {k: lines["HT-1"][k] for k in ("rule", "input", "points", "claimed", "claimed_denominator", "evidence",
@@ -98,7 +98,7 @@ def test_a_scorecard_explains_every_point(client, published):
         "rule": "ratio", "input": "2.351,00 / 3.000,00", "points": 47.02, "claimed": "2.351",
         "claimed_denominator": 3000.0, "verdict": "accepted",
         "evidence": {"number": "", "date": "", "title": "", "excerpt": "",
-                     "link": "https://dichvucong.danang.gov.vn/bao-cao"}}
+                     "link": "https://dichvucong.danang.gov.vn/bao-cao", "file": None}}
     assert {k: lines["NTS"][k] for k in ("kind", "points", "max_points", "claimed", "verdict")} == {
         "kind": "group", "points": 40.0, "max_points": 40.0, "claimed": None, "verdict": None}
     other = client.get(f"/api/v1/rankings/{published.pk}/units/20224").json()
@@ -143,7 +143,7 @@ def test_a_round_driven_through_the_api(client, method, city_admin, officer_thac
     assert answers[0].json() == {
         "round": round_.pk, "unit": "20221", "component": "NTS-1", "claimed": "4", "claimed_denominator": None,
         "evidence": {"number": "12/BB-UBND", "date": "2024-06-03", "title": "Biên bản họp", "excerpt": "",
-                     "link": ""},
+                     "link": "", "file": None},
         "verdict": "pending", "verified": "", "verify_reason": "", "revision": 1}
     assert (answers[2].json()["claimed"], answers[2].json()["claimed_denominator"]) == ("2351", 3000.0)
     moved = post(client, f"{base}/units/{THAC_GIAN}/moves", {"action": "submit"}, officer)
