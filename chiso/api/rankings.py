@@ -1,5 +1,6 @@
 """Rankings through the API: ``/rankings`` (rounds, their ranking, every scorecard explained), the writes of a
-round (claims, a claim with its evidence file as multipart, verdicts, moves) and ``/rankings/methods`` (the methods, public reference data).
+round (claims, a claim with its evidence file as multipart, verdicts, moves) and ``/rankings/methods`` (the
+methods, public reference data).
 
 Reads need no credentials and show what the caller may see, as the pages do (``ranking.queries``: the rounds
 of ``readable_rounds``; a ranking table, and a rank on a scorecard, once published or for whoever
