@@ -32,7 +32,13 @@ from chiso.units.models import HierarchyVersion, Unit
 METHODS = Path(__file__).resolve().parent.parent / "reference_data" / "methods"
 OFFICERS = {("2024", "20221"): "thacgian", ("2024", "20212"): "tanchinh", ("2025-07", "20209"): "thanhkhe"}
 VERIFIERS = {"2024": "pheduyet", "2025-07": DEMO_ADMIN}
-ILLUSTRATIVE = "minh họa"
+PRESETS = (  # code (file name), name, legal basis, illustrative, note
+    ("dti-922", "Chỉ số đánh giá chuyển đổi số cấp tỉnh (DTI)", "QĐ 922/QĐ-BTTTT năm 2022", False,
+     "9 chỉ số chính, 1.000 điểm, như đã công bố; mỗi chỉ số chính nhận điểm đã chấm (chưa nhập bảng chỉ số thành "
+     "phần)."),
+    ("dti-405", "Chỉ số đánh giá chuyển đổi số cấp tỉnh (DTI, 2025)", "QĐ 405/QĐ-BKHCN ngày 03/4/2025", True,
+     "8 chỉ số chính như đã công bố; điểm từng chỉ số chưa công bố nên SUY LUẬN từ QĐ 922 (bỏ chỉ số 0 điểm)."),
+)
 
 
 def add_rankings() -> dict[str, int]:
@@ -51,6 +57,9 @@ def add_rankings() -> dict[str, int]:
         legal_basis="QĐ 2386/QĐ-UBND ngày 05/11/2025",
         note="8 nhóm theo QĐ 2386/QĐ-UBND; điểm, chỉ số thành phần và quy tắc chưa công bố nên là minh họa. "
              "Xếp loại suy ra từ các điểm đã công bố năm 2023.")
+    for code, name, basis, illustrative, note in PRESETS:  # on the methods page beside the ones in use
+        do_load_method(code, METHODS / f"{code}.csv", acting_user=admin, name=name, legal_basis=basis,
+                       is_illustrative=illustrative, note=note)
     made["rounds"] = sum((
         _round(before, 2024, "2024", "491", admin, decided=date(2024, 12, 20)),
         _round(after, 2025, "2025-07", "48", admin, decided=None),
