@@ -19,6 +19,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from chiso.accounts.access import unpublished_read_prefixes
+from chiso.collection.importer.resolve import NotFound
 from chiso.collection.models import Form, FormElement
 from chiso.collection.queries import readable
 from chiso.engine.periods import Period, PeriodError
@@ -50,7 +51,49 @@ class Selection:
 
 
 class SelectionError(ValueError):
-    """A unit, version or period span that cannot be read; the message says which and what to write."""
+    """A unit, version or period span that cannot be read; the message says which and what to write.
+    ``unknown``: something named does not exist (a 404 to an HTTP caller), else it is malformed (400)."""
+
+    def __init__(self, message: str, *, unknown: bool = False):
+        self.unknown = unknown
+        super().__init__(message)
+
+
+def selection_for(org_units: Sequence[str], periods: Sequence[str], *, start: str = "", end: str = "",
+                  data_sets: Sequence[str] = (), children: bool = False, version: str = "") -> Selection:
+    """What a DHIS2 reader asks with ``orgUnit``, ``period`` (exact periods) or ``startDate``/``endDate``,
+    ``dataSet`` (chiso's report forms) and ``children``: the org units (mapped identifiers or chiso codes) are read
+    in ``version``, by default the hierarchy version in force at the end of the last period asked."""
+    if not org_units:
+        raise SelectionError("Cần ít nhất một orgUnit (mã đơn vị, hoặc mã DHIS2 đã ánh xạ): orgUnit=491.")
+    wanted: list[Period] = []
+    for text in periods:
+        try:
+            wanted.append(_period(text))
+        except PeriodError:
+            raise SelectionError(f"Kỳ '{text}' không đọc được. Viết 202410 (tháng), 2024Q4 (quý), 2024 (năm).") \
+                from None
+    if wanted:
+        first, last = min(p.start for p in wanted), max(p.end for p in wanted)
+    elif start and end:
+        try:
+            first, last = date.fromisoformat(start), date.fromisoformat(end)
+        except ValueError:
+            raise SelectionError(f"startDate '{start}' hoặc endDate '{end}' không phải ngày yyyy-MM-dd.") from None
+    else:
+        raise SelectionError("Cần period (202410, 2024Q4, 2024; lặp lại được) hoặc cả startDate và endDate "
+                             "(yyyy-MM-dd).")
+    mapping = Mapping()
+    try:
+        in_version = (HierarchyVersion.objects.get(name=version) if version
+                      else mapping.resolver.version_for(Period.of_day(last)))
+        units = [mapping.unit_in_version(code, in_version) for code in org_units]
+    except HierarchyVersion.DoesNotExist:
+        raise SelectionError(f"Không có phiên bản danh mục đơn vị '{version}'.", unknown=True) from None
+    except NotFound as error:
+        raise SelectionError(error.vi[:1].upper() + error.vi[1:], unknown=True) from None
+    element_ids = elements_of_data_sets(data_sets) if data_sets else None
+    return Selection(units, first, last, subtree=children, element_ids=element_ids, periods=wanted or None)
 
 
 def parse_span(text: str) -> tuple[date, date]:
@@ -100,7 +143,7 @@ def elements_of_data_sets(codes: Sequence[str]) -> list[int]:
     missing = [code for code in codes if code not in forms]
     if missing:
         known = ", ".join(Form.objects.order_by("code").values_list("code", flat=True))
-        raise SelectionError(f"Không có biểu mẫu (dataSet) mã {', '.join(missing)} (có: {known}).")
+        raise SelectionError(f"Không có biểu mẫu (dataSet) mã {', '.join(missing)} (có: {known}).", unknown=True)
     return list(FormElement.objects.filter(form__in=forms.values()).values_list("data_element_id", flat=True))
 
 

@@ -83,7 +83,10 @@ class Mapping:
 
     def unit(self, dhis2_id: str, period: Period) -> Unit:
         """The unit an orgUnit names, in the hierarchy version in force at the end of ``period``."""
-        version = self.resolver.version_for(period)
+        return self.unit_in_version(dhis2_id, self.resolver.version_for(period))
+
+    def unit_in_version(self, dhis2_id: str, version: HierarchyVersion) -> Unit:
+        """The unit an orgUnit names in ``version``: its mapping row there, else the unit with that code."""
         found = self.unit_in.get((dhis2_id, version.pk))
         if found is not None:
             return found
