@@ -71,7 +71,7 @@ def do_revoke_token(token_id: int, *, acting_user: AbstractBaseUser) -> ApiToken
     with transaction.atomic():
         found = ApiToken.objects.select_for_update().filter(pk=token_id, user=acting_user).first()
         if found is None:
-            raise TokenError(f"Không có mã truy cập số {token_id} của bạn.", 404)
+            raise TokenError(f"Không có mã truy cập số {token_id} của {acting_user.get_username()}.", 404)
         if found.revoked_at is None:
             found.revoked_at, found.revoked_by = timezone.now(), acting_user
             found.save(update_fields=["revoked_at", "revoked_by"])

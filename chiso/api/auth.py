@@ -87,7 +87,7 @@ def reader(request: HttpRequest) -> Any:
         user = None
         header = request.headers.get("Authorization", "")
         scheme, _, token = header.partition(" ")
-        if header and scheme.lower() == "bearer" and token.strip():
+        if scheme.lower() == "bearer":
             user = _resolve(request, token).user
         else:
             session = getattr(request, "user", None)
