@@ -1,5 +1,5 @@
 """A large write on SQLite in batches (issue 8: other writers wait at most a second during an import of 200.000
-figures), still all or nothing: ``values.actions.PartedWrite`` writes a ``WriteRun`` batch by batch, each its own
+figures), still all or nothing: ``values.parted.PartedWrite`` writes a ``WriteRun`` batch by batch, each its own
 short transaction; a batch that finds a figure moved undoes the batches written, and a run whose process died is
 undone by the next ``chiso import``. PostgreSQL writes in one transaction; these tests ask for small batches, so
 the journal is exercised on both databases."""
@@ -21,9 +21,10 @@ from django.utils import timezone
 from chiso.engine.periods import Period
 from chiso.indicators.models import DataElement, ValueType
 from chiso.units.models import Unit
-from chiso.values import actions, bulkwrite
-from chiso.values.actions import PartedWrite, RefusalKind, ValueEntry, ValueWriteError, do_set_values
+from chiso.values import bulkwrite, parted
+from chiso.values.actions import RefusalKind, ValueEntry, ValueWriteError, do_set_values
 from chiso.values.models import Channel, DataValue, DataValueHistory, WriteRun
+from chiso.values.parted import PartedWrite
 
 pytestmark = pytest.mark.django_db
 
@@ -170,13 +171,13 @@ def test_a_crash_mid_way_is_undone_by_the_next_import(city_admin, monkeypatch):
         raise OperationalError("disk I/O error")  # ...and cannot undo (as if it died there)
 
     monkeypatch.setattr(bulkwrite.Stage, "apply", crash)
-    monkeypatch.setattr(actions, "undo_run", dies)
+    monkeypatch.setattr(parted, "undo_run", dies)
     with pytest.raises(KeyboardInterrupt):
         _import(city_admin, new)
     monkeypatch.undo()
     run = WriteRun.objects.get()
     assert run.status == "writing" and _figure(new[0]).value == Decimal(500)  # two batches written
-    assert actions.recover_runs() == []  # its process (this one) still runs: left alone
+    assert parted.recover_runs() == []  # its process (this one) still runs: left alone
     gone = subprocess.Popen(["true"])
     gone.wait()
     WriteRun.objects.filter(pk=run.pk).update(pid=gone.pid)
@@ -192,7 +193,7 @@ def test_a_crash_mid_way_is_undone_by_the_next_import(city_admin, monkeypatch):
     assert [_figure(e).value for e in old.values()] == [e.value for e in old.values()]
     assert all(_figure(new[i]).is_deleted for i in (5, 6, 7))
     assert not any(_exists(new[i]) for i in (8, 9, *range(13, 22)))  # never written
-    assert actions.undo_run(run, "lần nữa") == 0  # undoing again changes nothing
+    assert parted.undo_run(run, "lần nữa") == 0  # undoing again changes nothing
 
 
 def test_a_report_closed_mid_way_undoes_every_batch_written(city_admin, monkeypatch):

@@ -17,7 +17,7 @@ On SQLite the write lock is held for these statements only (about 0,6 s per 200.
 two to four times that under load); on PostgreSQL the rows are locked one by one by the ``UPDATE``, so writers of
 other cells do not wait at all. A large write on SQLite is therefore applied in batches (``Stage.spans``, ``apply``
 with ``rows``), each its own short transaction, its history rows naming a ``WriteRun``; ``undo`` takes back what
-such a run wrote, batch by batch (``values.actions.PartedWrite`` and ``undo_run`` own when).
+such a run wrote, batch by batch (``values.parted.PartedWrite`` and ``undo_run`` own when).
 """
 
 from __future__ import annotations
@@ -142,7 +142,7 @@ class Stage:
         self.extend(changed, new)
 
     def extend(self, changed: Sequence[tuple[StoredFigure, ValueEntry]], new: Sequence[ValueEntry]) -> None:
-        """Add rows to the stage (made on first use): a write given part by part (``values.actions.PartedWrite``)
+        """Add rows to the stage (made on first use): a write given part by part (``values.parted.PartedWrite``)
         holds one part in memory, the stage holds them all."""
         vendor = connection.vendor
         if vendor not in TYPES:

@@ -1,4 +1,4 @@
-"""A large CSV imported part by part (``importer.import_in_parts`` through ``values.actions.PartedWrite``): the same
+"""A large CSV imported part by part (``importer.import_in_parts`` through ``values.parted.PartedWrite``): the same
 figures and history as the whole-file path, all or nothing across parts, faults on the file's own rows."""
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from chiso.collection.importer import parts
 from chiso.collection.models import Status, Submission
 from chiso.engine.periods import Period
 from chiso.indicators.models import DataElement, ValueType
-from chiso.values.actions import PartedWrite, RefusalKind, ValueEntry, ValueWriteError, do_set_values
+from chiso.values.actions import RefusalKind, ValueEntry, ValueWriteError, do_set_values
 from chiso.values.models import Channel, DataValue, DataValueHistory
+from chiso.values.parted import PartedWrite
 from tests.collection.test_import_support import counts, open_march_2024, stored  # noqa: F401
 from tests.conftest import unit
 

@@ -8,7 +8,7 @@
 The path of a figure: file → ``sheets`` (decode, split) → ``layout`` (which column is what) →
 ``resolve`` (unit in the version in force at the period's end, element, period) → ``cells`` (qualifier and
 number) → ``preview`` (compare, check, validate) → ``values.actions.do_set_values``. A long CSV of more than
-``parts.PART_ROWS`` rows goes part by part (``import_in_parts``, through ``values.actions.PartedWrite``).
+``parts.PART_ROWS`` rows goes part by part (``import_in_parts``, through ``values.parted.PartedWrite``).
 """
 
 from chiso.collection.importer.parts import PartedImport, import_in_parts

@@ -3,7 +3,7 @@ memory holds one part, not the file: a million figures take what twenty thousand
 
 The file is read from disk row by row; every ``PART_ROWS`` rows, at a change of unit or period (so that the
 rules across a unit's figures of a period see them together), the part is previewed like a whole file
-(``preview``: read, resolve, compare), its figures checked by ``values.actions.PartedWrite.check`` (every rule
+(``preview``: read, resolve, compare), its figures checked by ``values.parted.PartedWrite.check`` (every rule
 of the write action, and a cell given twice in two parts refused) and, when clean, staged. Nothing is written
 until the last part is clean: then one short transaction writes everything, or nothing at all. Faults name the
 file's own rows.
@@ -30,8 +30,9 @@ from chiso.collection.importer.items import Change, Item
 from chiso.collection.importer.preview import Preview, preview
 from chiso.collection.importer.problems import MAX_PROBLEMS, ImportProblem
 from chiso.collection.validation import Violation
-from chiso.values.actions import CheckResult, PartedWrite, User, ValueEntry, ValueWriteError, WriteResult
+from chiso.values.actions import CheckResult, User, ValueEntry, ValueWriteError, WriteResult
 from chiso.values.models import Channel
+from chiso.values.parted import PartedWrite
 
 PART_ROWS = 20_000
 HEAD_BYTES = 1 << 20  # what the encoding and delimiter are read from

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from chiso.collection import importer
 from chiso.engine.numbers import format_number
-from chiso.values.actions import WriteResult, recover_runs, unfinished_runs
+from chiso.values.actions import WriteResult
+from chiso.values.parted import recover_runs, unfinished_runs
 
 SHOWN = 50  # changes, violations and outliers listed at most
 
