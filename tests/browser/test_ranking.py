@@ -30,6 +30,7 @@ from tests.ranking.test_rounds import GRADES, METHOD  # noqa: E402
 pytestmark = [pytest.mark.browser, pytest.mark.empties_database, pytest.mark.django_db(transaction=True)]
 PASSWORD = "chiso-demo"
 WARD = "20221"  # phường Thạc Gián, 2024
+PLAN_PDF = b"%PDF-1.7\n% Ke hoach chuyen doi so 2024\n%%EOF\n"  # an evidence file the ward attaches
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -84,12 +85,15 @@ def _login(page: Page, base: str, username: str, path: str) -> None:
     expect(page).to_have_url(base + path)
 
 
-def _claim(page: Page, code: str, value: str, **evidence: str) -> None:
+def _claim(page: Page, code: str, value: str, file: tuple[str, bytes] | None = None, **evidence: str) -> None:
     form = page.locator(f"form#tu-{code}")
     form.get_by_label("Giá trị").or_(form.get_by_label("Đạt? (có / không)")).fill(value)
     for label, text in evidence.items():
         form.get_by_label(label, exact=True).fill(text)
-    form.get_by_role("button").click()
+    if file is not None:
+        form.get_by_label("Tệp kiểm chứng").set_input_files(
+            files=[{"name": file[0], "mimeType": "application/pdf", "buffer": file[1]}])
+    form.get_by_role("button", name="Lưu").click()
     expect(page.locator(".ranking-messages")).to_contain_text(f"Đã lưu tự đánh giá {code}: {value}.")
 
 
@@ -117,8 +121,10 @@ def test_a_ward_self_assesses_the_verifier_adjusts_the_council_approves(live_ser
     expect(ward.get_by_role("heading", level=1)).to_have_text("Phiếu chấm: Phường Thạc Gián")
     _claim(ward, "NTS-1", "4", **{"Số hiệu văn bản": "12/BB-UBND", "Ngày văn bản": "2024-06-03",
                                   "Tên văn bản": "Biên bản các cuộc họp chuyên đề chuyển đổi số"})
-    _claim(ward, "NTS-2", "có", **{"Số hiệu văn bản": "45/KH-UBND", "Tên văn bản": "Kế hoạch chuyển đổi số 2024",
-                                   "Đường dẫn (nếu có)": "https://thacgian.danang.gov.vn/kh-45"})
+    _claim(ward, "NTS-2", "có", file=("Kế hoạch 45.pdf", PLAN_PDF),
+           **{"Số hiệu văn bản": "45/KH-UBND", "Tên văn bản": "Kế hoạch chuyển đổi số 2024",
+              "Đường dẫn (nếu có)": "https://thacgian.danang.gov.vn/kh-45"})
+    expect(ward.locator("#d-NTS-2")).to_contain_text(f"tệp Kế hoạch 45.pdf ({len(PLAN_PDF)} byte)")
     _claim(ward, "THUONG", "0")
     expect(ward.locator("#d-NTS-1")).to_contain_text("12/BB-UBND ngày 03/06/2024")
     ward.get_by_role("button", name="Gửi thẩm định").click()
@@ -186,6 +192,9 @@ def test_a_ward_self_assesses_the_verifier_adjusts_the_council_approves(live_ser
     expect(public.locator("#d-NTS-1")).to_contain_text("tự đánh giá 4, thẩm định 3")
     expect(public.locator("#d-NTS-1")).to_contain_text("Lý do: Một cuộc họp không do lãnh đạo phường chủ trì")
     expect(public.locator(".score-facts .grade")).to_have_text("tốt")
+    plan = public.locator("#d-NTS-2").get_by_role("link", name="Kế hoạch 45.pdf")  # the evidence file, public now
+    download = public.request.get(base + (plan.get_attribute("href") or ""))
+    assert (download.status, download.headers["content-type"], download.body()) == (200, "application/pdf", PLAN_PDF)
 
     # What-if: four meetings would give 20 points; nothing is saved.
     public.locator("input[name='wi-NTS-1']").fill("4")
