@@ -34,7 +34,7 @@ def read_cursor(cursor: str | None) -> int:
         if not text.startswith(_PREFIX):
             raise ValueError
         last_id = int(text[len(_PREFIX):])
-        if last_id < 0:
+        if not 0 <= last_id < 2**62:  # beyond any id; a larger number would overflow the database's integer
             raise ValueError
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise BadCursor("Tham số 'since' không hợp lệ: dùng nguyên giá trị 'next' của lần đọc trước "

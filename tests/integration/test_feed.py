@@ -58,8 +58,9 @@ def test_an_item_names_what_changed_and_where_to_read_it(client):
     assert item["links"] == {"values": "http://testserver/api/v1/values?p=1"}
 
 
-def test_a_cursor_it_did_not_give_is_refused_in_vietnamese(client):
-    answer = client.get(URL, {"since": "abc"})
+@pytest.mark.parametrize("since", ["abc", "é", make_cursor(2**64), "Y2hpc28tY2hhbmdlczotMQ"])  # the last: id -1
+def test_a_cursor_it_did_not_give_is_refused_in_vietnamese(client, since):
+    answer = client.get(URL, {"since": since})
     assert answer.status_code == 400
     assert answer.json() == {"detail": "Tham số 'since' không hợp lệ: dùng nguyên giá trị 'next' của lần đọc trước "
                                        "(bỏ trống để đọc từ đầu)."}
