@@ -8,10 +8,12 @@ published figure (``xhs-06-2024``): a figure of a report that is approved or loc
 (``opendata.distributions``) read only published figures through
 ``analytics.queries.evaluate(..., published_only=True)``.
 
-Each dataset has up to three levels — the city total (``thanh-pho``), every phường/xã (``phuong-xa``) and,
-when one of them has published figures, every tổ dân phố/thôn (``to-dan-pho``) — in three formats (CSV,
-JSON, XLSX): nine distributions at most. ``Distribution.byte_size`` is None here (building every file to
-measure it is the downloads' work: ``opendata.distributions.sized``).
+Each dataset has up to four levels — the city total (``thanh-pho``), every phường/xã (``phuong-xa``) and,
+when one of them has published figures, every quận/huyện of the map before 2025 (``quan-huyen``) and every
+tổ dân phố/thôn (``to-dan-pho``) — in three formats (CSV, JSON, XLSX). A file may have no row: the city
+total of a year when too few units reported is withheld, and a withheld total is never published.
+``Distribution.byte_size`` is None here (building every file to measure it is the downloads' work:
+``opendata.distributions.sized``).
 
 ``modified`` is the newest write of a published figure in the dataset, ``issued`` the day of its oldest.
 The licence, the publisher and the contact point are settings (``CHISO_OPEN_DATA_LICENCE``,
@@ -40,6 +42,8 @@ FORMATS = {"csv": ("CSV", "text/csv"), "json": ("JSON", "application/json"),
 # level slug -> (unit types, Vietnamese name, English name)
 LEVELS: dict[str, tuple[frozenset[str], str, str]] = {
     "thanh-pho": (frozenset({UnitType.CITY, UnitType.PROVINCE}), "Toàn thành phố", "City total"),
+    "quan-huyen": (frozenset({UnitType.URBAN_DISTRICT, UnitType.RURAL_DISTRICT, UnitType.TOWN,
+                              UnitType.PROVINCIAL_CITY}), "Từng quận, huyện", "Each district"),
     "phuong-xa": (frozenset({UnitType.WARD, UnitType.COMMUNE, UnitType.TOWNLET, UnitType.SPECIAL_ZONE}),
                   "Từng phường, xã", "Each ward and commune"),
     "to-dan-pho": (frozenset({UnitType.RESIDENTIAL_GROUP, UnitType.HAMLET}),
@@ -95,7 +99,7 @@ class Distribution:
     title_en: str
     format: str  # "CSV" | "JSON" | "XLSX"
     media_type: str
-    level: str  # "thanh-pho" | "phuong-xa" | "to-dan-pho"
+    level: str  # "thanh-pho" | "quan-huyen" | "phuong-xa" | "to-dan-pho"
     download_url: str  # a path: /du-lieu-mo/xhs-06-2024/phuong-xa.csv
     byte_size: int | None
     modified: datetime
@@ -327,7 +331,7 @@ def _dataset(indicator: Indicator, year: int, facts: dict[str, _Facts], city: Sp
     periods = sorted(every.periods, key=lambda p: (p.start, p.end))
     kind = max((p.kind for p in periods), key=lambda k: k.rank)  # the finest period reported
     slug = slug_of(indicator.code, year)
-    levels = ["thanh-pho", "phuong-xa"] + (["to-dan-pho"] if "to-dan-pho" in facts else [])
+    levels = [level for level in LEVELS if level in ("thanh-pho", "phuong-xa") or level in facts]
     distributions = tuple(
         Distribution(
             id=f"{slug}/{level}.{ext}", dataset_id=slug,
@@ -344,11 +348,9 @@ def _dataset(indicator: Indicator, year: int, facts: dict[str, _Facts], city: Sp
         id=slug, series_id=slug_of(indicator.code), indicator_code=indicator.code, year=year,
         title_vi=f"{indicator.code} {name_vi} – năm {year}", title_en=f"{indicator.code} {name_en} – {year}",
         description_vi=(f"{name_vi} ({indicator.unit_of_measure}) của {city.name} năm {year}, số liệu {kind_vi} "
-                        f"đã công bố: toàn thành phố, từng phường, xã"
-                        + (", từng tổ dân phố, thôn" if "to-dan-pho" in facts else "") + "."),
+                        "đã công bố: " + ", ".join(LEVELS[level][1].lower() for level in levels) + "."),
         description_en=(f"{name_en} ({indicator.unit_of_measure}), {city.name}, {year}: published {kind_en} "
-                        f"figures for the city, each ward and commune"
-                        + (", each residential group and hamlet" if "to-dan-pho" in facts else "") + "."),
+                        "figures, " + ", ".join(LEVELS[level][2].lower() for level in levels) + "."),
         themes=(Theme(pillar.code, pillar.name_vi, pillar.name_en),),
         keywords=tuple(dict.fromkeys([indicator.code, pillar.name_vi, "chuyển đổi số", city.name])),
         temporal_start=periods[0].start, temporal_end=max(p.end for p in periods),
