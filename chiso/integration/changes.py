@@ -78,8 +78,8 @@ def collect(*, now: datetime | None = None, from_start: bool = False) -> list[Ch
             last["submission_event"] = event.id
             if event.to_status == Status.APPROVED:
                 found.extend(_approved_report(event))
-        for row in _settled(DataValueHistory.objects.filter(id__gt=marks["value_history"]), "changed_at", cutoff,
-                            batch=HISTORY_BATCH):
+        for row in _settled(DataValueHistory.objects.filter(id__gt=marks["value_history"]).only("id", "changed_at"),
+                            "changed_at", cutoff, batch=HISTORY_BATCH):
             last["value_history"] = row.id
         found.extend(_changed_after_approval(marks["value_history"], last["value_history"]))
         for event in _settled(RoundEvent.objects.filter(id__gt=marks["round_event"])
