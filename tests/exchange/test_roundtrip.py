@@ -162,3 +162,22 @@ def test_the_command_names_the_faults_of_a_csv_by_line_and_writes_nothing(tmp_pa
                     "XHS-06,2024W1,20221,,,12\n", encoding="utf-8")
     with pytest.raises(CommandError, match="Không nhập gì: 1 lỗi trong 2 số liệu"):
         call_command("dhis2", "import", str(path), "--user", officer_thac_gian.username)
+
+
+def test_a_dry_run_checks_everything_and_writes_nothing(tmp_path, officer_thac_gian, capsys):
+    path = tmp_path / "thu.json"
+    path.write_bytes(_set({"dataElement": "XHS-06", "period": "2024Q3", "orgUnit": "20221", "value": "10"}))
+    call_command("dhis2", "import", str(path), "--user", officer_thac_gian.username, "--dry-run")
+    said = capsys.readouterr().out.splitlines()
+    assert said == ["Sẽ nhập 1 số liệu: 1 mới, 0 thay đổi, 0 không đổi. Chạy thử (--dry-run): chưa ghi gì.",
+                    '{"imported": 1, "updated": 0, "ignored": 0, "deleted": 0}']
+    assert not DataValue.objects.filter(unit=unit("2024", "20221"), period="2024Q3").exists()
+
+
+def test_the_export_names_an_unknown_unit_or_a_bad_span(tmp_path):
+    with pytest.raises(CommandError, match="Không có đơn vị mã 99999 trong danh mục 2024."):
+        call_command("dhis2", "export", "--units", "491,99999", "--version", "2024", "--periods", "2024",
+                     "--out", str(tmp_path / "x.json"))
+    with pytest.raises(CommandError, match="Khoảng kỳ '2024-12..2024-01' ngược: kỳ đầu sau kỳ cuối."):
+        call_command("dhis2", "export", "--units", "491", "--version", "2024", "--periods", "2024-12..2024-01",
+                     "--out", str(tmp_path / "x.json"))
