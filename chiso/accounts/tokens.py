@@ -10,7 +10,7 @@ import re
 import secrets
 from datetime import datetime, timedelta
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -45,7 +45,7 @@ def token_days(days: int | None) -> int:
     return chosen
 
 
-def create_token(user: AbstractBaseUser, name: str, *, scope: str = TokenScope.WRITE,
+def create_token(user: User, name: str, *, scope: str = TokenScope.WRITE,
                  days: int | None = None) -> tuple[ApiToken, str]:
     """A new token for ``user``; returns the stored row and the token text, which is never stored."""
     name = name.strip()
@@ -61,12 +61,12 @@ def create_token(user: AbstractBaseUser, name: str, *, scope: str = TokenScope.W
     return row, token
 
 
-def tokens_of(user: AbstractBaseUser) -> QuerySet[ApiToken]:
+def tokens_of(user: User) -> QuerySet[ApiToken]:
     """The user's own tokens, newest first (revoked and expired ones included)."""
     return ApiToken.objects.filter(user=user).order_by("-created", "-id")
 
 
-def do_revoke_token(token_id: int, *, acting_user: AbstractBaseUser) -> ApiToken:
+def do_revoke_token(token_id: int, *, acting_user: User) -> ApiToken:
     """Revoke one of ``acting_user``'s own tokens (another's is as if it did not exist: 404)."""
     with transaction.atomic():
         found = ApiToken.objects.select_for_update().filter(pk=token_id, user=acting_user).first()

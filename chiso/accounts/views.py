@@ -4,8 +4,11 @@ Thin: ``accounts.tokens`` owns every rule; another user's token is a 404, as if 
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -20,7 +23,7 @@ from chiso.accounts.tokens import MAX_DAYS, TokenError, create_token, do_revoke_
 def _page(request: HttpRequest, *, token: str | None = None, error: str | None = None,
           status: int = 200) -> HttpResponse:
     response = render(request, "accounts/tokens.html", {
-        "tokens": tokens_of(request.user), "now": timezone.now(), "new_token": token, "error": error,
+        "tokens": tokens_of(cast(User, request.user)), "now": timezone.now(), "new_token": token, "error": error,
         "scopes": TokenScope.choices, "default_days": conf.env_int("CHISO_TOKEN_DAYS"), "max_days": MAX_DAYS,
         "form": request.POST if error else {},
     }, status=status)
@@ -44,7 +47,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
         return _page(request, error=f"Số ngày hiệu lực phải là số nguyên từ 1 đến {MAX_DAYS}, không phải "
                                     f"'{days_text[:20]}'.", status=400)
     try:
-        _, token = create_token(request.user, request.POST.get("name", ""),
+        _, token = create_token(cast(User, request.user), request.POST.get("name", ""),
                                 scope=request.POST.get("scope", TokenScope.READ), days=days)
     except TokenError as refused:
         return _page(request, error=refused.message, status=refused.status)
@@ -55,7 +58,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     try:
-        row = do_revoke_token(token_id, acting_user=request.user)
+        row = do_revoke_token(token_id, acting_user=cast(User, request.user))
     except TokenError as refused:
         raise Http404(refused.message) from None
     messages.success(request, f"Đã thu hồi mã truy cập '{row.name}': mọi lời gọi dùng mã này bị từ chối từ nay.")

@@ -5,7 +5,7 @@ every rule). ``create`` prints the token once, alone on the last line, so a scri
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
@@ -41,7 +41,7 @@ class Command(BaseCommand):
         revoke.add_argument("id", type=int, help="Số của mã (cột đầu của chiso tokens list)")
         revoke.add_argument("--user", required=True)
 
-    def _user(self, username: str) -> AbstractBaseUser:
+    def _user(self, username: str) -> User:
         try:
             return get_user_model().objects.get_by_natural_key(username.strip())  # type: ignore[no-any-return]
         except get_user_model().DoesNotExist:
