@@ -6,7 +6,9 @@ JSON: ``{"dataValues": [{"dataElement", "period", "orgUnit", "categoryOptionComb
 
 CSV: DHIS2's columns in DHIS2's order, a header row first (DHIS2 reads the columns by position and skips the
 first row): ``dataelement, period, orgunit, categoryoptioncombo, attributeoptioncombo, value, storedby,
-lastupdated, comment, followup`` (a trailing ``deleted`` column is read too).
+lastupdated, comment, followup`` (a trailing ``deleted`` column is read too). As every CSV chiso writes, a cell
+that a spreadsheet would run as a formula gets a leading apostrophe (``engine.spreadsheet.safe_cell``), taken off
+again when the file is read back.
 
 chiso keeps what DHIS2 has no field for in the ``comment``, as tagged lines after the figure's own comment, so
 a file exported by chiso imports back unchanged::
@@ -24,6 +26,8 @@ import io
 import json
 import re
 from dataclasses import dataclass
+
+from chiso.engine.spreadsheet import is_formula_like, safe_cell
 
 FIELDS = ("dataElement", "period", "orgUnit", "categoryOptionCombo", "attributeOptionCombo", "value", "storedBy",
           "lastUpdated", "comment", "followup")
@@ -137,12 +141,17 @@ def _read_csv(text: str) -> list[Record]:
     for number, cells in enumerate(rows[1:], start=2):  # DHIS2 skips the first row: the header
         if not any(c.strip() for c in cells):
             continue
-        cells = [c.strip() for c in cells] + [""] * (len(CSV_COLUMNS) + 1)
+        cells = [_unquoted(c.strip()) for c in cells] + [""] * (len(CSV_COLUMNS) + 1)
         fields = dict(zip(FIELDS, cells, strict=False))
         if cells[len(FIELDS)].lower() == "true":
             fields[_DELETED] = "true"
         records.append(Record(len(records), f"dòng {number}", fields))
     return records
+
+
+def _unquoted(cell: str) -> str:
+    """A cell without the apostrophe ``safe_cell`` put before a formula-like text."""
+    return cell[1:] if cell.startswith("'") and is_formula_like(cell[1:]) else cell
 
 
 def _text(value: object) -> str:
@@ -164,5 +173,5 @@ def write_csv(values: list[dict[str, str]]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for value in values:
-        writer.writerow([value.get(name, "") for name in FIELDS])
+        writer.writerow([safe_cell(value.get(name, "")) for name in FIELDS])
     return out.getvalue()

@@ -82,3 +82,13 @@ def test_a_csv_is_written_in_dhis2_column_order():
     assert formats.write_csv([value]).splitlines() == [
         "dataelement,period,orgunit,categoryoptioncombo,attributeoptioncombo,value,storedby,lastupdated,comment,"
         "followup", "de,pe,ou,coc,aoc,1.5,u,t,c,false"]
+
+
+def test_a_formula_like_cell_is_neutralised_in_the_csv_and_read_back_as_written():
+    value = dict(zip(formats.FIELDS, ["XHS-06", "202410", "20221", "", "", "-12", "=cmd|' /C calc'!A0", "",
+                                      "@SUM(A1)\n[chiso source=+84 905]", "false"], strict=True))
+    text = formats.write_csv([value])
+    assert text.splitlines()[1].startswith("XHS-06,202410,20221,,,-12,'=cmd|' /C calc'!A0,,\"'@SUM(A1)")
+    (record,) = read(text.encode())
+    assert (record.get("value"), record.get("storedBy"), record.get("comment")) == (
+        "-12", "=cmd|' /C calc'!A0", "@SUM(A1)\n[chiso source=+84 905]")
