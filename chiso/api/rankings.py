@@ -23,7 +23,7 @@ from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 
 from chiso.accounts.access import can_read_scorecard
 from chiso.api.auth import WRITE_AUTH, reader
-from chiso.api.limits import LIMIT, MAX_OFFSET, next_link, page_size
+from chiso.api.limits import CURSOR, LIMIT, MAX_OFFSET, next_page, page_size, page_start
 from chiso.api.schemas import NEXT, ErrorOut
 from chiso.ranking.actions import RankingError, do_claim, do_move_round, do_move_scorecard, do_verify
 from chiso.ranking.models import Assessment, Method, MethodKind, Round, Scorecard
@@ -403,9 +403,11 @@ def list_methods(
     code: str | None = Query(None, description="Mã phương pháp: mọi phiên bản của nó"),
     limit: int | None = Query(None, ge=1, description=LIMIT),
     offset: int = Query(0, ge=0, le=MAX_OFFSET),
+    cursor: str | None = Query(None, description=CURSOR),
 ) -> object:
     """Methods are public reference data: every version of every method, newest version first within a code."""
     size = page_size(request, limit, DEFAULT_LIMIT)
+    offset = page_start(request, cursor, offset)
     found = Method.objects.order_by("code", "-version")
     if kind:
         if kind not in MethodKind.values:
@@ -416,7 +418,7 @@ def list_methods(
     count = found.count()
     return Reply(200, MethodPage(
         count=count, limit=size, offset=offset,
-        next=next_link(request, offset=offset + size, limit=size) if offset + size < count else None,
+        next=next_page(request, offset, size, count),
         items=[MethodOut(**MethodOut.fields_of(m)) for m in found[offset:offset + size]]))
 
 
@@ -443,16 +445,18 @@ def list_rounds(
     request: HttpRequest,
     limit: int | None = Query(None, ge=1, description=LIMIT),
     offset: int = Query(0, ge=0, le=MAX_OFFSET),
+    cursor: str | None = Query(None, description=CURSOR),
 ) -> object:
     """Published rounds for everyone; a round not yet published only for whoever decides it or may read one of
     its scorecards (the ward sees its own round, not the ranking table until it is published)."""
     user = reader(request)
     size = page_size(request, limit, DEFAULT_LIMIT)
+    offset = page_start(request, cursor, offset)
     found = readable_rounds(user).order_by("-year", "title", "pk")
     count = found.count()
     return Reply(200, RoundPage(
         count=count, limit=size, offset=offset,
-        next=next_link(request, offset=offset + size, limit=size) if offset + size < count else None,
+        next=next_page(request, offset, size, count),
         items=[RoundOut.of(r, user) for r in found[offset:offset + size]]))
 
 
@@ -463,11 +467,13 @@ def get_ranking(
     round_id: int,
     limit: int | None = Query(None, ge=1, description=LIMIT),
     offset: int = Query(0, ge=0, le=MAX_OFFSET),
+    cursor: str | None = Query(None, description=CURSOR),
 ) -> object:
     """Every unit's total, value, rank, grade, rank band and median rank, best first: as the council approved it
     (``frozen``); before approval, computed now and only for whoever decides the round."""
     user = reader(request)
     size = page_size(request, limit, DEFAULT_LIMIT)
+    offset = page_start(request, cursor, offset)
     round_ = _round(round_id)
     if round_ is None or not sees_whole_round(user, round_):
         return _no_round(round_id)
@@ -478,7 +484,7 @@ def get_ranking(
         round=RoundOut.of(round_, user), frozen=table.frozen,
         groups=[GroupOut(code=g.code, name=g.name, max_points=float(g.max_points)) for g in groups],
         count=count, limit=size, offset=offset,
-        next=next_link(request, offset=offset + size, limit=size) if offset + size < count else None,
+        next=next_page(request, offset, size, count),
         units=[StandingOut(unit=s.unit.code, name=s.unit.name, version=round_.version.name,
                            total=round(s.total, 3), value=round(s.value, 4), rank=s.rank, grade=s.grade,
                            rank_band=list(s.rank_band), median_rank=s.median_rank, missing=s.missing,
