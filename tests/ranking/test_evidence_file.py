@@ -296,3 +296,16 @@ def test_the_api_takes_a_claim_with_its_file_and_the_scorecard_links_it(client, 
                        ).status_code == 401
     assert client.get(base, **other).status_code == 404  # nor does another ward read the card, file or not
     assert _stored(media) == [f"bang-chung/{round_.pk}/{claim.pk}/bien-ban.pdf"]
+
+
+def test_a_file_larger_than_the_memory_threshold_goes_through_the_form(client, media, round_,  # noqa: F811
+                                                                       officer_thac_gian):
+    """Above FILE_UPLOAD_MAX_MEMORY_SIZE (2,5 MB) Django hands the action a temporary file, not bytes in memory."""
+    big = PDF + b"0" * (3 * MB)
+    client.force_login(officer_thac_gian)
+    posted = client.post(_url(round_, THAC_GIAN, "tu-danh-gia"), {
+        "component": "NTS-1", "value": "4", "evidence_file": SimpleUploadedFile("lon.pdf", big)})
+    assert posted.status_code == 302
+    claim = Assessment.objects.get(scorecard__round=round_, component="NTS-1")
+    assert (claim.evidence_file_size, claim.evidence_file_sha256) == (len(big), hashlib.sha256(big).hexdigest())
+    assert _body(_download(client, round_, THAC_GIAN, claim)) == big
