@@ -19,10 +19,10 @@ from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import IO
 
-from chiso.analytics.queries import evaluate
+from chiso.analytics.queries import Row, evaluate
 from chiso.engine.periods import Period
 from chiso.engine.spreadsheet import put_row, safe_cell
-from chiso.indicators.models import Indicator, ValueType
+from chiso.indicators.models import DataElement, Indicator, ValueType
 from chiso.opendata.catalogue import FORMATS, LEVELS, Dataset, city_units, datasets, licence, publisher
 from chiso.units.models import HierarchyVersion, Unit
 from chiso.values.models import DataValue, Qualifier
@@ -55,9 +55,20 @@ class OpenRow:
 
 def rows(ds: Dataset, level: str) -> list[OpenRow]:
     """The published rows of ``ds`` at ``level``, by unit code, then period."""
-    indicator = Indicator.objects.select_related("numerator", "denominator", "reported").get(code=ds.indicator_code)
-    elements = [e for e in (indicator.reported, indicator.numerator, indicator.denominator) if e is not None]
-    wanted = [Period.parse(p) for p in ds.periods]
+    return rows_of([ds], level)[ds.id]
+
+
+def rows_of(group: list[Dataset], level: str) -> dict[str, list[OpenRow]]:
+    """The rows of several datasets of one year at ``level``, read together (one ``evaluate`` per map
+    version for all their indicators): what ``rows`` gives for each, by dataset id."""
+    from chiso.collection.queries import published
+
+    assert len({d.indicator_code for d in group}) == len(group), "one dataset per indicator"
+    by_code = {d.indicator_code: d for d in group}
+    indicators = {i.code: i for i in Indicator.objects.select_related("numerator", "denominator", "reported")
+                  .filter(code__in=by_code)}
+    elements = {e for i in indicators.values() for e in (i.reported, i.numerator, i.denominator) if e is not None}
+    wanted = sorted({Period.parse(p) for d in group for p in d.periods}, key=lambda p: (p.start, p.end))
     cities = {u.version_id: u for u in city_units()}
     by_version: dict[int, list[Period]] = defaultdict(list)
     for version in HierarchyVersion.objects.filter(id__in=cities):
@@ -65,8 +76,6 @@ def rows(ds: Dataset, level: str) -> list[OpenRow]:
             if (version.valid_from is None or version.valid_from <= p.end) and (
                     version.valid_to is None or p.end <= version.valid_to):
                 by_version[version.id].append(p)
-    from chiso.collection.queries import published
-
     found = []
     for version_id, periods in by_version.items():
         city = cities[version_id]
@@ -81,23 +90,24 @@ def rows(ds: Dataset, level: str) -> list[OpenRow]:
                     period__in=[str(p) for p in periods], unit__version_id=version_id,
                     unit__path__startswith=city.path)).values("unit_id"))
             units = list(units_q.order_by("code"))
-        found += [r for r in evaluate([indicator.code], units, periods, published_only=True)
-                  if not r.withheld]
-    own = _sources([r for r in found if r.value is not None], elements)
-    out = []
+        found += [r for r in evaluate(sorted(by_code), units, periods, published_only=True)
+                  if r.value is not None and not r.withheld and str(r.period) in by_code[r.data].periods]
+    own = _sources(found, elements)
+    out: dict[str, list[OpenRow]] = {d.id: [] for d in group}
     for r in sorted(found, key=lambda r: (r.unit.code, r.unit.version.valid_from is not None,
                                           r.unit.version.valid_from, r.period.start, r.period.end)):
-        if r.value is None:  # nothing published for this unit and period
+        if r.value is None:  # not published (filtered above; says so to the type checker)
             continue
-        reported_itself = r.own_value is not None and r.own_value == r.value
-        if reported_itself:
-            texts = own.get((r.unit.id, str(r.period)), [])
+        indicator = indicators[r.data]
+        if r.own_value is not None and r.own_value == r.value:  # the unit's own figure
+            texts = list(dict.fromkeys(t for e in (indicator.reported, indicator.numerator, indicator.denominator)
+                                       if e is not None for t in own.get((e.id, r.unit.id, str(r.period)), [])))
             source_vi = "; ".join(texts) or "Báo cáo đã duyệt của đơn vị"
             source_en = "; ".join(texts) or "The unit's approved report"
         else:
             source_vi = f"Tổng hợp từ các đơn vị trực thuộc ({r.reported}/{r.expected} đơn vị có số liệu)"
             source_en = f"Sum over the units below ({r.reported} of {r.expected} units with figures)"
-        out.append(OpenRow(
+        out[by_code[r.data].id].append(OpenRow(
             unit_code=r.unit.code, unit_name=r.unit.name, version=r.unit.version.name, period=str(r.period),
             value=_exact(r.value, indicator.decimals),
             numerator=_round(r.numerator, _places(indicator.numerator, indicator.decimals)),
@@ -118,19 +128,20 @@ def _round(value: Decimal | None, places: int) -> Decimal | None:
     return None if value is None else _exact(value, places)
 
 
-def _sources(found: list, elements: list) -> dict[tuple[int, str], list[str]]:  # type: ignore[type-arg]
-    """The sources written with the published figures of the rows' own units (one query)."""
+def _sources(found: list[Row], elements: set[DataElement]) -> dict[tuple[int, int, str], list[str]]:
+    """The sources written with the published figures of the rows' units, by (element, unit, period) (one
+    query)."""
     from chiso.collection.queries import published
 
     if not found:
         return {}
-    texts: dict[tuple[int, str], list[str]] = defaultdict(list)
-    for unit_id, period, source in published(DataValue.objects.filter(
+    texts: dict[tuple[int, int, str], list[str]] = defaultdict(list)
+    for element_id, unit_id, period, source in published(DataValue.objects.filter(
             data_element__in=elements, unit_id__in={r.unit.id for r in found},
-            period__in={str(r.period) for r in found}, is_deleted=False)).order_by("data_element__code").values_list(
-            "unit_id", "period", "source"):
-        if source and source not in texts[(unit_id, period)]:
-            texts[(unit_id, period)].append(source)
+            period__in={str(r.period) for r in found}, is_deleted=False)).values_list(
+            "data_element_id", "unit_id", "period", "source"):
+        if source:
+            texts[(element_id, unit_id, period)].append(source)
     return texts
 
 
@@ -270,11 +281,15 @@ def write_zip(target: IO[bytes]) -> list[str]:
     names = []
     all_datasets = datasets()
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for ds in all_datasets:
-            for level in ds.levels:
-                name = file_name(ds, level, "csv")
-                archive.writestr(name, as_csv(rows(ds, level)))
-                names.append(name)
+        for year in sorted({d.year for d in all_datasets}):  # one year's rows in memory at a time
+            of_year = [d for d in all_datasets if d.year == year]
+            for level in LEVELS:
+                group = [d for d in of_year if level in d.levels]
+                found = rows_of(group, level) if group else {}
+                for ds in group:
+                    name = file_name(ds, level, "csv")
+                    archive.writestr(name, as_csv(found[ds.id]))
+                    names.append(name)
         who, terms = publisher(), licence()
         city = all_datasets[0].spatial.name if all_datasets else ""
         archive.writestr("README.txt", README.format(
