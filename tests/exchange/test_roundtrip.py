@@ -30,7 +30,7 @@ def export(tmp_path, *extra: str, fmt: str = "json", name: str = "out") -> str:
     return path.read_text(encoding="utf-8")
 
 
-def published_figures_of_thanh_khe() -> set[tuple[str, str, str, Decimal, str]]:
+def published_figures_of_thanh_khe() -> set[tuple[str, str, str, Decimal, str, bool]]:
     from chiso.collection.queries import published
 
     thanh_khe = unit("2024", "491")
@@ -40,8 +40,9 @@ def published_figures_of_thanh_khe() -> set[tuple[str, str, str, Decimal, str]]:
     return figures(found)
 
 
-def figures(found) -> set[tuple[str, str, str, Decimal, str]]:
-    return {(v.data_element.code, v.unit.code, v.period, v.value, v.qualifier)
+def figures(found) -> set[tuple[str, str, str, Decimal, str, bool]]:
+    """(element, unit, period, value, qualifier, minh họa) of each figure."""
+    return {(v.data_element.code, v.unit.code, v.period, v.value, v.qualifier, v.is_illustrative)
             for v in found.select_related("data_element", "unit")}
 
 
@@ -55,9 +56,14 @@ def empty_the_database() -> None:
 
 @pytest.mark.parametrize("fmt", ["json", "csv"])
 def test_thanh_khe_goes_out_and_comes_back_into_an_empty_database_the_same(tmp_path, city_admin, fmt):
+    nearly = DataValue.objects.filter(unit=unit("2024", "20212"), period="2024-11", value__isnull=False,
+                                      data_element__code="CBCC").get()
+    do_set_values([ValueEntry(nearly.data_element, nearly.unit, Period.parse("2024-11"), nearly.value, "approximate",
+                              "Sổ theo dõi", "Ước tính, chờ số chính thức")], acting_user=None, channel=Channel.WEB)
     expected = published_figures_of_thanh_khe()
+    assert ("CBCC", "20212", "2024-11", nearly.value, "approximate", False) in expected
     assert len(expected) >= 30  # three wards, three months, several elements each
-    assert {"20221", "20212", "20209"} <= {code for _, code, _, _, _ in expected}  # the wards (and their tổ)
+    assert {"20221", "20212", "20209"} <= {code for _, code, *_ in expected}  # the wards (and their tổ)
     text = export(tmp_path, "--published-only", "--user", city_admin.username, fmt=fmt)
     if fmt == "json":
         values = json.loads(text)["dataValues"]
@@ -77,6 +83,8 @@ def test_thanh_khe_goes_out_and_comes_back_into_an_empty_database_the_same(tmp_p
     call_command("dhis2", "import", str(path), "--user", city_admin.username)
     after = figures(DataValue.objects.all())
     assert after == expected
+    came_back = DataValue.objects.get(unit=unit("2024", "20212"), period="2024-11", data_element__code="CBCC")
+    assert (came_back.source, came_back.comment) == ("Sổ theo dõi", "Ước tính, chờ số chính thức")
     assert set(DataValueHistory.objects.values_list("changed_by__username", "channel").distinct()) == {
         (city_admin.username, "import")}
     # the same file again changes nothing
