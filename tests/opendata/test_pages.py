@@ -70,10 +70,14 @@ def test_downloads_are_files_of_published_figures(client):
     assert client.get("/du-lieu-mo/cqs-01-2024/thanh-pho.xlsx").content[:2] == b"PK"
 
 
-def test_what_is_not_published_is_not_found(client):
+def test_what_is_not_published_is_not_found(client, officer_thac_gian):
     write("XHS-06", "20221", "2021-06", "4321")  # a draft: no dataset of 2021
     assert client.get("/du-lieu-mo/xhs-06-2021/").status_code == 404
     assert client.get("/du-lieu-mo/xhs-06-2021/phuong-xa.csv").status_code == 404
+    client.force_login(officer_thac_gian)  # the ward's own officer, who may read the draft elsewhere: not here
+    assert client.get("/du-lieu-mo/xhs-06-2021/phuong-xa.csv").status_code == 404
+    assert "xhs-06-2021" not in client.get("/du-lieu-mo/", {"q": "xhs-06"}).content.decode()
+    client.logout()
     report("20221", "2021-06", Status.APPROVED)
     assert client.get("/du-lieu-mo/xhs-06-2021/phuong-xa.csv").content.decode("utf-8-sig").splitlines()[1:] == [
         "20221,Phường Thạc Gián,2024,2021-06,4321,,,Chính xác,không,Báo cáo đã duyệt của đơn vị"]
