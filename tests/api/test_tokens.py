@@ -207,6 +207,7 @@ def test_the_page_makes_a_token_shown_once_and_lists_only_ones_own(officer_thac_
     assert len(tokens) == 1
     token = tokens.pop()
     assert "Chép mã này ngay và cất vào nơi an toàn: nó chỉ hiện một lần." in page
+    assert '<button type="button" id="copy-token" hidden>Chép mã</button>' in page and "accounts/tokens.js" in page
     assert not any(token in c.output() for c in made.cookies.values())
     row = ApiToken.objects.get(user=officer_thac_gian)
     assert (row.name, row.scope, row.token_hash) == ("LGSP thành phố", "read", hash_token(token))
