@@ -86,3 +86,10 @@ def test_no_one_else_uploads(client, officer_thac_gian, viewer, method):
         assert "Nạp phương pháp" not in client.get("/xep-hang/phuong-phap/").content.decode()
         assert _upload(client, METHOD.replace("target=80", "target=90")).status_code == 403
     assert Method.objects.filter(code="thu-nghiem").count() == 1
+
+
+def test_the_methods_pages_read_in_english(client, method):
+    listing = client.get("/xep-hang/phuong-phap/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Ranking methods and criteria sets" in listing and "Versions:" in listing
+    page = client.get("/xep-hang/phuong-phap/thu-nghiem/1/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "How points are given" in page and "Verifying agency" in page and "Version 1" in page
