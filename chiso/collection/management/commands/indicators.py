@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.db import transaction
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
 from chiso.collection.catalogue import RULES_FILE, load_rules
 from chiso.csvfiles import LoadError
