@@ -127,3 +127,13 @@ def officer_tan_chinh(db) -> User:
 @pytest.fixture
 def viewer(db) -> User:
     return _user("t_viewer", "viewer", unit("2024", "48"))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_public_memo():  # type: ignore[no-untyped-def]
+    """Each test starts with an empty public-read memo (portal.queries): a rolled-back test may leave the same
+    data stamp behind another test's different figures (SQLite reuses ids after a rollback)."""
+    from chiso.portal.queries import clear_memo
+
+    clear_memo()
+    yield

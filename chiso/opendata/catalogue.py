@@ -169,6 +169,9 @@ class Series:
     modified: datetime
 
 
+SETTINGS_READ = ("CHISO_PUBLISHER_NAME", "CHISO_PUBLISHER_URL", "CHISO_PUBLISHER_EMAIL", "CHISO_OPEN_DATA_LICENCE")
+
+
 def publisher() -> Publisher:
     """The publisher from the settings (``CHISO_PUBLISHER_NAME`` is "tên tiếng Việt | English name")."""
     vi, _, en = conf.env_str("CHISO_PUBLISHER_NAME").partition("|")
@@ -193,8 +196,13 @@ def slug_of(code: str, year: int | None = None) -> str:
 
 
 def datasets() -> list[Dataset]:
-    """Every dataset, in pillar and indicator order, then by year."""
-    return _build(None, None)
+    """Every dataset, in pillar and indicator order, then by year; computed once per data stamp
+    (``portal.queries.memoised``: a report approved or reopened, a system write) and per publisher and licence
+    setting, so a harvester or a crowd reading the catalogue does not rebuild it each time."""
+    from chiso.portal.queries import memoised
+
+    key = "|".join(["opendata-datasets", *(conf.env_str(name) for name in SETTINGS_READ)])
+    return list(memoised(key, lambda: _build(None, None)))  # a copy: callers may sort or filter it
 
 
 def dataset(slug: str) -> Dataset | None:

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
+from chiso import conf
 from chiso.opendata import catalogue
 from chiso.opendata.catalogue import Dataset, Distribution
 
@@ -256,14 +257,26 @@ def catalog_graph(absolute: Absolute) -> Graph:
     return _Builder(absolute).build()
 
 
+def _serialized(request: HttpRequest, syntax: str) -> str:
+    """The catalogue in ``syntax``, built once per data stamp, host and syntax (``portal.queries.memoised``)."""
+    from chiso.portal.queries import memoised
+
+    base = request.build_absolute_uri("/")
+    key = "|".join(["opendata-dcat", syntax, base, *(conf.env_str(n) for n in catalogue.SETTINGS_READ)])
+
+    def build() -> str:
+        graph = catalog_graph(request.build_absolute_uri)
+        if syntax == "json-ld":
+            return str(graph.serialize(format="json-ld", context=CONTEXT, auto_compact=True))
+        return str(graph.serialize(format=syntax))
+    return memoised(key, build)  # type: ignore[no-any-return]
+
+
 @require_GET
 def catalog_ttl(request: HttpRequest) -> HttpResponse:
-    graph = catalog_graph(request.build_absolute_uri)
-    return HttpResponse(graph.serialize(format="turtle"), content_type="text/turtle; charset=utf-8")
+    return HttpResponse(_serialized(request, "turtle"), content_type="text/turtle; charset=utf-8")
 
 
 @require_GET
 def catalog_jsonld(request: HttpRequest) -> HttpResponse:
-    graph = catalog_graph(request.build_absolute_uri)
-    return HttpResponse(graph.serialize(format="json-ld", context=CONTEXT, auto_compact=True),
-                        content_type="application/ld+json; charset=utf-8")
+    return HttpResponse(_serialized(request, "json-ld"), content_type="application/ld+json; charset=utf-8")

@@ -89,6 +89,12 @@ def _memoised(key: str, compute):  # type: ignore[no-untyped-def]
     return value
 
 
+def memoised(key: str, compute):  # type: ignore[no-untyped-def]
+    """``compute()`` once per data stamp and ``key``, for other reads of published figures only (the open-data
+    catalogue and its DCAT graph): they are fresh again the moment a published figure may have changed."""
+    return _memoised(key, compute)
+
+
 def _fresh(full: str) -> tuple[float, object] | None:
     with _lock:
         found = _memo.get(full)
