@@ -206,12 +206,12 @@ def datasets() -> list[Dataset]:
 
 
 def dataset(slug: str) -> Dataset | None:
-    """The dataset of ``slug`` ("xhs-06-2024"), or None when it does not exist or has no published figure."""
+    """The dataset of ``slug`` ("xhs-06-2024"), or None when it does not exist or has no published figure (read
+    from the memoised catalogue)."""
     code, _, year = slug.rpartition("-")
     if not code or not year.isdigit() or len(year) != 4 or slug != slug.lower():
         return None
-    found = _build(code.upper(), int(year))
-    return found[0] if found else None
+    return next((d for d in datasets() if d.id == slug), None)
 
 
 def search(found: list[Dataset], text: str = "", pillar: str = "", year: int | None = None) -> list[Dataset]:
