@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "chiso.opendata",
     "chiso.exchange",
     "chiso.integration",
+    "chiso.extraction",
     "chiso.api",
     "chiso.demo",
     "chiso.bench",

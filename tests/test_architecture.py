@@ -25,7 +25,7 @@ LAYERS: list[set[str]] = [
     {"ranking"},
     {"portal"},
     {"reports"},
-    {"opendata", "exchange", "integration"},
+    {"opendata", "exchange", "integration", "extraction"},
     {"api"},
     {"demo", "bench"},
     {"cli", "urls", "settings", "wsgi", "__init__"},  # the entry points
