@@ -1,0 +1,12 @@
+"""Included by chiso/urls.py as ``path("doc-bao-cao/", include("chiso.extraction.urls"))``."""
+
+from django.urls import path
+
+from chiso.collection.entry.urls import vi
+from chiso.extraction import views
+
+app_name = "extraction"
+urlpatterns = [
+    path("", vi(views.start), name="start"),
+    path("<int:draft_id>/", vi(views.review), name="review"),
+]
