@@ -13,6 +13,7 @@ urlpatterns = [
     path("nhap-lieu/tai-len/", include("chiso.collection.upload.urls")),
     path("nhap-lieu/", include("chiso.collection.entry.urls")),
     path("ke-hoach/", include("chiso.plans.urls")),
+    path("doc-bao-cao/", include("chiso.extraction.urls")),
     path("bao-cao/", include("chiso.reports.urls")),
     path("xep-hang/", include("chiso.ranking.urls")),
     path("du-lieu-mo/", include("chiso.opendata.urls")),
