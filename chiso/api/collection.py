@@ -18,7 +18,7 @@ from ninja import Field, Query, Router, Schema
 from chiso.accounts.access import can_read_drafts
 from chiso.api import values as values_api
 from chiso.api.auth import WRITE_AUTH
-from chiso.api.schemas import ErrorOut
+from chiso.api.schemas import ErrorOut, Reply
 from chiso.collection.entry.grid import find_report
 from chiso.collection.models import Status, Submission
 from chiso.collection.workflow import TRANSITIONS, WorkflowError, do_transition, submission_for
@@ -27,12 +27,6 @@ from chiso.indicators.models import DataElement
 from chiso.units.models import HierarchyVersion, Unit
 from chiso.values.actions import RefusalKind, ValueEntry, ValueWriteError, do_set_values
 from chiso.values.models import Channel, DataValue
-
-try:
-    from ninja import Status as Reply  # django-ninja ≥ 1.6 deprecates returning (status, body) tuples
-except ImportError:  # pragma: no cover - older django-ninja
-    def Reply(status_code: int, value: object) -> tuple[int, object]:  # type: ignore[no-redef]
-        return status_code, value
 
 router = Router(tags=["Nhập liệu và duyệt"])
 MAX_VALUES = 5000

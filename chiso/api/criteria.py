@@ -20,8 +20,8 @@ from ninja import Field, Query, Router, Schema
 from chiso.api import queries
 from chiso.api.auth import WRITE_AUTH, reader
 from chiso.api.limits import CURSOR, LIMIT, MAX_OFFSET, next_page, page_size, page_start
-from chiso.api.rankings import ERRORS, RefusalOut, Reply, _refused, _text
-from chiso.api.schemas import NEXT, ErrorOut
+from chiso.api.rankings import ERRORS, RefusalOut, _refused, _text
+from chiso.api.schemas import NEXT, ErrorOut, Reply
 from chiso.ranking.actions import RankingError
 from chiso.ranking.certification import STATES, do_assess, do_certify, readable_certifications, state_of
 from chiso.ranking.models import Certification, Method, MethodKind

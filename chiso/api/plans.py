@@ -21,7 +21,7 @@ from ninja.files import UploadedFile
 
 from chiso.accounts.actions import RoleError, do_grant_role, do_revoke_role
 from chiso.api.auth import WRITE_AUTH
-from chiso.api.schemas import ErrorOut
+from chiso.api.schemas import ErrorOut, Reply
 from chiso.indicators.models import Indicator
 from chiso.plans.actions import PlanError, do_assign_minimum, do_set_target
 from chiso.plans.importer import PlanImportRefused, import_plan
@@ -29,12 +29,6 @@ from chiso.plans.models import Target
 from chiso.plans.queries import plan_view
 from chiso.units.models import Unit
 from chiso.values.models import Channel
-
-try:
-    from ninja import Status as Reply  # django-ninja ≥ 1.6 deprecates returning (status, body) tuples
-except ImportError:  # pragma: no cover - older django-ninja
-    def Reply(status_code: int, value: object) -> tuple[int, object]:  # type: ignore[no-redef]
-        return status_code, value
 
 router = Router(tags=["Kế hoạch và chỉ tiêu"])
 MAX_UPLOAD = 5 * 1024 * 1024

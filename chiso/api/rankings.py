@@ -24,16 +24,10 @@ from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 from chiso.accounts.access import can_read_scorecard
 from chiso.api.auth import WRITE_AUTH, reader
 from chiso.api.limits import CURSOR, LIMIT, MAX_OFFSET, next_page, page_size, page_start
-from chiso.api.schemas import NEXT, ErrorOut
+from chiso.api.schemas import NEXT, ErrorOut, Reply
 from chiso.ranking.actions import RankingError, do_claim, do_move_round, do_move_scorecard, do_verify
 from chiso.ranking.models import Assessment, Method, MethodKind, Round, Scorecard
 from chiso.ranking.queries import explain, ranking, readable_rounds, sees_whole_round
-
-try:
-    from ninja import Status as Reply  # django-ninja ≥ 1.6 deprecates returning (status, body) tuples
-except ImportError:  # pragma: no cover - older django-ninja
-    def Reply(status_code: int, value: object) -> tuple[int, object]:  # type: ignore[no-redef]
-        return status_code, value
 
 router = Router(tags=["Xếp hạng chuyển đổi số"])
 DEFAULT_LIMIT = 100

@@ -16,6 +16,14 @@ def _number(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
+
+# A reply with its status: every router returns these (one place for the django-ninja compatibility).
+try:
+    from ninja import Status as Reply  # django-ninja ≥ 1.6 deprecates returning (status, body) tuples
+except ImportError:  # pragma: no cover - older django-ninja
+    def Reply(status_code: int, value: object) -> tuple[int, object]:  # type: ignore[no-redef]
+        return status_code, value
+
 class ErrorOut(Schema):
     detail: str = Field(..., description="Lý do, bằng tiếng Việt")
 
