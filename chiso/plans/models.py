@@ -103,3 +103,30 @@ class TargetHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.target} · lần {self.revision}"
+
+
+class SavedScenario(models.Model):
+    """A what-if a signed-in user chose to keep: "if the monthly pace of this target becomes N from the month
+    after ``as_of``" and what it gave then (``analytics.scenarios.do_save_scenario``; who and when are on the
+    row). Seen by its author and by whoever may plan the target's unit."""
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="scenarios",
+                               verbose_name="chỉ tiêu")
+    name = models.CharField("tên kịch bản", max_length=120)
+    monthly_pace = models.DecimalField("tốc độ mỗi tháng", max_digits=20, decimal_places=6)
+    as_of = models.CharField("số liệu đến tháng", max_length=7)
+    reached = models.CharField("tháng đạt mục tiêu", max_length=7, blank=True,
+                               help_text="Để trống: không đạt trong tầm nhìn của kịch bản.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name="người lưu")
+    created_at = models.DateTimeField("lúc lưu")
+
+    class Meta:
+        verbose_name = "kịch bản chỉ tiêu"
+        verbose_name_plural = "kịch bản chỉ tiêu"
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["target", "created_by", "name"],
+                                               name="one_scenario_name_per_author_target")]
+
+    def __str__(self) -> str:
+        return f"{self.name} · {self.target}"

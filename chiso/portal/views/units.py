@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from chiso.analytics import scenarios
 from chiso.analytics.queries import Row
 from chiso.engine.periods import Period
 from chiso.indicators.models import Indicator, Pillar
 from chiso.plans.models import Plan
 from chiso.portal import dashboard, queries
 from chiso.portal.views.common import lang
+from chiso.portal.views.scenarios import box_context
 from chiso.ranking import certification
 from chiso.units import queries as units
 from chiso.units.models import Unit
@@ -86,6 +88,8 @@ def unit_page(request: HttpRequest, version: str, code: str) -> HttpResponse:
             rows = queries.figures([i.code for i in columns], [c for c, _ in children], [month])
             cell = {(r.unit.id, r.data): r for r in rows}
             child_rows = [ChildRow(c, n, [(i, cell.get((c.id, i.code))) for i in columns]) for c, n in children]
+    what_ifs = scenarios.what_ifs(unit, year, month, queries.figures) if plan_based and month and year else []
+    scenario_boxes = [box_context(request, w) for w in what_ifs]
     standings = certification.certifications_under(unit, request.user) if unit.type in certification.WARD_TYPES \
         else []
     context = {
@@ -109,6 +113,7 @@ def unit_page(request: HttpRequest, version: str, code: str) -> HttpResponse:
         "cards_illustrative": any(c.illustrative for c in cards),
         "report_years": _report_years(unit, month),
         "pending": queries.pending(unit, month) if month is not None else [],
+        "scenario_boxes": scenario_boxes,  # the «Kịch bản» section (portal/_scenarios.html)
         "certifications": standings,  # a ward's residential areas against a criteria set: what the reader may see
         "certifications_illustrative": any(s.certification.is_illustrative for s in standings),
     }
