@@ -27,7 +27,7 @@ from chiso.extraction import reading
 from chiso.extraction.models import ExtractionDraft
 from chiso.indicators.models import DataElement, Indicator, Pillar
 from chiso.plans import checks
-from chiso.plans.actions import PlanError, do_set_target
+from chiso.plans.actions import PlanError, PlanRefusalKind, do_set_target
 from chiso.plans.models import Plan, TargetScope
 from chiso.units.models import HierarchyVersion, Unit
 from chiso.values.actions import ValueEntry, ValueWriteError, do_set_values
@@ -165,12 +165,13 @@ def do_store_reviewed(draft: ExtractionDraft, decisions: Sequence[Decision], *, 
     problems = {i: p for i, p in problems.items() if p}
     if not actuals and not targets and not problems:
         raise ReviewError("Chưa nhận số liệu nào: chọn “Nhận” hoặc “Sửa” ở những số liệu cần ghi.")
-    result = StoreResult()
+    result, forbidden = StoreResult(), False
     if not problems and actuals:
         try:
             do_set_values([entry for _, entry in actuals], acting_user=acting_user, channel=Channel.IMPORT,
                           reason=f"Đọc từ báo cáo: {draft.source}")
         except ValueWriteError as refused:
+            forbidden = refused.status == 403
             for refusal in refused.refusals:
                 at = actuals[refusal.index][0] if refusal.index is not None else actuals[0][0]
                 problems.setdefault(at, []).append(refusal.message)
@@ -188,14 +189,14 @@ def do_store_reviewed(draft: ExtractionDraft, decisions: Sequence[Decision], *, 
                     qualifier=resolved["qualifier"], channel=Channel.IMPORT,
                     reason=f"Đọc từ báo cáo: {draft.source}"))
             except PlanError as refused:
+                forbidden = forbidden or refused.kind == PlanRefusalKind.FORBIDDEN
                 problems[index] = [refused.message]
-    if problems:
-        transaction.set_rollback(True)
+    if problems:  # raised inside the transaction: the targets already set are undone too
         first = min(problems)
         raise ReviewError(
             f"Chưa ghi gì: {len(problems)} số liệu không ghi được, đầu tiên là "
             f"«{_short(draft.proposals[first]['sentence'])}» — {problems[first][0]} Sửa hoặc bỏ các số liệu đó "
-            "rồi lưu lại.", figures=problems, status=403 if _forbidden(problems) else 400)
+            "rồi lưu lại.", figures=problems, status=403 if forbidden else 400)
     result.values = list(DataValue.objects.filter(
         data_element__in=[e.data_element for _, e in actuals], unit__in=[e.unit for _, e in actuals],
         period__in=[str(e.period) for _, e in actuals]).select_related("data_element", "unit"))
@@ -204,10 +205,6 @@ def do_store_reviewed(draft: ExtractionDraft, decisions: Sequence[Decision], *, 
     draft.stored_at = timezone.now()
     draft.save(update_fields=["stored_at"])
     return result
-
-
-def _forbidden(problems: dict[int, list[str]]) -> bool:
-    return any("quyền" in message for messages in problems.values() for message in messages)
 
 
 def _short(sentence: str, limit: int = 120) -> str:

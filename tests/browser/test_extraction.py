@@ -47,8 +47,7 @@ def demo(django_db_setup, django_db_blocker):
 def fake_reader(monkeypatch):  # type: ignore[no-untyped-def]
     from chiso.extraction import reading
 
-    monkeypatch.setattr(test_review, "READ", READ)
-    monkeypatch.setattr(reading, "read_text", test_review.fake_read_text)
+    monkeypatch.setattr(reading, "read_text", test_review.fake_reader_of(READ))
 
 
 def test_an_officer_reads_a_paragraph_accepts_two_corrects_one_and_sees_them_with_their_sentence(

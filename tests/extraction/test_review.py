@@ -38,9 +38,14 @@ FIRST = ("Tính đến tháng 9/2024, phường Thạc Gián đã thu nhận 1.2
          "tài khoản.")
 
 
-def fake_read_text(text, *, on=None, main_unit=None):  # type: ignore[no-untyped-def]
+def fake_reader_of(rows):  # type: ignore[no-untyped-def]
+    """A reader that proposes ``rows`` (as READ), each at the next place its number is written."""
+    return lambda text, *, on=None, main_unit=None: _proposals(rows, text, main_unit)
+
+
+def _proposals(rows, text, main_unit):  # type: ignore[no-untyped-def]
     proposals, at = [], 0
-    for written, value, qualifier, element, period, kind, measure in READ:
+    for written, value, qualifier, element, period, kind, measure in rows:
         start = text.find(written, at)
         if start < 0:
             continue
@@ -48,7 +53,7 @@ def fake_read_text(text, *, on=None, main_unit=None):  # type: ignore[no-untyped
         ends = [m.end() for m in re.finditer(r"[.\n](?=\s|$)", text)]  # sentence ends: "." or a line end
         begin = max([e for e in ends if e <= start], default=0)
         stop = min([e for e in ends if e > end], default=len(text)) - 1
-        proposals.append(Proposal(Decimal(value), qualifier, None, measure, element, main_unit.name,  # type: ignore[arg-type]
+        proposals.append(Proposal(Decimal(value), qualifier, None, measure, element, main_unit.name,
                                   main_unit.code, main_unit.version.name, period, kind,  # type: ignore[arg-type]
                                   text[begin:stop + 1].strip(), start, end))
     return proposals
@@ -56,7 +61,7 @@ def fake_read_text(text, *, on=None, main_unit=None):  # type: ignore[no-untyped
 
 @pytest.fixture(autouse=True)
 def fake_reader(monkeypatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(reading, "read_text", fake_read_text)
+    monkeypatch.setattr(reading, "read_text", fake_reader_of(READ))
 
 
 def _draft(user, text=PARAGRAPH, main=("2024", "20221")):  # type: ignore[no-untyped-def]
@@ -189,3 +194,37 @@ def test_script_in_the_pasted_text_is_escaped(client, officer_thac_gian):
     assert "<script>alert(1)</script>" not in page and "<b>định danh</b>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt; Đã thu nhận " in page
     assert '<a href="#hinh-1">1.250</a><sup>1</sup></mark> hồ sơ &lt;b&gt;định danh&lt;/b&gt;.' in page
+
+
+def test_plan_counts_are_checked_not_stored_and_a_pillar_named_twice_is_flagged(client, officer_thac_gian,
+                                                                                monkeypatch):
+    monkeypatch.setattr(reading, "read_text", fake_reader_of([
+        ("23", "23", "exact", None, "2024", "plan_count", "chỉ tiêu"),
+        ("12", "12", "exact", None, "2024", "plan_count", "kinh tế số"),
+        ("3", "3", "exact", None, "2024", "plan_count", "kinh tế số"),
+        ("8", "8", "exact", None, "2024", "plan_count", "xã hội số")]))
+    draft = _draft(officer_thac_gian, text="Năm 2024 phường đặt 23 chỉ tiêu: 12 chỉ tiêu kinh tế số, 3 chỉ tiêu kinh "
+                                           "tế số và 8 chỉ tiêu xã hội số.")
+    client.force_login(officer_thac_gian)
+    page = client.get(f"/doc-bao-cao/{draft.pk}/").content.decode()
+    assert "Trụ cột KTS được ghi 2 lần trong văn bản (12 và 3 chỉ tiêu)." in page
+    assert '<input type="radio" name="d-0"' not in page  # a plan count is not a figure to accept
+    with pytest.raises(ReviewError) as refused:
+        do_store_reviewed(draft, [Decision(0, "accept")], acting_user=officer_thac_gian)
+    assert refused.value.message == "Chưa nhận số liệu nào: chọn “Nhận” hoặc “Sửa” ở những số liệu cần ghi."
+
+
+def test_a_text_file_is_read_and_another_kind_of_file_refused(client, officer_thac_gian):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(officer_thac_gian)
+    form = {"source": SOURCE, "document_date": "2024-10-05", "main_unit": unit("2024", "20221").pk}
+    response = client.post("/doc-bao-cao/", {**form, "file": SimpleUploadedFile(
+        "bao-cao.txt", PARAGRAPH.encode("utf-8"), content_type="text/plain")})
+    draft = ExtractionDraft.objects.get(created_by=officer_thac_gian)
+    assert response.status_code == 302 and draft.text == PARAGRAPH and len(draft.proposals) == 5
+    response = client.post("/doc-bao-cao/", {**form, "file": SimpleUploadedFile("bao-cao.xls", b"\xd0\xcf")})
+    assert response.status_code == 400
+    assert ("Tệp bao-cao.xls: không đọc được loại tệp này. Chỉ nhận văn bản thuần (.txt, UTF-8), Word (.docx) "
+            "hoặc PDF có lớp chữ (.pdf); hãy chuyển tệp sang một trong các dạng đó.") in response.content.decode()
+    assert ExtractionDraft.objects.filter(created_by=officer_thac_gian).count() == 1
