@@ -34,7 +34,7 @@
           lineStyle: { color: "#0b4f6c", width: 2 }, itemStyle: { color: "#0b4f6c" },
           markLine: { silent: true, symbol: "none", data: [
             { yAxis: data.target, lineStyle: { color: "#b3261e", type: "dashed" },
-              label: { formatter: words.target + format(data.target), color: "#b3261e" } },
+              label: { formatter: words.target + format(data.target), color: "#b3261e", position: "insideEndTop" } },
             { xAxis: month(data.deadline), lineStyle: { color: "#525a63", type: "dotted" }, label: { show: false } }] } },
         { type: "line", name: words.scenario, showSymbol: false, data: data.scenario,
           lineStyle: { color: "#c26a00", width: 2, type: "dashed" }, itemStyle: { color: "#c26a00" } }
