@@ -3,10 +3,10 @@ figures for December 2025, accepts two, corrects one, saves, then sees them in t
 figure's history page, the sentence as its source (December 2025 is a draft: the public unit page shows only
 published figures, the officer sees the draft in the grid).
 
-The reader is replaced by the review tests' fake (fixed proposals located in the text): this test walks the review
-page, whatever the reader finds. Run with the other browser tests: ``pytest -m browser tests/browser`` (a
-live-server test empties the database after it: marked ``empties_database``, it runs last, and builds the demo
-again if an earlier one emptied it). Fails on any console error, page error, failed request or HTTP status >= 400;
+The figures are read by the extraction reader itself (elements, the ward, the month, "hơn" as at least).
+Run with the other browser tests: ``pytest -m browser tests/browser`` (a live-server test empties the database
+after it: marked ``empties_database``, it runs last, and builds the demo again if an earlier one emptied it).
+Fails on any console error, page error, failed request or HTTP status >= 400;
 screenshots of the review page at 1280 and 360 px go to ``test-artifacts/``.
 """
 
@@ -22,17 +22,15 @@ from playwright.sync_api import expect  # noqa: E402
 
 from tests.browser.test_smoke import Problems, _page, _shot, browser  # noqa: E402, F401
 from tests.conftest import ensure_whole_demo  # noqa: E402
-from tests.extraction import test_review  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.empties_database, pytest.mark.django_db(transaction=True)]
 GRID = "/nhap-lieu/2025-07/20209/BC-CDS-THANG-XA/2025-12/"  # phường Thanh Khê, December 2025: a draft in the demo
 PARAGRAPH = ("Tính đến tháng 12/2025, phường Thanh Khê đã thu nhận 9.120 hồ sơ định danh điện tử và kích hoạt "
-             "8.450 tài khoản.\nTổ công nghệ số cộng đồng của phường đã hướng dẫn hơn 1.200 lượt người dân.")
-READ = [("9.120", "9120", "exact", "XHS-05", "2025-12", "actual", "hồ sơ định danh điện tử"),
-        ("8.450", "8450", "exact", "XHS-06", "2025-12", "actual", "tài khoản"),
-        ("1.200", "1200", "at_least", "XHS-14", "2025-12", "actual", "lượt người dân")]
+             "8.450 tài khoản định danh điện tử.\nTrong tháng 12/2025, Tổ công nghệ số cộng đồng của phường đã hướng "
+             "dẫn hơn 1.200 lượt người dân.")
 FIRST = ("Tính đến tháng 12/2025, phường Thanh Khê đã thu nhận 9.120 hồ sơ định danh điện tử và kích hoạt 8.450 "
-         "tài khoản.")
+         "tài khoản định danh điện tử.")
+THIRD = "Trong tháng 12/2025, Tổ công nghệ số cộng đồng của phường đã hướng dẫn hơn 1.200 lượt người dân."
 SOURCE = "Báo cáo số 98/BC-UBND"
 
 
@@ -41,13 +39,6 @@ def demo(django_db_setup, django_db_blocker):
     """The whole demo (its officer thanhkhe), built again if an earlier live-server test emptied the database."""
     with django_db_blocker.unblock():
         ensure_whole_demo()
-
-
-@pytest.fixture(autouse=True)
-def fake_reader(monkeypatch):  # type: ignore[no-untyped-def]
-    from chiso.extraction import reading
-
-    monkeypatch.setattr(reading, "read_text", test_review.fake_reader_of(READ))
 
 
 def test_an_officer_reads_a_paragraph_accepts_two_corrects_one_and_sees_them_with_their_sentence(
@@ -70,6 +61,8 @@ def test_an_officer_reads_a_paragraph_accepts_two_corrects_one_and_sees_them_wit
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Duyệt số liệu: {SOURCE}")
     expect(page.locator("#report-text mark")).to_have_text(["9.1201", "8.4502", "1.2003"])
     expect(page.locator("#hinh-3 .reading-value")).to_have_text("hơn 1.200")
+    expect(page.locator("#hinh-2 dd code")).to_have_text("XHS-06")
+    expect(page.locator("#hinh-3 dl")).to_contain_text("2025-12")
     _shot(page, "extraction-review-1280")
     page.set_viewport_size({"width": 360, "height": 780})
     page.locator("#hinh-2 summary").click()  # the correction fields open, as on a phone
@@ -98,8 +91,7 @@ def test_an_officer_reads_a_paragraph_accepts_two_corrects_one_and_sees_them_wit
     # ... and each one's history names the sentence as its source.
     page.go_back()
     for code, shown, sentence in [("XHS-05", "9.120", FIRST), ("XHS-06", "8.500", FIRST),
-                                  ("XHS-14", "hơn 1.200", "Tổ công nghệ số cộng đồng của phường đã hướng dẫn hơn "
-                                                         "1.200 lượt người dân.")]:
+                                  ("XHS-14", "hơn 1.200", THIRD)]:
         page.locator("#ket-qua tr.stored-value", has=page.locator("code", has_text=code)).get_by_role("link").click()
         expect(page.get_by_role("heading", level=1)).to_have_text(f"Lịch sử số liệu {code}")
         expect(page.locator("p", has_text="Hiện nay")).to_contain_text(

@@ -228,3 +228,16 @@ def test_a_text_file_is_read_and_another_kind_of_file_refused(client, officer_th
     assert ("Tệp bao-cao.xls: không đọc được loại tệp này. Chỉ nhận văn bản thuần (.txt, UTF-8), Word (.docx) "
             "hoặc PDF có lớp chữ (.pdf); hãy chuyển tệp sang một trong các dạng đó.") in response.content.decode()
     assert ExtractionDraft.objects.filter(created_by=officer_thac_gian).count() == 1
+
+
+def test_the_readers_own_proposals_are_highlighted_in_the_text(client, officer_thac_gian, monkeypatch):
+    monkeypatch.undo()  # the extraction reader itself, not the fake
+    draft = _draft(officer_thac_gian)
+    assert [(p["value"], p["qualifier"], p["data_element"], p["kind"]) for p in draft.proposals] == [
+        ("1250", "exact", "XHS-05", "actual"), ("980", "at_least", "XHS-06", "actual"),
+        ("300", "approximate", "XHS-14", "actual"), ("91.5", "exact", "CQS-03", "actual"),
+        ("95", "exact", "CQS-03", "target")]
+    client.force_login(officer_thac_gian)
+    page = client.get(f"/doc-bao-cao/{draft.pk}/").content.decode()
+    assert ('kích hoạt hơn <mark class="figure-mark" id="so-2"><a href="#hinh-2">980</a><sup>2</sup></mark> tài '
+            'khoản.') in page
