@@ -15,6 +15,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from chiso.engine.numbers import format_number
 from chiso.extraction.reading import ExtractionError, Proposal, read_text
 from chiso.units.models import Unit
 
@@ -57,6 +58,16 @@ def proposal_key(proposal: Proposal) -> Key:
         proposal.period or "",
         proposal.unit_code or "",
         proposal.data_element or "",
+    )
+
+
+def describe(key: Key) -> str:
+    """A gold row or a proposal in one line: "1.200 exact of_total=– kind=actual period=– unit=491 element=CBCC"."""
+    value, qualifier, total, kind, period, unit_code, element = key
+    shown_total = format_number(total)
+    return (
+        f"{format_number(value)} {qualifier} of_total={shown_total} kind={kind} period={period or '–'} "
+        f"unit_code={unit_code or '–'} data_element={element or '–'}"
     )
 
 
@@ -103,6 +114,6 @@ def evaluate(path: Path, *, on: date | None = None, main_unit: Unit | None = Non
                 left.remove(key)
                 result.right += 1
             else:
-                result.misses.append(f"{sentence_id}: đọc sai/thừa {key}")
-        result.misses += [f"{sentence_id}: thiếu {key}" for key in left]
+                result.misses.append(f"câu {sentence_id}: đọc được nhưng không khớp: {describe(key)}")
+        result.misses += [f"câu {sentence_id}: không đọc được: {describe(key)}" for key in left]
     return result
