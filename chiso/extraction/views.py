@@ -77,7 +77,8 @@ def start(request: HttpRequest) -> HttpResponse:
 
 def _start_page(request: HttpRequest, units: list[Unit], form: dict[str, Any], message: str = "",
                 status: int | None = None) -> HttpResponse:
-    drafts = ExtractionDraft.objects.filter(created_by_id=request.user.pk).order_by("-created_at")[:10]
+    drafts = ExtractionDraft.objects.filter(created_by_id=request.user.pk).select_related("main_unit").order_by(
+        "-created_at")[:10]
     return render(request, "extraction/start.html", {
         "units": units, "form": form, "message": message, "drafts": drafts,
         "max_mb": MAX_FILE_BYTES // 1024 // 1024,

@@ -75,6 +75,7 @@ def test_a_pasted_paragraph_is_shown_with_each_figure_highlighted(client, office
                                              "main_unit": unit("2024", "20221").pk})
     draft = ExtractionDraft.objects.get(created_by=officer_thac_gian)
     assert response.status_code == 302 and response["Location"] == f"/doc-bao-cao/{draft.pk}/"
+    assert f'<a href="/doc-bao-cao/{draft.pk}/">{SOURCE}</a>' in client.get("/doc-bao-cao/").content.decode()
     page = client.get(f"/doc-bao-cao/{draft.pk}/").content.decode()
     assert [p["value"] for p in draft.proposals] == ["1250", "980", "300", "91.5", "95"]
     for number, written in enumerate(["1.250", "980", "300", "91,5", "95"], start=1):
@@ -176,6 +177,7 @@ def test_a_main_unit_the_officer_may_not_write_is_refused(officer_tan_chinh):
 def test_another_users_draft_is_404(client, officer_thac_gian, officer_tan_chinh):
     draft = _draft(officer_thac_gian)
     client.force_login(officer_tan_chinh)
+    assert SOURCE not in client.get("/doc-bao-cao/").content.decode()  # not in the list of drafts either
     assert client.get(f"/doc-bao-cao/{draft.pk}/").status_code == 404
     assert client.post(f"/doc-bao-cao/{draft.pk}/", {"action": "store", "d-0": "accept"}).status_code == 404
     assert not DataValue.objects.filter(unit=unit("2024", "20221"), period="2024-09").exists()
