@@ -27,6 +27,7 @@ from chiso.engine import scenarios as engine
 from chiso.engine.periods import Period
 from chiso.plans.models import SavedScenario, Target
 from chiso.units.models import Unit
+from chiso.units.queries import children
 
 NAME_MAX = 120
 PACE_LIMIT = Decimal("1e12")
@@ -101,19 +102,72 @@ def what_ifs(unit: Unit, year: int, month: Period, figures: Figures) -> list[Wha
     return [w for w in found if w is not None]
 
 
-def parse_pace(text: str) -> float:
-    """A monthly pace typed on a page: Vietnamese ("1,2", "-0,5") or dotted decimals.
+@dataclass(frozen=True)
+class UnitsSplit:
+    """A target of a unit with units below it: the pace asked of each (``engine.scenarios.split_gap``) for
+    the unit to reach ``target`` (the target itself, or one raised or lowered to try)."""
+
+    target: float
+    shares: list[engine.UnitShare]
+    units: dict[str, Unit]  # by the name in each share
+    mean: bool  # the figure is the units' average (a rate), else their sum
+
+    @property
+    def behind(self) -> list[engine.UnitShare]:
+        return [s for s in self.shares if s.behind]
+
+
+def units_split(unit: Unit, what: WhatIf, figures: Figures, target: float | None = None) -> UnitsSplit | None:
+    """Which units below ``unit`` must change pace, and by how much, for ``unit`` to reach ``target`` (default:
+    the target's own value) by its deadline month: the missing pace shared in proportion to each unit's
+    room (``engine.scenarios.split_gap``). Each unit's pace is its own trend over the same months (published
+    figures only, as ``figures`` reads); a unit with fewer than 2 monthly figures is left out. A rate is the
+    units' average weighted by their last denominator (1 when the rate is reported directly); a count or an
+    amount is their sum. ``None`` without units below, or when no month is left."""
+    below = [child for child, _ in children(unit)]
+    months = engine.months_between(what.last[0], what.deadline)
+    if not below or months <= 0:
+        return None
+    code = what.target.indicator.code
+    by_unit: dict[int, list[tuple[Period, float, Decimal | None]]] = {}
+    for row in figures([code], below, [p for p, _ in what.series]):
+        if row.value is not None and row.data == code:
+            by_unit.setdefault(row.unit.id, []).append((row.period, float(row.value), row.denominator))
+    mean = what.target.indicator.unit_of_measure == "%"
+    paces, named = [], {}
+    for child in below:
+        rows = sorted(by_unit.get(child.id, []), key=lambda r: r[0].start)
+        pace = engine.trend_pace([(p, v) for p, v, _ in rows]) if len(rows) >= 2 else None
+        if pace is None:
+            continue
+        weight = float(rows[-1][2]) if mean and rows[-1][2] else 1.0
+        paces.append(engine.UnitPace(child.name, rows[-1][1], pace, weight))
+        named[child.name] = child
+    if not paces:
+        return None
+    goal = what.target_value if target is None else target
+    shares = engine.split_gap(paces, what.last[1], goal, months, mean=mean, direction=what.direction,
+                              limit=what.upper_limit if what.direction == "up" else 0.0)
+    return UnitsSplit(goal, shares, named, mean)
+
+
+def parse_pace(text: str, label: str = "Tốc độ mỗi tháng") -> float:
+    """A number typed on a page (a monthly pace, a target to try): Vietnamese ("1,2", "-0,5") or dotted.
 
     >>> parse_pace("1,2"), parse_pace(" -0.5 ")
     (1.2, -0.5)
+    >>> parse_pace("cao", "Mục tiêu thử")
+    Traceback (most recent call last):
+    ...
+    chiso.analytics.scenarios.ScenarioError: Mục tiêu thử «cao» không phải là số: nhập ví dụ 1,2 hoặc -0,5.
     """
     cleaned = (text or "").strip().replace(" ", "").replace(",", ".")
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
-        raise ScenarioError(f"Tốc độ mỗi tháng «{text}» không phải là số: nhập ví dụ 1,2 hoặc -0,5.") from None
+        raise ScenarioError(f"{label} «{text}» không phải là số: nhập ví dụ 1,2 hoặc -0,5.") from None
     if not value.is_finite() or abs(value) >= PACE_LIMIT:
-        raise ScenarioError(f"Tốc độ mỗi tháng «{text}» không hợp lệ: nhập một số như 1,2 hoặc -0,5.")
+        raise ScenarioError(f"{label} «{text}» không hợp lệ: nhập một số như 1,2 hoặc -0,5.")
     return float(value)
 
 

@@ -43,7 +43,7 @@ from chiso.engine.numbers import format_number
 from chiso.engine.periods import Period, PeriodKind
 
 __all__ = ["DRAWS", "HORIZON_MONTHS", "MIN_POINTS", "SEED", "Scenario", "UnitPace", "UnitShare",
-           "months_between", "probability", "required_pace", "scenario", "split_gap"]
+           "months_between", "probability", "required_pace", "scenario", "split_gap", "trend_pace"]
 
 MIN_POINTS = 3
 """Observations needed for a probability (a line through two points leaves no residual to draw)."""
@@ -109,6 +109,21 @@ def _fit(xs: list[float], ys: list[float]) -> tuple[float, float, float]:
     sxx = sum((x - x_mean) ** 2 for x in xs)
     slope = sum((x - x_mean) * (y - y_mean) for x, y in zip(xs, ys, strict=True)) / sxx
     return x_mean, y_mean, slope
+
+
+def trend_pace(series: Series) -> float | None:
+    """The least-squares slope per month of ``series`` (the forecast's own pace); ``None`` below 2 months.
+
+    >>> trend_pace([(Period.of_month(2025, m), v) for m, v in zip(range(7, 11), [43, 47, 48, 52])])
+    2.8
+    """
+    points = _ordered(series)
+    if len(points) < 2:
+        return None
+    xs = [float(months_between(points[0][0], p)) for p, _ in points]
+    if len(set(xs)) < 2:
+        return None
+    return round(_fit(xs, [v for _, v in points])[2], 12)
 
 
 def probability(series: Series, target: float, deadline: Period, *, direction: str = "up",

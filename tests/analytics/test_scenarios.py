@@ -168,3 +168,33 @@ def test_saved_scenarios_are_read_by_their_author_and_the_planners_only(client, 
     box = _box(client.get(PAGE).content.decode(), target)
     assert "<td>Nhanh</td>" in box and "<td>Chậm</td>" in box and "So sánh hai kịch bản" in box
     assert client.get(f"/don-vi/2025-07/00008/kich-ban/so-sanh/?a={slow.id}&b={fast.id}").status_code == 404
+
+
+def test_a_city_target_says_which_units_must_speed_up_and_a_trial_target_moves_who_falls_behind(client, world):
+    ward, _, _ = world
+    city, other = ward.parent, unit("2025-07", "00008")
+    for month, mine, theirs in zip(range(7, 13), ["50", "51", "52", "53", "54", "55"],
+                                   ["60", "60", "61", "61", "62", "62"], strict=True):
+        put(city, "XHS-01", f"2025-{month:02d}", mine)  # the city's own figure
+        put(other, "XHS-01", f"2025-{month:02d}", theirs)
+    admin = _user("t_admin_city", "admin", city)
+    target = do_set_target(city, 2026, Indicator.objects.get(code="XHS-01"), Decimal("70"), acting_user=admin,
+                           target_date=date(2026, 6, 30))
+    what = _what(city)
+    split = scenarios.units_split(city, what, queries.figures)
+    assert split is not None and split.mean and split.target == 70.0
+    # the city needs (70 − 55)/6 = 2,5 a month; its units' own paces average (2,2571 + 0,4571)/2 = 1,3571;
+    # the missing 1,1429 is shared by room 48 : 38 (100 − 52, 100 − 62)
+    assert [(s.unit.name, s.room, round(s.unit.pace, 4), round(s.needed, 4), s.behind) for s in split.shares] == [
+        ("Phường Ba Đình", 48.0, 2.2571, 3.5329, True), (other.name, 38.0, 0.4571, 1.4671, True)]
+    lowered = scenarios.units_split(city, what, queries.figures, 62)  # 7/6 a month: their own paces suffice
+    assert lowered is not None and lowered.behind == []
+    text = html.unescape(client.get(f"/don-vi/2025-07/{city.code}/kich-ban/{target.id}/",
+                                    {"muc-tieu": "62"}).content.decode())
+    assert "Để đạt 62,0%: 0/2 đơn vị trực thuộc phải tăng tốc" in text
+    text = html.unescape(client.get(f"/don-vi/2025-07/{city.code}/kich-ban/{target.id}/").content.decode())
+    assert "Để đạt 70,0%: 2/2 đơn vị trực thuộc phải tăng tốc" in text
+    assert re.search(r'<tr class="behind"><th scope="row">Phường Ba Đình <span class="badge">chậm</span></th>'
+                     r'<td class="num">52,0%</td><td class="num">2,26</td><td class="num">3,53</td>'
+                     r'<td class="num">1,28</td></tr>', text)
+    assert scenarios.units_split(ward, _what(ward), queries.figures) is None  # a ward has no units below

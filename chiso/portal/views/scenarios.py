@@ -18,7 +18,7 @@ from chiso.portal.views.common import lang
 from chiso.units import queries as units
 from chiso.units.models import Unit
 
-PACE_PARAM = "toc-do"
+PACE_PARAM, TRIAL_PARAM = "toc-do", "muc-tieu"
 
 
 def pace_words(pace: float | None, percent: bool, language: str = "vi") -> str:
@@ -67,8 +67,9 @@ def _what_if(version: str, code: str, target_id: int) -> tuple[Unit, scenarios.W
 
 
 def box_context(request: HttpRequest, what: scenarios.WhatIf, pace: float | None = None,
-                error: str = "", saved: SavedScenario | None = None) -> dict[str, object]:
-    """What the scenario box of one target shows; ``pace`` None: the trend's own pace (the forecast)."""
+                error: str = "", saved: SavedScenario | None = None, trial: float | None = None) -> dict[str, object]:
+    """What the scenario box of one target shows; ``pace`` None: the trend's own pace (the forecast);
+    ``trial``: a target raised or lowered to see which units below would fall behind."""
     if pace is None:
         pace = round(what.trend_pace if what.trend_pace is not None else what.required_pace or 0.0, 2)
     run = what.run(pace)
@@ -82,6 +83,8 @@ def box_context(request: HttpRequest, what: scenarios.WhatIf, pace: float | None
         "probability_text": format_percent(round(what.probability * 100), 0, language)
         if what.probability is not None else "–", "just_saved": saved,
         "saved": scenarios.scenarios_of(what.target, request.user),
+        "split": scenarios.units_split(what.target.plan.unit, what, queries.figures, trial),
+        "trial_text": format_number(trial, None, "vi") if trial is not None else "",
     }
 
 
@@ -95,12 +98,13 @@ def _box(request: HttpRequest, unit: Unit, what: scenarios.WhatIf, status: int =
 def run_scenario(request: HttpRequest, version: str, code: str, target_id: int) -> HttpResponse:
     """The box redrawn for the pace typed (``?toc-do=1,2``): htmx swaps it in; nothing is saved."""
     unit, what = _what_if(version, code, target_id)
-    text = request.GET.get(PACE_PARAM, "")
+    text, trial_text = request.GET.get(PACE_PARAM, ""), request.GET.get(TRIAL_PARAM, "")
     try:
         pace = scenarios.parse_pace(text) if text.strip() else None
+        trial = scenarios.parse_pace(trial_text, "Mục tiêu thử") if trial_text.strip() else None
     except scenarios.ScenarioError as refusal:
         return _box(request, unit, what, refusal.status, error=refusal.message)
-    return _box(request, unit, what, pace=pace)
+    return _box(request, unit, what, pace=pace, trial=trial)
 
 
 @require_POST
