@@ -245,7 +245,7 @@ def _phrase_before(before: str, limit: int = 10) -> str:
         text,
     )
     text = re.sub(r"(?i)\s*\b(?:đạt|là|chiếm)\s*$", "", text)
-    return text.strip()
+    return re.sub(r"(?i)^(?:đạt|là|chiếm)\s+", "", text.strip())
 
 
 def find_figures(text: str, on: date | None = None) -> list[RawFigure]:

@@ -16,7 +16,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from chiso.engine.numbers import format_number
-from chiso.extraction.reading import ExtractionError, Proposal, read_text
+from chiso.extraction.reading import ExtractionError, Proposal
+from chiso.extraction.resolve import Reader
 from chiso.units.models import Unit
 
 MATCHED_FIELDS = ("value", "qualifier", "of_total", "kind", "period", "unit_code", "data_element")
@@ -102,11 +103,12 @@ def load_gold(path: Path) -> dict[str, tuple[str, list[Key]]]:
 
 def evaluate(path: Path, *, on: date | None = None, main_unit: Unit | None = None) -> Evaluation:
     result = Evaluation()
+    reader = Reader()
     for sentence_id, (sentence, expected) in load_gold(path).items():
         result.sentences += 1
         result.expected += len(expected)
         left = list(expected)
-        proposals = read_text(sentence, on=on, main_unit=main_unit)
+        proposals = reader.propose(sentence, on=on, main_unit=main_unit)
         result.proposed += len(proposals)
         for proposal in proposals:
             key = proposal_key(proposal)

@@ -13,6 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from django.db.models import F
+
 from chiso.engine.extract import RawFigure, find_figures
 from chiso.engine.periods import Period, PeriodError
 from chiso.engine.text import fold
@@ -86,28 +88,36 @@ def bare_name(unit_name: str) -> str:
     return fold(unit_name[match.end() :] if match else unit_name)
 
 
-@dataclass
 class Gazetteer:
-    """Every unit of every hierarchy version by (type, folded bare name), and the versions' dates."""
+    """Every unit's names and types in every hierarchy version, looked up by (type, folded bare name) as mentions
+    come (memoised), with the versions' dates and the successions that carry a former name forward."""
 
-    by_name: dict[tuple[str, str], list[Unit]]
-    versions: list[HierarchyVersion]
-    successor: dict[int, Unit]
+    def __init__(self) -> None:
+        self.versions = list(HierarchyVersion.objects.order_by("valid_from"))
+        self._by_name: dict[tuple[tuple[str, ...], str], list[Unit]] = {}
+        self._successor: dict[int, Unit | None] = {}
 
     @classmethod
     def load(cls) -> Gazetteer:
-        by_name: dict[tuple[str, str], list[Unit]] = {}
-        for unit in Unit.objects.select_related("version"):
-            by_name.setdefault((unit.type, bare_name(unit.name)), []).append(unit)
-        successor: dict[int, Unit] = {}
-        best_share: dict[int, float] = {}
-        for link in Succession.objects.select_related("to_unit__version"):
-            share = float(link.population_share or 0)
-            if link.from_unit_id not in successor or share > best_share[link.from_unit_id]:
-                successor[link.from_unit_id] = link.to_unit
-                best_share[link.from_unit_id] = share
-        versions = list(HierarchyVersion.objects.order_by("valid_from"))
-        return cls(by_name, versions, successor)
+        return cls()
+
+    def named(self, types: tuple[str, ...], key: str) -> list[Unit]:
+        if (types, key) not in self._by_name:
+            found = Unit.objects.filter(type__in=types, search_key__endswith=key).select_related("version")
+            self._by_name[types, key] = [unit for unit in found if bare_name(unit.name) == key]
+        return self._by_name[types, key]
+
+    def successor(self, unit: Unit) -> Unit | None:
+        """What ``unit`` became in the next version (the largest part of a split)."""
+        if unit.pk not in self._successor:
+            link = (
+                Succession.objects.filter(from_unit=unit)
+                .select_related("to_unit__version")
+                .order_by(F("population_share").desc(nulls_last=True), "pk")
+                .first()
+            )
+            self._successor[unit.pk] = link.to_unit if link else None
+        return self._successor[unit.pk]
 
     def version_at(self, day: date | None) -> HierarchyVersion | None:
         if not self.versions:
@@ -123,18 +133,17 @@ class Gazetteer:
 
     def in_force(self, unit: Unit, version: HierarchyVersion | None) -> Unit:
         """The unit that ``unit`` had become in ``version`` (itself when it belongs to it)."""
-        seen = 0
-        while version is not None and unit.version_id != version.pk and seen < 10:
-            after = self.successor.get(unit.pk)
+        for _step in range(10):
+            if version is None or unit.version_id == version.pk:
+                break
+            after = self.successor(unit)
             if after is None or _starts(after.version) > _starts(version):
                 break
-            unit, seen = after, seen + 1
+            unit = after
         return unit
 
     def find(self, mention: Mention, version: HierarchyVersion | None) -> Unit | None:
-        candidates = [
-            unit for kind in PREFIXES[mention.prefix] for unit in self.by_name.get((kind, mention.name_key), [])
-        ]
+        candidates = self.named(PREFIXES[mention.prefix], mention.name_key)
         if not candidates:
             return None
         for unit in candidates:
@@ -253,52 +262,59 @@ def _period_day(period: str | None, on: date | None) -> date | None:
 
 def propose(text: str, *, on: date | None = None, main_unit: Unit | None = None) -> list[Proposal]:
     """Every figure of ``text`` with its unit and catalogue element (see ``reading.read_text``)."""
-    from chiso.extraction.reading import Proposal
+    return Reader().propose(text, on=on, main_unit=main_unit) if find_figures(text, on) else []
 
-    figures = find_figures(text, on)
-    if not figures:
-        return []
-    gazetteer = Gazetteer.load()
-    aliases = catalogue_aliases()
-    proposals: list[Proposal] = []
-    previous: tuple[str, str | None] | None = None  # (sentence, element) of the figure before
-    for figure in figures:
-        version = gazetteer.version_at(_period_day(figure.period, on))
-        if version is None and main_unit is not None:
-            version = main_unit.version
-        named = mentions(figure.sentence)
-        here = figure.start - figure.sentence_start
-        before = [mention for mention in named if mention.start < here]
-        mention = before[-1] if before else (named[0] if named else None)
-        unit: Unit | None = None
-        unit_text: str | None = None
-        if mention is not None:
-            unit = gazetteer.find(mention, version)
-            unit_text = mention.text
-        elif main_unit is not None:  # the document's own unit, as the document names it
-            unit = main_unit
-            unit_text = main_unit.name
-        element = None
-        if figure.kind != "plan_count":
-            element = match_element(figure, aliases, [m.text for m in named])
-            if element is None and figure.kind == "target" and previous and previous[0] == figure.sentence:
-                element = previous[1]  # "đạt 91% (vượt xa chỉ tiêu 65%)": the target of the same measure
-        previous = (figure.sentence, element)
-        proposals.append(
-            Proposal(
-                value=figure.value,
-                qualifier=figure.qualifier,  # type: ignore[arg-type]
-                of_total=figure.of_total,
-                measure=figure.measure,
-                data_element=element,
-                unit=unit_text,
-                unit_code=unit.code if unit else None,
-                unit_version=unit.version.name if unit else None,
-                period=figure.period,
-                kind=figure.kind,  # type: ignore[arg-type]
-                sentence=figure.sentence,
-                start=figure.start,
-                end=figure.end,
+
+class Reader:
+    """The gazetteer and the catalogue's aliases loaded once, for reading many texts (the gold set)."""
+
+    def __init__(self) -> None:
+        self.gazetteer = Gazetteer.load()
+        self.aliases = catalogue_aliases()
+
+    def propose(self, text: str, *, on: date | None = None, main_unit: Unit | None = None) -> list[Proposal]:
+        from chiso.extraction.reading import Proposal
+
+        gazetteer, aliases = self.gazetteer, self.aliases
+        proposals: list[Proposal] = []
+        previous: tuple[str, str | None] | None = None  # (sentence, element) of the figure before
+        for figure in find_figures(text, on):
+            version = gazetteer.version_at(_period_day(figure.period, on))
+            if version is None and main_unit is not None:
+                version = main_unit.version
+            named = mentions(figure.sentence)
+            here = figure.start - figure.sentence_start
+            before = [mention for mention in named if mention.start < here]
+            mention = before[-1] if before else (named[0] if named else None)
+            unit: Unit | None = None
+            unit_text: str | None = None
+            if mention is not None:
+                unit = gazetteer.find(mention, version)
+                unit_text = mention.text
+            elif main_unit is not None:  # the document's own unit, as the document names it
+                unit = main_unit
+                unit_text = main_unit.name
+            element = None
+            if figure.kind != "plan_count":
+                element = match_element(figure, aliases, [m.text for m in named])
+                if element is None and figure.kind == "target" and previous and previous[0] == figure.sentence:
+                    element = previous[1]  # "đạt 91% (vượt xa chỉ tiêu 65%)": the target of the same measure
+            previous = (figure.sentence, element)
+            proposals.append(
+                Proposal(
+                    value=figure.value,
+                    qualifier=figure.qualifier,  # type: ignore[arg-type]
+                    of_total=figure.of_total,
+                    measure=figure.measure,
+                    data_element=element,
+                    unit=unit_text,
+                    unit_code=unit.code if unit else None,
+                    unit_version=unit.version.name if unit else None,
+                    period=figure.period,
+                    kind=figure.kind,  # type: ignore[arg-type]
+                    sentence=figure.sentence,
+                    start=figure.start,
+                    end=figure.end,
+                )
             )
-        )
-    return proposals
+        return proposals

@@ -186,6 +186,43 @@ def test_files_text_docx_pdf_and_refusals() -> None:
     assert "UTF-8" in refused.value.message
 
 
+def _pdf(text: str) -> bytes:
+    """A one-page PDF whose text layer is ``text`` (ASCII, the standard Helvetica font)."""
+    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+@pytest.mark.django_db
+def test_a_text_pdf_is_read_and_a_pdf_without_text_is_refused() -> None:
+    text, proposals = read_file("bao-cao.pdf", _pdf("Quan da ho tro hon 3.500 cong dan."))
+    assert text == "Quan da ho tro hon 3.500 cong dan."
+    assert [(p.value, p.qualifier, text[p.start : p.end]) for p in proposals] == [
+        (3500, "exact", "3.500")
+    ]  # "hon" without its mark is not "hơn"
+    with pytest.raises(ExtractionError) as refused:
+        read_file("scan.pdf", _pdf(""))
+    assert refused.value.message.startswith("Tệp scan.pdf: PDF không có lớp chữ")
+    with pytest.raises(ExtractionError) as refused:
+        read_file("hong.pdf", b"%PDF-1.4 broken")
+    assert refused.value.message.startswith("Tệp hong.pdf: không đọc được tệp PDF")
+
+
 def test_json_shape() -> None:
     proposal = Proposal(
         Decimal("91.5"), "exact", None, "tỷ lệ", "CQS-03", None, None, None, "2022", "actual", "Đạt 91,5%.", 4, 8
