@@ -15,9 +15,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import cast
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -189,7 +190,7 @@ def do_save_scenario(target: Target, name: str, pace: float, as_of: Period, *,
         with transaction.atomic():
             return SavedScenario.objects.create(
                 target=target, name=name, monthly_pace=Decimal(repr(pace)), as_of=str(as_of),
-                reached=str(reached) if reached is not None else "", created_by=acting_user,
+                reached=str(reached) if reached is not None else "", created_by=cast(User, acting_user),
                 created_at=timezone.now())
     except IntegrityError:
         raise ScenarioError(f"Bạn đã có kịch bản tên «{name}» cho chỉ tiêu này: chọn tên khác.") from None
@@ -201,7 +202,7 @@ def scenarios_of(target: Target, user: AbstractBaseUser | AnonymousUser | None) 
         return []
     found = SavedScenario.objects.filter(target=target).select_related("created_by")
     if not can_plan_unit(user, target.plan.unit):
-        found = found.filter(created_by=user)
+        found = found.filter(created_by=cast(User, user))
     return list(found)
 
 
