@@ -288,7 +288,7 @@ def _sentence_figures(sentence: str, offset: int, on: date | None) -> list[RawFi
                 after = _phrase_after(sentence[end + total_match.end() :])
                 measure = counted_before or after
         else:
-            over = re.match(rf"\s*((?:{_WORD}\s*){{0,6}}?)\s*trên tổng số\s+({_NUMBER})", masked[end:])
+            over = re.match(rf"\s*((?:{_WORD}\s*){{0,12}}?)\s*trên tổng số\s+({_NUMBER})", masked[end:])
             if over and not is_percent and _value(over.group(2)) is not None:
                 of_total = _value(over.group(2))
                 skip_until = end + over.end()

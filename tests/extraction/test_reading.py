@@ -60,6 +60,12 @@ def test_totals_of_x_over_y() -> None:
     )
     (accounts,) = find_figures("Tạo lập 5.151 tài khoản điện tử/11.597 dân.")
     assert (accounts.value, accounts.of_total, accounts.measure) == (Decimal(5151), Decimal(11597), "tài khoản điện tử")
+    (schools,) = find_figures("Có 36 trường thu học phí không dùng tiền mặt trên tổng số 36 trường công lập.")
+    assert (schools.value, schools.of_total, schools.measure) == (
+        Decimal(36),
+        Decimal(36),
+        "trường thu học phí không dùng tiền mặt",
+    )
 
 
 def test_periods() -> None:
