@@ -268,6 +268,8 @@ def test_the_start_page_lists_the_officers_forms_and_recent_reports(officer):
     html = officer.get("/nhap-lieu/").content.decode()
     assert "Phường Thạc Gián" in html and "Phường Tân Chính" not in html
     assert '<a href="/tai-khoan/ma-truy-cap/">Mã truy cập API</a>' in html  # the officer's own API tokens
+    assert '<a href="/nhap-lieu/tai-len/">Tải lên tệp số liệu</a>' in html  # the other ways in
+    assert '<a href="/doc-bao-cao/">Đọc số liệu từ báo cáo</a>' in html
     assert html.count('class="start-item"') == 5  # the ward's two forms and its three tổ dân phố
     assert ('href="/nhap-lieu/2024/20221/BC-CDS-THANG-XA/2024-12/"><span class="state-period">Tháng 12/2024</span> '
             '<span class="state-label">Đã duyệt</span>') in html
