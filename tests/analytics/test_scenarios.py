@@ -113,6 +113,8 @@ def test_running_a_pace_moves_the_date_and_saves_nothing(client, world):
     assert "Giá trị tháng 06/2026 theo kịch bản: 70,0%." in faster
     slower = html.unescape(client.get(url, {"toc-do": "0,5"}).content.decode())
     assert "Đạt 64 vào tháng 12/2027, sau hạn tháng 6/2026." in slower
+    assert "<h1>Kịch bản: XHS-01 Tỷ lệ dân số trưởng thành có điện thoại thông minh</h1>" in slower  # no htmx: a page
+    assert "<h1>" not in faster  # htmx: the box alone
     bad = client.get(url, {"toc-do": "nhanh"})
     assert bad.status_code == 400
     assert "Tốc độ mỗi tháng «nhanh» không phải là số: nhập ví dụ 1,2 hoặc -0,5." in html.unescape(

@@ -90,8 +90,11 @@ def box_context(request: HttpRequest, what: scenarios.WhatIf, pace: float | None
 
 def _box(request: HttpRequest, unit: Unit, what: scenarios.WhatIf, status: int = 200, **kwargs: object
          ) -> HttpResponse:
-    return render(request, "portal/_scenario_box.html",
-                  {"unit": unit, "box": box_context(request, what, **kwargs)}, status=status)  # type: ignore[arg-type]
+    """The box alone for htmx; a page of its own for a form sent without JavaScript."""
+    template = "portal/_scenario_box.html" if request.headers.get("HX-Request") == "true" else \
+        "portal/scenario_page.html"
+    return render(request, template, {"unit": unit, "box": box_context(request, what, **kwargs)},  # type: ignore[arg-type]
+                  status=status)
 
 
 @require_GET
