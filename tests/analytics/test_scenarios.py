@@ -200,3 +200,11 @@ def test_a_city_target_says_which_units_must_speed_up_and_a_trial_target_moves_w
                      r'<td class="num">52,0%</td><td class="num">2,26</td><td class="num">3,53</td>'
                      r'<td class="num">1,28</td></tr>', text)
     assert scenarios.units_split(ward, _what(ward), queries.figures) is None  # a ward has no units below
+
+
+def test_illustrative_figures_are_labelled_minh_hoa_in_the_box(client, world):
+    ward, target, _ = world
+    assert "minh họa" not in _box(client.get(PAGE).content.decode(), target)
+    put(ward, "XHS-01", "2025-12", "52", illustrative=True)
+    assert _what(ward).illustrative
+    assert '<span class="badge badge-illustrative"' in _box(client.get(PAGE).content.decode(), target)
