@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from chiso.engine.numbers import format_number as _num
 from chiso.engine.periods import Period, PeriodKind
 
-__all__ = ["CONFIDENCE", "Forecast", "forecast", "month_index", "t_quantile_80"]
+__all__ = ["CONFIDENCE", "Forecast", "clip", "forecast", "month_index", "t_quantile_80"]
 
 CONFIDENCE = 0.80
 """Two-sided coverage of the prediction interval."""
@@ -101,7 +101,8 @@ def month_index(when: When) -> float:
     return 12 * float(when)
 
 
-def _clip(x: float, lower: float | None, upper: float | None) -> float:
+def clip(x: float, lower: float | None, upper: float | None) -> float:
+    """``x`` kept within the natural limits of a series (a rate 0–100, a count ≥ 0); None: no limit."""
     if lower is not None:
         x = max(lower, x)
     if upper is not None:
@@ -176,7 +177,7 @@ def forecast(
     else:
         low = high = value
         method += "; chỉ 2 quan sát nên không tính được khoảng dự báo"
-    clipped = [float(_clip(v, lower_limit, upper_limit)) for v in (value, low, high)]
+    clipped = [float(clip(v, lower_limit, upper_limit)) for v in (value, low, high)]
     if clipped != [value, low, high]:
         bounds = [f"{word} {_num(b)}" for word, b in (("tối thiểu", lower_limit), ("tối đa", upper_limit))
                   if b is not None]  # fmt: skip

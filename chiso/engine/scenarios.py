@@ -39,6 +39,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from chiso.engine.forecast import clip
 from chiso.engine.numbers import format_number
 from chiso.engine.periods import Period, PeriodKind
 
@@ -71,14 +72,6 @@ def _meets(value: float, target: float, direction: str) -> bool:
     if direction not in ("up", "down"):
         raise ValueError(f"direction phải là 'up' hoặc 'down', nhận {direction!r}")
     return value >= target if direction == "up" else value <= target
-
-
-def _clip(x: float, lower: float | None, upper: float | None) -> float:
-    if lower is not None:
-        x = max(lower, x)
-    if upper is not None:
-        x = min(upper, x)
-    return x
 
 
 def _ordered(series: Series) -> list[tuple[Period, float]]:
@@ -159,7 +152,7 @@ def probability(series: Series, target: float, deadline: Period, *, direction: s
     for _ in range(draws):
         drawn = [f + rng.choice(residuals) for f in fitted]
         mx, my, b = _fit(xs, drawn)
-        value = _clip(my + b * (x0 - mx) + rng.choice(residuals), lower_limit, upper_limit)
+        value = clip(my + b * (x0 - mx) + rng.choice(residuals), lower_limit, upper_limit)
         reached += _meets(value, target, direction)
     return reached / draws
 
@@ -233,7 +226,7 @@ def scenario(series: Series, pace: float, target: float, deadline: Period, *, di
     reached = last_month if _meets(last, target, direction) else None
     month, value = last_month, last
     while month.start < horizon.start and (reached is None or month.start < deadline.start):
-        month, value = month.next(), _clip(value + pace, lower_limit, upper_limit)
+        month, value = month.next(), clip(value + pace, lower_limit, upper_limit)
         path.append((month, value))
         if reached is None and _meets(value, target, direction):
             reached = month
