@@ -35,7 +35,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from chiso import conf
-from chiso.collection.models import PUBLISHED, FormElement, Status, Submission, SubmissionEvent
+from chiso.collection.models import PUBLISHED, FormElement, Status, SubmissionEvent
 from chiso.collection.queries import published
 from chiso.indicators.models import Indicator
 from chiso.integration.models import Change, ChangeType, CollectMark
@@ -74,10 +74,13 @@ def collect(*, now: datetime | None = None, from_start: bool = False) -> list[Ch
         found: list[_Published] = []
         rounds: list[RoundEvent] = []
         last = dict(marks)
-        for event in _settled(SubmissionEvent.objects.filter(id__gt=marks["submission_event"]), "at", cutoff):
+        approvals = []
+        for event in _settled(SubmissionEvent.objects.filter(id__gt=marks["submission_event"])
+                              .select_related("submission__unit__version", "submission__form"), "at", cutoff):
             last["submission_event"] = event.id
             if event.to_status == Status.APPROVED:
-                found.extend(_approved_report(event))
+                approvals.append(event)
+        found.extend(_approved_reports(approvals))
         for row in _settled(DataValueHistory.objects.filter(id__gt=marks["value_history"]).only("id", "changed_at"),
                             "changed_at", cutoff, batch=HISTORY_BATCH):
             last["value_history"] = row.id
@@ -116,13 +119,21 @@ def _settled(rows: Any, stamp: str, cutoff: datetime, batch: int = BATCH) -> Ite
         yield row
 
 
-def _approved_report(event: SubmissionEvent) -> list[_Published]:
-    submission = Submission.objects.select_related("unit__version", "form").get(pk=event.submission_id)
-    if submission.status not in PUBLISHED:  # reopened since: nothing of it is public now
-        return []
-    elements = set(FormElement.objects.filter(form_id=submission.form_id).values_list("data_element_id", flat=True))
-    return [_Published(submission.unit, submission.period, event.at, f"submission_event:{event.id}",
-                       submission.form.code, elements)]
+def _form_elements(form_ids: Iterable[int]) -> dict[int, set[int]]:
+    """The data elements of each form (one query)."""
+    elements: dict[int, set[int]] = defaultdict(set)
+    for form_id, element_id in FormElement.objects.filter(form_id__in=set(form_ids)).values_list(
+            "form_id", "data_element_id"):
+        elements[form_id].add(element_id)
+    return elements
+
+
+def _approved_reports(events: list[SubmissionEvent]) -> list[_Published]:
+    """The reports of approval ``events`` that are still public (a report reopened since is not)."""
+    public = [e for e in events if e.submission.status in PUBLISHED]
+    elements = _form_elements(e.submission.form_id for e in public)
+    return [_Published(e.submission.unit, e.submission.period, e.at, f"submission_event:{e.id}",
+                       e.submission.form.code, set(elements[e.submission.form_id])) for e in public]
 
 
 def _changed_after_approval(after: int, through: int) -> list[_Published]:
@@ -164,10 +175,10 @@ def _approvals(clause: Q) -> Iterable[tuple[int, str, datetime, set[int]]]:
     latest = (SubmissionEvent.objects.filter(clause, to_status=Status.APPROVED, submission__status__in=PUBLISHED)
               .values("submission_id", "submission__unit_id", "submission__period", "submission__form_id")
               .annotate(at=Max("at")))
-    for row in latest:
-        elements = set(FormElement.objects.filter(form_id=row["submission__form_id"])
-                       .values_list("data_element_id", flat=True))
-        yield row["submission__unit_id"], row["submission__period"], row["at"], elements
+    rows = list(latest)
+    elements = _form_elements(row["submission__form_id"] for row in rows)
+    for row in rows:
+        yield row["submission__unit_id"], row["submission__period"], row["at"], elements[row["submission__form_id"]]
 
 
 def _unit(unit: Unit) -> dict[str, str]:
