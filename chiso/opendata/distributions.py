@@ -19,11 +19,12 @@ from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import IO
 
+from chiso import conf
 from chiso.analytics.queries import Row, evaluate
 from chiso.engine.periods import Period
 from chiso.engine.spreadsheet import put_row, safe_cell
 from chiso.indicators.models import DataElement, Indicator, ValueType
-from chiso.opendata.catalogue import FORMATS, LEVELS, Dataset, city_units, datasets, licence, publisher
+from chiso.opendata.catalogue import FORMATS, LEVELS, SETTINGS_READ, Dataset, city_units, datasets, licence, publisher
 from chiso.units.models import HierarchyVersion, Unit
 from chiso.values.models import DataValue, Qualifier
 
@@ -243,11 +244,17 @@ def render(ds: Dataset, level: str, fmt: str, language: str = "vi", found: list[
 
 
 def sized(ds: Dataset) -> Dataset:
-    """``ds`` with the byte size of every distribution (each file built once, in Vietnamese)."""
-    by_level = {level: rows(ds, level) for level in ds.levels}
-    return replace(ds, distributions=tuple(
-        replace(d, byte_size=len(render(ds, d.level, d.extension, found=by_level[d.level])))
-        for d in ds.distributions))
+    """``ds`` with the byte size of every distribution (each file built once, in Vietnamese), once per data
+    stamp and publisher and licence setting (``portal.queries.memoised``): the dataset page is public."""
+    from chiso.portal.queries import memoised
+
+    def build() -> Dataset:
+        by_level = {level: rows(ds, level) for level in ds.levels}
+        return replace(ds, distributions=tuple(
+            replace(d, byte_size=len(render(ds, d.level, d.extension, found=by_level[d.level])))
+            for d in ds.distributions))
+    key = "|".join(["opendata-sized", ds.id, *(conf.env_str(name) for name in SETTINGS_READ)])
+    return memoised(key, build)  # type: ignore[no-any-return]
 
 
 def file_name(ds: Dataset, level: str, fmt: str) -> str:
