@@ -202,7 +202,7 @@ def datasets() -> list[Dataset]:
     from chiso.portal.queries import memoised
 
     key = "|".join(["opendata-datasets", *(conf.env_str(name) for name in SETTINGS_READ)])
-    return list(memoised(key, lambda: _build(None, None)))  # a copy: callers may sort or filter it
+    return list(memoised(key, _build))  # a copy: callers may sort or filter it
 
 
 def dataset(slug: str) -> Dataset | None:
@@ -253,12 +253,11 @@ def _level_of(unit_type: str) -> str | None:
     return next((slug for slug, (types, _, _) in LEVELS.items() if unit_type in types), None)
 
 
-def _build(code: str | None, year: int | None) -> list[Dataset]:
+def _build() -> list[Dataset]:
     from chiso.collection.queries import published
     from chiso.values.models import DataValue
 
-    chosen = Indicator.objects.select_related("pillar", "numerator", "denominator", "reported")
-    indicators = list(chosen.filter(code=code) if code is not None else chosen)
+    indicators = list(Indicator.objects.select_related("pillar", "numerator", "denominator", "reported"))
     if not indicators:
         return []
     element_ids = {e.id for i in indicators for e in (i.numerator, i.denominator, i.reported) if e is not None}
@@ -270,8 +269,6 @@ def _build(code: str | None, year: int | None) -> list[Dataset]:
         under |= Q(unit__path__startswith=unit.path)
     figures = published(DataValue.objects.filter(under, data_element_id__in=element_ids, is_deleted=False,
                                                  value__isnull=False))
-    if year is not None:
-        figures = figures.filter(period_start__year=year)
     # (element, year) -> level -> facts
     found: dict[tuple[int, int], dict[str, _Facts]] = defaultdict(lambda: defaultdict(_Facts))
     for element_id, unit_type, period, newest, oldest, illustrative in (
