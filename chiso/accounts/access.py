@@ -139,13 +139,10 @@ def can_decide_round(user: AbstractBaseUser | AnonymousUser, within: Unit) -> bo
 
 
 def can_read_scorecard(user: AbstractBaseUser | AnonymousUser | None, unit: Unit, *, published: bool) -> bool:
-    """A scorecard of a published round is public; before that only the unit itself, its verifiers and
-    whoever may read its unpublished figures see it (a ward never sees another ward's draft)."""
-    if published:
-        return True
-    if user is None or not user.is_authenticated:
-        return False
-    return can_read_unpublished(user, unit) or can_verify_assessment(user, unit)
+    """A scorecard of a published round is public; before that only whoever may read the unit's unpublished
+    figures sees it: the unit itself and its verifiers (``can_verify_assessment``: approvers and administrators,
+    all of them readers of drafts). A ward never sees another ward's draft."""
+    return published or can_read_unpublished(user, unit)
 
 
 def can_read_certification(user: AbstractBaseUser | AnonymousUser | None, unit: Unit, *, decided: bool) -> bool:

@@ -16,7 +16,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
-from chiso.accounts.access import can_read_scorecard
+from chiso.accounts.access import under, unpublished_read_prefixes
 from chiso.analytics.queries import evaluate
 from chiso.engine.periods import Period
 from chiso.engine.scoring import (
@@ -74,10 +74,20 @@ def readable_rounds(user: AbstractBaseUser | AnonymousUser | None) -> QuerySet[R
     rounds = Round.objects.select_related("method", "within", "version")
     if user is None or not user.is_authenticated:
         return rounds.filter(status=RoundStatus.PUBLISHED)
+    prefixes = _card_prefixes(user)
+    units: dict[int, list[Unit]] = {}
+    for card in Scorecard.objects.exclude(round__status=RoundStatus.PUBLISHED).select_related("unit"):
+        units.setdefault(card.round_id, []).append(card.unit)
     visible = [r.pk for r in rounds.exclude(status=RoundStatus.PUBLISHED)
-               if can_decide_round(user, r.within)
-               or any(can_read_scorecard(user, c.unit, published=False) for c in r.scorecards.select_related("unit"))]
+               if any(under(prefixes, u) for u in units.get(r.pk, [])) or can_decide_round(user, r.within)]
     return rounds.filter(status=RoundStatus.PUBLISHED) | rounds.filter(pk__in=visible)
+
+
+def _card_prefixes(user: AbstractBaseUser | AnonymousUser | None) -> list[str] | None:
+    """``accounts.access.can_read_scorecard(user, unit, published=False)`` for many units with one query: a
+    unit's draft card is read by whoever reads its unpublished figures (its verifiers, approvers and
+    administrators above it, are among them)."""
+    return unpublished_read_prefixes(user)
 
 
 def readable_round(user: AbstractBaseUser | AnonymousUser | None, round_id: int) -> Round | None:
@@ -97,7 +107,8 @@ def sees_whole_round(user: AbstractBaseUser | AnonymousUser | None, round_: Roun
         return False
     if can_decide_round(user, round_.within):
         return True
-    return all(can_read_scorecard(user, c.unit, published=False) for c in round_.scorecards.select_related("unit"))
+    prefixes = _card_prefixes(user)
+    return all(under(prefixes, c.unit) for c in round_.scorecards.select_related("unit"))
 
 
 def readable_cards(user: AbstractBaseUser | AnonymousUser | None, round_: Round) -> list[Scorecard]:
@@ -105,7 +116,8 @@ def readable_cards(user: AbstractBaseUser | AnonymousUser | None, round_: Round)
     cards = list(round_.scorecards.select_related("unit", "unit__version").order_by("unit__name"))
     if sees_whole_round(user, round_):
         return cards
-    return [c for c in cards if can_read_scorecard(user, c.unit, published=False)]
+    prefixes = _card_prefixes(user)
+    return [c for c in cards if under(prefixes, c.unit)]
 
 
 def progress(round_: Round) -> dict[str, int]:
