@@ -90,7 +90,7 @@ def collect(*, now: datetime | None = None, from_start: bool = False) -> list[Ch
             last["round_event"] = event.id
             if event.action == "publish":
                 rounds.append(event)
-        changes = [c for c in (_figures_change(item, now) for item in found) if c is not None]
+        changes = _figures_changes(found, now)
         changes += [_ranking_change(event, now) for event in rounds]
         changes += _dataset_changes(found, now)
         changes.sort(key=lambda c: (c.at, c.source))
@@ -185,12 +185,25 @@ def _unit(unit: Unit) -> dict[str, str]:
     return {"code": unit.code, "name": unit.name, "version": unit.version.name}
 
 
-def _figures_change(item: _Published, now: datetime) -> Change | None:
-    values = list(published(DataValue.objects.filter(unit=item.unit, period=item.period,
-                                                     data_element_id__in=item.element_ids, is_deleted=False))
-                  .select_related("data_element").order_by("data_element__code"))
-    if not values:
-        return None
+def _figures_changes(found: list[_Published], now: datetime) -> list[Change]:
+    """One ``figures.published`` per item with a published figure; the figures of all items read in one query."""
+    if not found:
+        return []
+    by_cell: dict[tuple[int, str], list[DataValue]] = defaultdict(list)
+    for v in (published(DataValue.objects.filter(
+            unit_id__in={i.unit.id for i in found}, period__in={i.period for i in found},
+            data_element_id__in={e for i in found for e in i.element_ids}, is_deleted=False))
+            .select_related("data_element").order_by("data_element__code")):
+        by_cell[(v.unit_id, v.period)].append(v)
+    changes = []
+    for item in found:
+        values = [v for v in by_cell[(item.unit.id, item.period)] if v.data_element_id in item.element_ids]
+        if values:
+            changes.append(_figures_change(item, values, now))
+    return changes
+
+
+def _figures_change(item: _Published, values: list[DataValue], now: datetime) -> Change:
     codes = [v.data_element.code for v in values]
     query = urlencode({"unit": item.unit.code, "version": item.unit.version.name, "period": item.period,
                        "data": ",".join(codes)})
