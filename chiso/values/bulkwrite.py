@@ -71,11 +71,6 @@ def batch_size() -> int:
     return BATCH if connection.vendor == "sqlite" else 0
 
 
-def _order() -> str:
-    """The stage's row number: SQLite's rowid, PostgreSQL's ``n`` column (a temporary table has no usable rowid)."""
-    return "rowid" if connection.vendor == "sqlite" else "n"
-
-
 class Moved(Exception):
     """A figure changed after it was read: the set-based write was rolled back."""
 
@@ -174,8 +169,9 @@ class Stage:
         shape = ", ".join(f"{c} {t}" for c, t in zip(COLUMNS, TYPES[vendor], strict=True))
         with connection.cursor() as cursor, connection.wrap_database_errors:
             if not self._made:
-                numbered = ", n bigserial" if postgres else ""  # the row number batches are cut by (SQLite: rowid)
-                cursor.execute(f"CREATE TEMPORARY TABLE {self.table} ({shape}{numbered})")
+                # n: the row number batches are cut by (``spans``), given by the database as rows arrive
+                numbered = "n bigserial" if postgres else "n integer PRIMARY KEY"
+                cursor.execute(f"CREATE TEMPORARY TABLE {self.table} ({shape}, {numbered})")
                 self._made = True
             if postgres:
                 with cursor.cursor.copy(f"COPY {self.table} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
@@ -184,7 +180,8 @@ class Stage:
                 cursor.execute(f"ANALYZE {self.table}")  # autovacuum never sees a temporary table
             else:
                 marks = ", ".join(["%s"] * len(COLUMNS))
-                cursor.executemany(f"INSERT INTO {self.table} VALUES ({marks})", rows())  # type: ignore[arg-type]
+                cursor.executemany(f"INSERT INTO {self.table} ({', '.join(COLUMNS)}) VALUES ({marks})",
+                                   rows())  # type: ignore[arg-type]
         self.changed += len(changed)
         self.new += len(new)
 
@@ -213,7 +210,7 @@ class Stage:
         if not self._made:
             return []
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT min({_order()}), max({_order()}) FROM {self.table}")
+            cursor.execute(f"SELECT min(n), max(n) FROM {self.table}")
             low, high = cursor.fetchone()
         if low is None:
             return []
@@ -222,7 +219,7 @@ class Stage:
     def _span(self, rows: tuple[int, int] | None) -> tuple[str, tuple[int, ...]]:
         if rows is None:
             return "", ()
-        return f" AND s.{_order()} >= %s AND s.{_order()} < %s", rows
+        return " AND s.n >= %s AND s.n < %s", rows
 
     def apply(self, *, channel: str, user_id: int | None, now: datetime, reason: str,
               rows: tuple[int, int] | None = None, run_id: int | None = None) -> None:
