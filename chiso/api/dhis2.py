@@ -19,6 +19,7 @@ from chiso.engine.numbers import format_number
 from chiso.exchange.export import SelectionError, data_values, figures, selection_for
 from chiso.exchange.formats import write_csv, write_json
 from chiso.exchange.importing import import_data_values
+from chiso.exchange.mappings import Mapping
 from chiso.values.models import Channel
 
 router = Router(tags=["DHIS2"])
@@ -56,9 +57,10 @@ def read_data_value_set(
 ) -> Any:
     """Each unit's own figures (with ``children``, those of every unit under it too) that the caller may read:
     published ones for everyone, unpublished ones only of the units the caller's roles cover."""
+    mapping = Mapping()  # read once for the selection and the answer
     try:
         selection = selection_for(_codes(orgUnit), _codes(period), start=startDate, end=endDate,
-                                  data_sets=_codes(dataSet), children=children, version=version)
+                                  data_sets=_codes(dataSet), children=children, version=version, mapping=mapping)
     except SelectionError as error:
         raise (NotFound if error.unknown else BadRequest)(str(error)) from None
     user = reader(request)
@@ -67,7 +69,7 @@ def read_data_value_set(
     if count > cap:
         raise BadRequest(f"Yêu cầu gồm {format_number(count)} số liệu, quá {format_number(cap)} số liệu mỗi lần: "
                          "hỏi ít đơn vị hoặc ít kỳ hơn.")
-    values = data_values(selection, reader=user, published_only=False)
+    values = data_values(selection, reader=user, published_only=False, mapping=mapping)
     if format == "csv" or "text/csv" in request.headers.get("Accept", ""):
         return HttpResponse(write_csv(values), content_type="text/csv; charset=utf-8")
     return HttpResponse(write_json(values), content_type="application/json; charset=utf-8")

@@ -60,7 +60,8 @@ class SelectionError(ValueError):
 
 
 def selection_for(org_units: Sequence[str], periods: Sequence[str], *, start: str = "", end: str = "",
-                  data_sets: Sequence[str] = (), children: bool = False, version: str = "") -> Selection:
+                  data_sets: Sequence[str] = (), children: bool = False, version: str = "",
+                  mapping: Mapping | None = None) -> Selection:
     """What a DHIS2 reader asks with ``orgUnit``, ``period`` (exact periods) or ``startDate``/``endDate``,
     ``dataSet`` (chiso's report forms) and ``children``: the org units (mapped identifiers or chiso codes) are read
     in ``version``, by default the hierarchy version in force at the end of the last period asked."""
@@ -83,7 +84,7 @@ def selection_for(org_units: Sequence[str], periods: Sequence[str], *, start: st
     else:
         raise SelectionError("Cần period (202410, 2024Q4, 2024; lặp lại được) hoặc cả startDate và endDate "
                              "(yyyy-MM-dd).")
-    mapping = Mapping()
+    mapping = mapping or Mapping()
     try:
         in_version = (HierarchyVersion.objects.get(name=version) if version
                       else mapping.resolver.version_for(Period.of_day(last)))
@@ -164,9 +165,10 @@ def figures(selection: Selection, *, reader: User | None, published_only: bool) 
         "unit__path", "data_element__code", "period_start", "period_end")
 
 
-def data_values(selection: Selection, *, reader: User | None, published_only: bool) -> list[dict[str, str]]:
+def data_values(selection: Selection, *, reader: User | None, published_only: bool,
+                mapping: Mapping | None = None) -> list[dict[str, str]]:
     """The figures as DHIS2 data values (the dicts of a ``dataValues`` list)."""
-    mapping = Mapping()
+    mapping = mapping or Mapping()
     result = []
     for figure in figures(selection, reader=reader, published_only=published_only):
         element, combo = mapping.element_ids(figure.data_element)

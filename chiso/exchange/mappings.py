@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db import transaction
 
@@ -47,7 +48,11 @@ class Mapping:
         for unit_row in UnitMapping.objects.select_related("unit__version"):
             self.unit_out[unit_row.unit_id] = unit_row.dhis2_id
             self.unit_in[(unit_row.dhis2_id, unit_row.unit.version_id)] = unit_row.unit
-        self.resolver = Resolver()
+
+    @cached_property
+    def resolver(self) -> Resolver:
+        """Every version and data element, read only when an identifier must be resolved (an export needs none)."""
+        return Resolver()
 
     # -- out -------------------------------------------------------------------------------------
 
