@@ -50,6 +50,13 @@ def chart_data(what: scenarios.WhatIf, run: scenarios.engine.Scenario) -> dict[s
     }
 
 
+def what_ifs(unit: Unit, year: int, month: Period) -> list[scenarios.WhatIf]:
+    """``analytics.scenarios.what_ifs`` on published figures, once per data stamp (``queries.memoised``): each
+    target's chance is a 2 000-draw bootstrap, too heavy to redo on every view of the public unit page."""
+    return list(queries.memoised(f"what_ifs|{unit.id}|{year}|{month}",
+                                 lambda: scenarios.what_ifs(unit, year, month, queries.figures)))
+
+
 def _what_if(version: str, code: str, target_id: int) -> tuple[Unit, scenarios.WhatIf]:
     unit = units.unit_by_code(version, code)
     if unit is None:
@@ -59,8 +66,7 @@ def _what_if(version: str, code: str, target_id: int) -> tuple[Unit, scenarios.W
     month = dashboard.as_of(unit, target.plan.year) if target is not None else None
     if target is None or month is None:
         raise Http404("Không có chỉ tiêu kế hoạch này ở đơn vị này.")
-    found = [w for w in scenarios.what_ifs(unit, target.plan.year, month, queries.figures)
-             if w.target.id == target.id]
+    found = [w for w in what_ifs(unit, target.plan.year, month) if w.target.id == target.id]
     if not found:
         raise Http404("Chỉ tiêu này chưa đủ số liệu hằng tháng (hoặc đã hết hạn) để chạy kịch bản.")
     return unit, found[0]

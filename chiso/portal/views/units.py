@@ -7,14 +7,13 @@ from dataclasses import dataclass
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from chiso.analytics import scenarios
 from chiso.analytics.queries import Row
 from chiso.engine.periods import Period
 from chiso.indicators.models import Indicator, Pillar
 from chiso.plans.models import Plan
 from chiso.portal import dashboard, queries
 from chiso.portal.views.common import lang
-from chiso.portal.views.scenarios import box_context
+from chiso.portal.views.scenarios import box_context, what_ifs
 from chiso.ranking import certification
 from chiso.units import queries as units
 from chiso.units.models import Unit
@@ -88,8 +87,8 @@ def unit_page(request: HttpRequest, version: str, code: str) -> HttpResponse:
             rows = queries.figures([i.code for i in columns], [c for c, _ in children], [month])
             cell = {(r.unit.id, r.data): r for r in rows}
             child_rows = [ChildRow(c, n, [(i, cell.get((c.id, i.code))) for i in columns]) for c, n in children]
-    what_ifs = scenarios.what_ifs(unit, year, month, queries.figures) if plan_based and month and year else []
-    scenario_boxes = [box_context(request, w) for w in what_ifs]
+    scenario_boxes = [box_context(request, w) for w in what_ifs(unit, year, month)] if plan_based and month and year \
+        else []
     standings = certification.certifications_under(unit, request.user) if unit.type in certification.WARD_TYPES \
         else []
     context = {
