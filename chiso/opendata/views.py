@@ -4,11 +4,14 @@ built only from published figures."""
 
 from __future__ import annotations
 
+import hashlib
+import os
 import tempfile
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from chiso import conf
 from chiso.indicators.models import Pillar
 from chiso.opendata import catalogue, distributions
 
@@ -48,9 +51,25 @@ def download(request: HttpRequest, slug: str, level: str, fmt: str) -> HttpRespo
 
 
 def bulk(request: HttpRequest) -> FileResponse:
-    """Every distribution (CSV) and a README, zipped into a temporary file and streamed from it."""
-    target = tempfile.TemporaryFile()
-    distributions.write_zip(target)
-    target.seek(0)
-    return FileResponse(target, as_attachment=True, filename="chiso-du-lieu-mo.zip", content_type="application/zip")
+    """Every distribution (CSV) and a README, zipped once per data stamp and publisher and licence setting into
+    the data folder (every dataset's rows are too much work for each request) and streamed from there."""
+    from chiso.portal.queries import data_stamp
+
+    folder = conf.data_dir() / "opendata"
+    folder.mkdir(exist_ok=True)
+    stamp = "|".join([data_stamp(), *(conf.env_str(name) for name in catalogue.SETTINGS_READ)])
+    path = folder / f"tat-ca-{hashlib.sha1(stamp.encode()).hexdigest()}.zip"
+    if not path.exists():
+        with tempfile.NamedTemporaryFile(dir=folder, suffix=".part", delete=False) as target:
+            try:
+                distributions.write_zip(target)
+            except BaseException:
+                os.unlink(target.name)
+                raise
+        os.replace(target.name, path)  # readers see a whole archive or none
+        for old in folder.glob("tat-ca-*.zip"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    return FileResponse(path.open("rb"), as_attachment=True, filename="chiso-du-lieu-mo.zip",
+                        content_type="application/zip")
 
