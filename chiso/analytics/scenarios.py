@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import cast
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -25,6 +25,7 @@ from django.utils import timezone
 from chiso.accounts.access import can_plan_unit
 from chiso.analytics.progress import Figures, TargetProgress, target_progress
 from chiso.engine import scenarios as engine
+from chiso.engine.numbers import NumberFormatError, parse_number
 from chiso.engine.periods import Period
 from chiso.plans.models import SavedScenario, Target
 from chiso.units.models import Unit
@@ -153,21 +154,21 @@ def units_split(unit: Unit, what: WhatIf, figures: Figures, target: float | None
 
 
 def parse_pace(text: str, label: str = "Tốc độ mỗi tháng") -> float:
-    """A number typed on a page (a monthly pace, a target to try): Vietnamese ("1,2", "-0,5") or dotted.
+    """A number typed on a page (a monthly pace, a target to try): ``engine.numbers.parse_number``, so
+    Vietnamese first ("1,2", "-0,5", "166.039" = 166039, as the box writes it back) else dotted ("-0.5").
 
-    >>> parse_pace("1,2"), parse_pace(" -0.5 ")
-    (1.2, -0.5)
+    >>> parse_pace("1,2"), parse_pace(" -0.5 "), parse_pace("166.039")
+    (1.2, -0.5, 166039.0)
     >>> parse_pace("cao", "Mục tiêu thử")
     Traceback (most recent call last):
     ...
     chiso.analytics.scenarios.ScenarioError: Mục tiêu thử «cao» không phải là số: nhập ví dụ 1,2 hoặc -0,5.
     """
-    cleaned = (text or "").strip().replace(" ", "").replace(",", ".")
     try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
+        value = parse_number((text or "").replace(" ", ""))
+    except NumberFormatError:
         raise ScenarioError(f"{label} «{text}» không phải là số: nhập ví dụ 1,2 hoặc -0,5.") from None
-    if not value.is_finite() or abs(value) >= PACE_LIMIT:
+    if abs(value) >= PACE_LIMIT:  # parse_number refuses NaN and infinities
         raise ScenarioError(f"{label} «{text}» không hợp lệ: nhập một số như 1,2 hoặc -0,5.")
     return float(value)
 
