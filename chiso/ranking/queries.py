@@ -370,26 +370,43 @@ def explain(round_: Round, card: Scorecard) -> Explained:
                      year_on_year(round_, card, computed.inputs[str(card.unit_id)]))
 
 
-def change(round_: Round, card: Scorecard) -> Change | None:
-    """The unit's change since last year's published round (for a merged unit, by the DTI rule; the
-    re-expressed reading is in ``explain(...).history``), once this round's result is frozen (else None)."""
+def changes(round_: Round, cards: list[Scorecard]) -> dict[int, Change | None]:
+    """Each card's change since last year's published round, {unit id: change} (for a merged unit, by the DTI
+    rule; the re-expressed reading is in ``explain(...).history``), once this round's result is frozen (else
+    {}): the frozen results, last year's rounds and both indexes read once for the whole table."""
     if round_.status not in (RoundStatus.APPROVED, RoundStatus.PUBLISHED):
-        return None
-    return explain(round_, card).change
+        return {}
+    lines = {r.unit_id: r.lines for r in round_.results.all()}
+    last_year = _last_year(round_)
+    found: dict[int, Change | None] = {}
+    for card in cards:
+        if card.unit_id in lines:
+            history = year_on_year(round_, card, _inputs_of(lines[card.unit_id]), last_year)
+            found[card.unit_id] = history.change if history is not None else None
+    return found
 
 
-def year_on_year(round_: Round, card: Scorecard, inputs: dict[str, Given]) -> YearOnYear | None:
+def _last_year(round_: Round) -> list[tuple[Round, list[RankedUnit], Index, Index]]:
+    """Last year's published rounds of the round's peer group, each with its frozen results, its index and
+    this round's index."""
+    after = index_of(round_.method)
+    return [(previous, list(previous.results.select_related("unit")), index_of(previous.method), after)
+            for previous in Round.objects.filter(status=RoundStatus.PUBLISHED, year=round_.year - 1,
+                                                 peer_group=round_.peer_group).select_related("method", "version")]
+
+
+def year_on_year(round_: Round, card: Scorecard, inputs: dict[str, Given],
+                 last_year: list[tuple[Round, list[RankedUnit], Index, Index]] | None = None) -> YearOnYear | None:
     """This year's inputs of ``card`` against last year's published round of the same peer group that ranked
-    the units it comes from; None when there is none."""
+    the units it comes from; None when there is none. ``last_year``: ``_last_year(round_)``, read once by a
+    caller asking for many cards."""
     from chiso.units.queries import counterparts
 
-    for previous in (Round.objects.filter(status=RoundStatus.PUBLISHED, year=round_.year - 1,
-                                          peer_group=round_.peer_group).select_related("method", "version")):
+    for previous, results, before_index, after_index in (_last_year(round_) if last_year is None else last_year):
         sources = {u.pk for u in counterparts(card.unit, previous.version)}
-        ranked = [r for r in previous.results.select_related("unit") if r.unit_id in sources]
+        ranked = [r for r in results if r.unit_id in sources]
         if not ranked:
             continue
-        before_index, after_index = index_of(previous.method), index_of(round_.method)
         found = [Predecessor(r.unit_id, r.unit.code, r.unit.name, float(r.total), r.grade, r.rank, _inputs_of(r.lines))
                  for r in sorted(ranked, key=lambda r: r.unit.name)]
         key, types = str(card.unit_id), {str(card.unit_id): card.unit.type}

@@ -57,9 +57,9 @@ def _rows(request: HttpRequest, round_: Round, whole: bool) -> tuple[list[pages.
     bands = list(round_.method.grades.all())
     by_unit = {c.unit_id: c for c in queries.readable_cards(request.user, round_)}
     table = queries.ranking(round_)
+    changes = queries.changes(round_, list(by_unit.values())) if table.frozen else {}
     rows = [pages.Row(by_unit[s.unit.pk], s.total, s.value, s.rank if whole else None, s.grade,
-                      pages.grade_class(s.grade, bands), s.rank_band if whole else None,
-                      queries.change(round_, by_unit[s.unit.pk]) if table.frozen else None)
+                      pages.grade_class(s.grade, bands), s.rank_band if whole else None, changes.get(s.unit.pk))
             for s in table.standings if s.unit.pk in by_unit]
     return rows, table.frozen
 
