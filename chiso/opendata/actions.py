@@ -36,9 +36,7 @@ def do_record_dataset_count(period: Period, *, acting_user: AbstractBaseUser,
     indicator = Indicator.objects.select_related("reported").filter(code=COUNT_CODE).first()
     if indicator is None:
         raise CountError(f"Danh mục chưa có chỉ tiêu {COUNT_CODE}: nạp danh mục chỉ tiêu (chiso indicators load).")
-    city = next((u for u in reversed(city_units()) if (u.version.valid_from is None
-                                                        or u.version.valid_from <= period.end)
-                 and (u.version.valid_to is None or period.end <= u.version.valid_to)), None)
+    city = next((u for u in reversed(city_units()) if u.version.covers(period.end)), None)
     if city is None:
         raise CountError(f"Không có thành phố trong danh mục đơn vị có hiệu lực cuối kỳ {period}.")
     count, illustrative = published_count(period)

@@ -73,10 +73,7 @@ def rows_of(group: list[Dataset], level: str) -> dict[str, list[OpenRow]]:
     cities = {u.version_id: u for u in city_units()}
     by_version: dict[int, list[Period]] = defaultdict(list)
     for version in HierarchyVersion.objects.filter(id__in=cities):
-        for p in wanted:
-            if (version.valid_from is None or version.valid_from <= p.end) and (
-                    version.valid_to is None or p.end <= version.valid_to):
-                by_version[version.id].append(p)
+        by_version[version.id] += [p for p in wanted if version.covers(p.end)]
     found = []
     for version_id, periods in by_version.items():
         city = cities[version_id]
