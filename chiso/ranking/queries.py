@@ -28,6 +28,7 @@ from chiso.engine.scoring import (
     Scored,
     merged_mean,
     next_grade,
+    read_number,
     score_units,
     split_change,
 )
@@ -183,8 +184,6 @@ def score_round(round_: Round, *, verified: bool | None = None, changes: Mapping
         lines[card.unit_id] = own
     for unit_id, one in (changes or {}).items():
         for code, text in one.items():
-            from chiso.engine.scoring import read_number
-
             rule = next((c.rule for c in components if c.code == code), "")
             if rule:
                 value: float | str = text if rule in ("boolean", "categorical") else read_number(text)
@@ -220,8 +219,6 @@ def _from_claim(rule: str, claim: Assessment | None, verified: bool) -> Given | 
         share = claim.verified_denominator if claim.verdict == Verdict.ADJUSTED else claim.claimed_denominator
     else:
         text, share = claim.claimed, claim.claimed_denominator
-    from chiso.engine.scoring import read_number
-
     value: float | str = text if rule in ("boolean", "categorical") else read_number(text)
     return Given(value, float(share) if share is not None else None)
 
