@@ -38,6 +38,8 @@ class Channel(models.TextChoices):
     CLI = "cli", "Dòng lệnh"
     ADMIN = "admin", "Trang quản trị"
     DEMO = "demo", "Dữ liệu mẫu"
+    TEAMS = "teams", "Nhật ký Tổ công nghệ số cộng đồng"
+    REGISTER = "register", "Sổ theo dõi (chợ, trường, sản phẩm OCOP, …)"
 
 
 class DataValue(models.Model):
