@@ -27,7 +27,7 @@ database (``chiso.extraction``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -110,6 +110,7 @@ class RawFigure:
     sentence_start: int
     start: int
     end: int
+    period_carried: bool = False  # the sentence names no period: ``period`` is the one an earlier sentence named
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -249,10 +250,29 @@ def _phrase_before(before: str, limit: int = 10) -> str:
 
 
 def find_figures(text: str, on: date | None = None) -> list[RawFigure]:
-    """The figures of ``text`` in reading order (see the module's doctests)."""
+    """The figures of ``text`` in reading order (see the module's doctests).
+
+    A sentence that names no period takes the last one an earlier sentence of the same paragraph named
+    ("Năm 2022 … . Trong đó …"), marked ``period_carried``; a blank line ends a paragraph.
+
+    >>> text = "Năm 2022, quận hỗ trợ 3.500 công dân. Trong đó có 1.200 người cao tuổi.\\n\\nCó 5 chợ."
+    >>> [(str(f.value), f.period, f.period_carried) for f in find_figures(text)]
+    [('3500', '2022', False), ('1200', '2022', True), ('5', None, False)]
+    """
     figures: list[RawFigure] = []
+    carried: str | None = None
+    previous_end = 0
     for s_start, s_end in sentence_spans(text):
-        figures.extend(_sentence_figures(text[s_start:s_end], s_start, on))
+        if re.search(r"\n\s*\n", text[previous_end:s_start]):
+            carried = None
+        sentence = text[s_start:s_end]
+        named = sentence_period(sentence, on, before=len(sentence))  # its last mention carries on
+        for figure in _sentence_figures(sentence, s_start, on):
+            if figure.period is None and carried is not None:
+                figure = replace(figure, period=carried, period_carried=True)
+            figures.append(figure)
+        carried = named or carried
+        previous_end = s_end
     return figures
 
 

@@ -43,7 +43,8 @@ class Proposal:
     ``start``/``end`` are the character offsets of the number in the whole text (``text[start:end]``);
     ``unit`` is the unit's name as found in the sentence (or the main unit's name), ``unit_code`` and
     ``unit_version`` identify it in the hierarchy version in force at the period; ``period`` is chiso
-    period text ("2022", "2022-12", "2022-12-01").
+    period text ("2022", "2022-12", "2022-12-01"), taken from an earlier sentence of the paragraph when the
+    figure's own names none (``period_carried``: the reviewer is told so).
     """
 
     value: Decimal
@@ -59,6 +60,7 @@ class Proposal:
     sentence: str
     start: int
     end: int
+    period_carried: bool = False  # the sentence names no period: ``period`` is an earlier sentence's
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready: Decimals as strings in plain notation ("166039", "91.5")."""

@@ -315,6 +315,7 @@ class Reader:
                     sentence=figure.sentence,
                     start=figure.start,
                     end=figure.end,
+                    period_carried=figure.period_carried,
                 )
             )
         return proposals

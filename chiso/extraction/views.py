@@ -120,6 +120,7 @@ def _rows(draft: ExtractionDraft, refusals: dict[int, list[str]]) -> list[dict[s
             "read_qualifier": QUALIFIER_WORDS.get(row["qualifier"], ""),
             "of_total_shown": actions.show_value(row.get("of_total")),
             "corrected": bool(row.get("corrected")), "problems": refusals.get(index, []),
+            "period_carried": bool(row.get("period_carried")) and shown.get("period") == row.get("period"),
         })
     return rows
 

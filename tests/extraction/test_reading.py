@@ -249,6 +249,7 @@ def test_json_shape() -> None:
                 "sentence": "Đạt 91,5%.",
                 "start": 4,
                 "end": 8,
+                "period_carried": False,
             }
         ]
     }

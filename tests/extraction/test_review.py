@@ -58,6 +58,8 @@ def _proposals(rows, text, main_unit):  # type: ignore[no-untyped-def]
                                   text[begin:stop + 1].strip(), start, end))
     return proposals
 
+REAL_READER = reading.read_text
+
 
 @pytest.fixture(autouse=True)
 def fake_reader(monkeypatch):  # type: ignore[no-untyped-def]
@@ -243,3 +245,17 @@ def test_the_readers_own_proposals_are_highlighted_in_the_text(client, officer_t
     page = client.get(f"/doc-bao-cao/{draft.pk}/").content.decode()
     assert ('kích hoạt hơn <mark class="figure-mark" id="so-2"><a href="#hinh-2">980</a><sup>2</sup></mark> tài '
             'khoản.') in page
+
+
+def test_a_sentence_without_a_period_takes_the_one_before_and_the_reviewer_is_told(client, officer_thac_gian,
+                                                                                    monkeypatch):
+    monkeypatch.setattr(reading, "read_text", REAL_READER)  # this test is about what the reader itself finds
+    client.force_login(officer_thac_gian)
+    client.post("/doc-bao-cao/", {"text": PARAGRAPH, "source": SOURCE, "document_date": "2024-10-05",
+                                  "main_unit": unit("2024", "20221").pk})
+    draft = ExtractionDraft.objects.get(created_by=officer_thac_gian)
+    assert [(p["value"], p["period"], p["period_carried"]) for p in draft.proposals] == [
+        ("1250", "2024-09", False), ("980", "2024-09", False), ("300", "2024-09", True), ("91.5", "2024-09", True),
+        ("95", "2024", False)]
+    page = client.get(f"/doc-bao-cao/{draft.pk}/").content.decode()
+    assert page.count("câu này không ghi kỳ: lấy theo câu trước, xem lại") == 2
