@@ -94,29 +94,29 @@ def standing(period: Period, due_day: int, status: str, *, today: date) -> Deadl
 def expected_periods(kind: PeriodKind, due_day: int, *, today: date, valid_from: date | None,
                      valid_to: date | None, count: int | None = None) -> list[Period]:
     """The periods of ``kind`` a unit valid ``valid_from`` – ``valid_to`` owes a report of, oldest first:
-    the last ``count`` (default ``LOOKBACK[kind]``) periods whose report is due by ``today`` + SOON_DAYS
-    and that end while the unit is valid (a figure belongs to the unit valid at the end of its period).
+    of the last ``count`` (default ``LOOKBACK[kind]``) periods whose report is due by ``today`` + SOON_DAYS,
+    those that end while the unit is valid (a figure belongs to the unit valid at the end of its period).
+    The window is counted back from ``today``, so a unit that ended long ago owes nothing any more.
 
     >>> [str(p) for p in expected_periods(PeriodKind.MONTH, 10, today=date(2025, 2, 12), valid_from=None,
     ...                                   valid_to=None, count=3)]
     ['2024-11', '2024-12', '2025-01']
     >>> [str(p) for p in expected_periods(PeriodKind.MONTH, 10, today=date(2025, 2, 5), valid_from=None,
     ...                                   valid_to=date(2024, 12, 31), count=3)]
-    ['2024-10', '2024-11', '2024-12']
+    ['2024-11', '2024-12']
+    >>> expected_periods(PeriodKind.MONTH, 10, today=date(2026, 2, 5), valid_from=None, valid_to=date(2024, 12, 31))
+    []
     >>> [str(p) for p in expected_periods(PeriodKind.QUARTER, 10, today=date(2025, 7, 20),
     ...                                   valid_from=date(2025, 1, 1), valid_to=None)]
     ['2025Q1', '2025Q2']
     """
     wanted = LOOKBACK[kind] if count is None else count
     horizon = today + timedelta(days=SOON_DAYS)
-    period = Period.for_date(min(today, valid_to) if valid_to else today, kind)
+    period = Period.for_date(today, kind)
     while due_date(period, due_day) > horizon:
         period = period.previous()
-    found: list[Period] = []
-    while len(found) < wanted:
-        if valid_from and period.end < valid_from:
-            break
-        if not valid_to or period.end <= valid_to:
-            found.append(period)
-        period = period.previous()
-    return found[::-1]
+    window = [period]
+    while len(window) < wanted:
+        window.append(window[-1].previous())
+    return [p for p in window[::-1]
+            if (not valid_from or p.end >= valid_from) and (not valid_to or p.end <= valid_to)]
