@@ -19,7 +19,7 @@ from chiso.collection.entry.views import login_required
 from chiso.collection.models import Form, FormAssignment, PeriodType
 from chiso.collection.queries import EndedUnit, ended_units, reporting_calendar
 from chiso.engine.deadlines import expected_periods
-from chiso.engine.periods import PeriodKind
+from chiso.engine.periods import Period, PeriodKind
 from chiso.units.models import HierarchyVersion, Unit
 
 APPROVAL_PATH = "/nhap-lieu/duyet/"  # the review matrix (approval:matrix), when that page is installed
@@ -71,9 +71,9 @@ def _ended(request: HttpRequest, ended: EndedUnit, day: date) -> dict[str, objec
                 kind = PeriodKind(assignment.form.period_type)
                 periods = expected_periods(kind, assignment.form.due_day, today=day,
                                            valid_from=unit.effective_from(), valid_to=unit.effective_to(), count=1)
-                if periods:
-                    reports.append({"form": assignment.form, "period": periods[0],
-                                    "args": (unit.version.name, unit.code, assignment.form.code, str(periods[0]))})
+                period = periods[0] if periods else Period.for_date(day, kind)  # the first, still running
+                reports.append({"form": assignment.form, "period": period,
+                                "args": (unit.version.name, unit.code, assignment.form.code, str(period))})
         successors.append({"unit": unit, "can_write": can_write_unit(request.user, unit),
                            "can_read": can_read_drafts(request.user, unit), "reports": reports})
     return {"unit": ended.unit, "steps": ended.steps, "successors": successors}
