@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -371,7 +371,7 @@ def reporting_calendar(covered: QuerySet[Unit], writable: QuerySet[Unit], review
             if deadlines:
                 owed[kind].append(Owed(a.unit, a.form, deadlines, statuses))
     for rows in owed.values():
-        rows.sort(key=lambda o: (o.worst.due, o.unit.path, o.form.code))
+        rows.sort(key=lambda o: (o.unit.depth, o.worst.due, o.unit.path, o.form.code))  # a ward before its tổ
     returned = (Submission.objects.filter(unit__in=writable, status=Status.RETURNED)
                 .select_related("form", "unit__version").order_by("updated_at", "id"))
     waiting = (Submission.objects.filter(unit__in=reviewable, status=Status.SUBMITTED)
@@ -434,6 +434,13 @@ class EndedUnit:
     unit: Unit
     steps: list[Step]
     successors: list[Unit]  # the units of the version in force on the day asked (the chain's end)
+
+    @property
+    def ended_on(self) -> date:
+        """The first day the unit no longer exists (the day after its last)."""
+        last = self.unit.effective_to()
+        assert last is not None  # only units that ended are EndedUnit
+        return last + timedelta(days=1)
 
 
 def ended_units(units: Iterable[Unit], *, today: date) -> list[EndedUnit]:

@@ -78,8 +78,8 @@ def test_two_days_after_the_due_day_the_returned_report_is_overdue(officer_thac_
     ward_row = next(o for o in found.overdue if o.form.code == MONTHLY)
     assert [(str(d.period), d.days) for d in ward_row.deadlines][-1] == ("2024-12", 2)
     assert found.overdue_total == 10 + 3 * 9  # the ward's ten; each tổ dân phố's 01–09/2024 (due on the 5th)
-    assert [(o.unit.code, o.form.code) for o in found.overdue] == [  # the oldest due day first
-        ("TDP-TG-01", TDP_FORM), ("TDP-TG-02", TDP_FORM), ("TDP-TG-03", TDP_FORM), ("20221", MONTHLY)]
+    assert [(o.unit.code, o.form.code) for o in found.overdue] == [  # the ward before its tổ, then the oldest
+        ("20221", MONTHLY), ("TDP-TG-01", TDP_FORM), ("TDP-TG-02", TDP_FORM), ("TDP-TG-03", TDP_FORM)]
     assert [r.deadline.days for r in found.returned] == [2]
 
 
@@ -124,7 +124,7 @@ def test_the_start_page_lists_overdue_due_soon_and_returned_with_links(client, o
             'bị trả lại, hạn 10/01/2025 (còn 2 ngày)</a>') in html
     assert "Bị trả lại, cần sửa (1)" in html
     assert "Lý do trả lại: Thiếu số liệu XHS-06, bổ sung giúp." in html
-    assert '<h2 id="cho-duyet"><a href="/nhap-lieu/duyet/">Chờ bạn duyệt (0)</a></h2>' in html
+    assert "Chờ bạn duyệt" not in html  # an officer reviews nothing
     assert "Lịch tính đến ngày 08/01/2025" in html
 
 
@@ -150,7 +150,8 @@ def test_an_officer_of_an_ended_ward_is_told_what_it_became(client, officer_thac
     on(monkeypatch, date(2025, 8, 1))
     client.force_login(officer_thac_gian)
     html = unescape(client.get("/nhap-lieu/").content.decode())
-    assert "Phường Thạc Gián (mã 20221) không còn từ 31/12/2024" in html
+    assert "Phường Thạc Gián (mã 20221) không còn từ 01/01/2025" in html
+    assert "Vai trò của bạn trên Phường Thạc Gián (danh mục 2024) vẫn dùng được cho số liệu các kỳ đến hết 31/12/2024." in html
     assert ("Phường Thạc Gián (mã 20221, danh mục 2024) đã sáp nhập vào phường Thạc Gián (mã 20218, danh mục "
             "2025-01) từ 01/01/2025.") in html
     assert ("Phường Thạc Gián (mã 20218, danh mục 2025-01) đã sáp nhập vào phường Thanh Khê (mã 20209, danh mục "
@@ -183,3 +184,11 @@ def test_ended_units_follow_the_chain_only_to_the_day_asked():
     assert [s.sentence for s in late.steps][-1].endswith("phường Thanh Khê (mã 20209, danh mục 2025-07) từ 01/07/2025.")
     assert ended_units([ward], today=date(2024, 12, 31)) == []  # still valid on its last day
     assert ended_units([unit("2025-07", "20209")], today=date(2025, 8, 1)) == []
+
+
+def test_a_reviewer_with_nothing_waiting_sees_zero_and_the_review_page(client, approver_thanh_khe, monkeypatch):
+    on(monkeypatch, date(2025, 1, 20))
+    client.force_login(approver_thanh_khe)
+    html = client.get("/nhap-lieu/").content.decode()
+    assert '<h2 id="cho-duyet"><a href="/nhap-lieu/duyet/">Chờ bạn duyệt (0)</a></h2>' in html
+    assert "Không có báo cáo nào chờ bạn duyệt." in html

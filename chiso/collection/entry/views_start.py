@@ -42,11 +42,12 @@ def start(request: HttpRequest) -> HttpResponse:
     day = today()
     scope = units_in_scope(request.user, READ_DRAFT_ROLES)
     rows, more = grid.start_rows(scope, day)
-    calendar = reporting_calendar(scope, units_in_scope(request.user, WRITE_ROLES), units_to_review(request.user),
-                                  today=day)
+    reviewable = units_to_review(request.user)
+    calendar = reporting_calendar(scope, units_in_scope(request.user, WRITE_ROLES), reviewable, today=day)
     mine = Unit.objects.filter(role_assignments__user=request.user).select_related("version").distinct()
     return render(request, "collection/entry/start.html", {
         "rows": rows, "more": more, "calendar": calendar, "approval_url": _approval_url(),
+        "can_review": reviewable.exists(),
         "ended": [_ended(request, e, day) for e in ended_units(mine, today=day)],
         "versions": HierarchyVersion.objects.all(), "forms": Form.objects.all(), "wanted": wanted,
     })
@@ -76,4 +77,4 @@ def _ended(request: HttpRequest, ended: EndedUnit, day: date) -> dict[str, objec
                                 "args": (unit.version.name, unit.code, assignment.form.code, str(period))})
         successors.append({"unit": unit, "can_write": can_write_unit(request.user, unit),
                            "can_read": can_read_drafts(request.user, unit), "reports": reports})
-    return {"unit": ended.unit, "steps": ended.steps, "successors": successors}
+    return {"unit": ended.unit, "ended_on": ended.ended_on, "steps": ended.steps, "successors": successors}
