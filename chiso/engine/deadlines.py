@@ -20,6 +20,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import lru_cache
 
 from chiso.engine.periods import Period, PeriodKind
 
@@ -110,13 +111,19 @@ def expected_periods(kind: PeriodKind, due_day: int, *, today: date, valid_from:
     ...                                   valid_from=date(2025, 1, 1), valid_to=None)]
     ['2025Q1', '2025Q2']
     """
-    wanted = LOOKBACK[kind] if count is None else count
+    window = _window(kind, due_day, today, LOOKBACK[kind] if count is None else count)
+    return [p for p in window if (not valid_from or p.end >= valid_from) and (not valid_to or p.end <= valid_to)]
+
+
+@lru_cache(maxsize=256)
+def _window(kind: PeriodKind, due_day: int, today: date, count: int) -> tuple[Period, ...]:
+    """The last ``count`` periods due by ``today`` + SOON_DAYS, oldest first (the same for every unit of a
+    form: a start page asks it hundreds of times)."""
     horizon = today + timedelta(days=SOON_DAYS)
     period = Period.for_date(today, kind)
     while due_date(period, due_day) > horizon:
         period = period.previous()
     window = [period]
-    while len(window) < wanted:
+    while len(window) < count:
         window.append(window[-1].previous())
-    return [p for p in window[::-1]
-            if (not valid_from or p.end >= valid_from) and (not valid_to or p.end <= valid_to)]
+    return tuple(window[::-1])
