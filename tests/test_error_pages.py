@@ -127,3 +127,27 @@ def test_the_header_links_entry_and_upload_for_signed_in_users(client, officer_t
     assert '<li><a href="/nhap-lieu/tai-len/">Tải lên</a></li>' in html
     html = client.get("/nhap-lieu/tai-len/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert '<li><a href="/nhap-lieu/tai-len/" aria-current="page">' in html
+
+
+def test_a_form_sent_without_its_csrf_token_gets_the_403_page_saying_nothing_was_saved(officer_thac_gian):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(officer_thac_gian)
+    url = "/nhap-lieu/2024/20221/BC-CDS-THANG-XA/2021-05/luu/"
+    response = client.post(url, {"v-XHS-14": "5"}, HTTP_ACCEPT_LANGUAGE="vi")
+    html = page(response)
+    assert response.status_code == 403
+    assert "<h1>Không có quyền truy cập</h1>" in html and 'class="site-header"' in html
+    assert ("<span>Biểu mẫu bạn gửi đã cũ (phiên làm việc hết hạn hoặc bạn vừa đăng nhập lại ở thẻ khác), nên chưa "
+            "có gì được lưu. Hãy tải lại trang, nhập lại rồi gửi.</span>") in html
+    english = page(client.post(url, {"v-XHS-14": "5"}, HTTP_ACCEPT_LANGUAGE="en"))
+    assert "<span>The form you sent is out of date (your session expired" in english
+
+
+def test_a_hostile_path_is_escaped_and_cut(client):
+    html = client.get("/<script>alert(1)</script>/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    long = client.get("/" + "a" * 3000 + "/").content.decode()
+    assert f"Không có trang nào ở địa chỉ <code>/{'a' * 399}</code>." in long  # the message shows 400 characters

@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.template import loader
 from django.urls import Resolver404
 from django.utils.log import log_response
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 
 from chiso.web.language import page_language
@@ -38,10 +39,19 @@ def permission_denied(request: HttpRequest, exception: Exception) -> HttpRespons
     return _error_page(request, "403.html", 403, exception)
 
 
-def _error_page(request: HttpRequest, template: str, status: int, exception: Exception) -> HttpResponse:
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """``CSRF_FAILURE_VIEW``: a form sent from a page left open past its session, or from elsewhere."""
+    return _error_page(request, "403.html", 403, PermissionDenied(), reason=_(
+        "Biểu mẫu bạn gửi đã cũ (phiên làm việc hết hạn hoặc bạn vừa đăng nhập lại ở thẻ khác), nên chưa có gì "
+        "được lưu. Hãy tải lại trang, nhập lại rồi gửi."))
+
+
+def _error_page(request: HttpRequest, template: str, status: int, exception: Exception, reason: str = "",
+                ) -> HttpResponse:
     return render(request, template, {
-        "path": request.path[:SHOWN], "reason": reason_of(exception),
-        "reason_lang": "vi" if page_language() != "vi" else "",  # our reasons are written in Vietnamese
+        "path": request.path[:SHOWN], "reason": reason or reason_of(exception),
+        # our reasons are written in Vietnamese; one given here is already in the page's language
+        "reason_lang": "vi" if page_language() != "vi" and not reason else "",
         "in_entry": request.path.startswith(ENTRY_PREFIX),
     }, status=status)
 
