@@ -35,7 +35,8 @@ def test_a_finished_build_is_reused_and_says_so(database):
     choice = decide(database, fresh=False)
     assert choice.plan is Plan.REUSE
     assert re.fullmatch(
-        rf"Dùng lại cơ sở dữ liệu mẫu có sẵn ở {re.escape(str(database))} \(dựng xong lúc \d\d:\d\d \d\d/\d\d/\d{{4}}\); "
+        rf"Dùng lại cơ sở dữ liệu mẫu có sẵn ở {re.escape(str(database))} "
+        r"\(dựng xong lúc \d\d:\d\d \d\d/\d\d/\d{4}\); "
         r"những gì bạn đã nhập vẫn còn \(--fresh để tạo lại\)\.", choice.message)
 
 
@@ -95,4 +96,5 @@ def test_the_chiso_command_throws_away_a_half_built_or_fresh_demo(tmp_path, demo
     prepare_demo_environment(["demo", *argv, f"--data-dir={tmp_path}"])
     assert not database.exists() and not mark_of(database).exists()
     assert not database.with_name(DEMO_DB + "-wal").exists()
-    assert capsys.readouterr().out.startswith("Tạo lại" if finished else f"Cơ sở dữ liệu mẫu ở {database} chưa dựng xong")
+    said = capsys.readouterr().out
+    assert said.startswith("Tạo lại" if finished else f"Cơ sở dữ liệu mẫu ở {database} chưa dựng xong")

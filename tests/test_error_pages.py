@@ -61,7 +61,7 @@ def test_the_404_is_in_english_when_the_visitor_chose_english(client, officer_th
     assert response.status_code == 404
     assert '<html lang="en">' in html and "<h1>Page not found</h1>" in html
     assert f"There is no page at <code>{OTHER_WARD}</code>." in html
-    assert '<strong>Reason:</strong> <span lang="vi">Không tìm thấy báo cáo.</span>' in html  # our reasons are Vietnamese
+    assert '<strong>Reason:</strong> <span lang="vi">Không tìm thấy báo cáo.</span>' in html  # ours: Vietnamese
     assert '<a href="/nhap-lieu/">Open the data-entry page</a>' in html
     assert "Không tìm thấy trang" not in html
 

@@ -151,7 +151,8 @@ def test_an_officer_of_an_ended_ward_is_told_what_it_became(client, officer_thac
     client.force_login(officer_thac_gian)
     html = unescape(client.get("/nhap-lieu/").content.decode())
     assert "Phường Thạc Gián (mã 20221) không còn từ 01/01/2025" in html
-    assert "Vai trò của bạn trên Phường Thạc Gián (danh mục 2024) vẫn dùng được cho số liệu các kỳ đến hết 31/12/2024." in html
+    assert ("Vai trò của bạn trên Phường Thạc Gián (danh mục 2024) vẫn dùng được cho số liệu các kỳ đến hết "
+            "31/12/2024.") in html
     assert ("Phường Thạc Gián (mã 20221, danh mục 2024) đã sáp nhập vào phường Thạc Gián (mã 20218, danh mục "
             "2025-01) từ 01/01/2025.") in html
     assert ("Phường Thạc Gián (mã 20218, danh mục 2025-01) đã sáp nhập vào phường Thanh Khê (mã 20209, danh mục "
