@@ -14,8 +14,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
+# Reuses the demo database built before (what was entered stays); make demo FRESH=1 builds a new one.
 demo: $(STAMP)
-	$(BIN)/chiso demo --port $(PORT)
+	$(BIN)/chiso demo --port $(PORT)$(if $(FRESH), --fresh)
 
 # The SQLite and PostgreSQL runs go side by side (each keeps one core busy), then the browser tests.
 test: $(STAMP) chromium postgres

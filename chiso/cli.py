@@ -1,6 +1,6 @@
 """The ``chiso`` command: Django's management commands plus the project's own.
 
-    chiso demo [--no-serve] [--port N] [--data-dir DIR]   build the Đà Nẵng demo and serve it
+    chiso demo [--fresh] [--no-serve] [--port N] [--data-dir DIR]   the Đà Nẵng demo (reused), served
     chiso bench [--size S|M|L] [--database sqlite|postgres] [--json FILE]   the analytics benchmark
     chiso units load [--units F] [--successions F] [--versions F] [--no-national]
     chiso indicators load [--pillars F] [--data-elements F] [--indicators F ...]
@@ -16,12 +16,12 @@ import os
 import sys
 from pathlib import Path
 
-DEMO_DB = "chiso.sqlite3"
-
 
 def prepare_demo_environment(argv: list[str]) -> None:
-    """Point the settings at a fresh SQLite file in the demo's data folder (before Django starts)."""
+    """Point the settings at the demo's SQLite file in its data folder (before Django starts): the one built
+    before, unless ``--fresh`` or its build never finished (``chiso.demo.database`` decides)."""
     from chiso import conf
+    from chiso.demo.database import DEMO_DB, Plan, decide, forget
 
     data_dir = None
     for i, arg in enumerate(argv):
@@ -31,8 +31,10 @@ def prepare_demo_environment(argv: list[str]) -> None:
             data_dir = arg.split("=", 1)[1]
     folder = Path(os.path.expanduser(data_dir or os.path.join(conf.env_str("CHISO_DATA_DIR"), "demo"))).resolve()
     folder.mkdir(parents=True, exist_ok=True)
-    for suffix in ("", "-wal", "-shm"):
-        (folder / f"{DEMO_DB}{suffix}").unlink(missing_ok=True)
+    database = decide(folder / DEMO_DB, fresh="--fresh" in argv)
+    if database.plan is not Plan.REUSE:
+        forget(folder / DEMO_DB)
+    print(database.message)
     os.environ["CHISO_DATA_DIR"] = str(folder)
     os.environ["CHISO_DATABASE_URL"] = f"sqlite:///{folder / DEMO_DB}"
 

@@ -67,6 +67,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "chiso.urls"
+CSRF_FAILURE_VIEW = "chiso.web.errors.csrf_failure"  # a form left open too long: the 403 page, in the layout
 
 TEMPLATES = [
     {

@@ -4,6 +4,8 @@ from django.urls import include, path
 
 from chiso.api.router import api
 
+handler403 = "chiso.web.errors.permission_denied"  # in the site's layout, Vietnamese or English
+handler404 = "chiso.web.errors.page_not_found"  # (chiso/web/errors.py)
 handler500 = "chiso.web.errors.server_error"  # Vietnamese, with the request id (chiso/web/errors.py)
 
 urlpatterns = [

@@ -100,6 +100,19 @@ def can_review_unit(user: AbstractBaseUser | AnonymousUser, unit: Unit) -> bool:
     return any(unit.path.startswith(prefix) and unit.path != prefix for prefix in _scopes(user, {Role.APPROVER}))
 
 
+def units_to_review(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Unit]:
+    """The units whose reports ``user`` may approve, return or reopen: ``can_review_unit`` for many units
+    at once (under an administrator's unit, strictly below an approver's)."""
+    if getattr(user, "is_superuser", False):
+        return Unit.objects.all()
+    condition = Q(pk__in=[])
+    for prefix in _scopes(user, {Role.ADMIN}):
+        condition |= Q(path__startswith=prefix)
+    for prefix in _scopes(user, {Role.APPROVER}):
+        condition |= Q(path__startswith=prefix) & ~Q(path=prefix)
+    return Unit.objects.filter(condition)
+
+
 def can_lock_unit(user: AbstractBaseUser | AnonymousUser, unit: Unit) -> bool:
     return _covers(user, unit, {Role.ADMIN})
 

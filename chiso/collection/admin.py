@@ -56,8 +56,9 @@ class AssignForm(forms.Form):
 
 @admin.register(Form)
 class FormAdmin(admin.ModelAdmin):
-    list_display = ("code", "name_vi", "period_type", "completeness_threshold", "element_count", "unit_count")
-    list_editable = ("completeness_threshold",)
+    list_display = ("code", "name_vi", "period_type", "due_day", "completeness_threshold", "element_count",
+                    "unit_count")
+    list_editable = ("due_day", "completeness_threshold")
     search_fields = ("code", "name_vi", "name_en")
     list_filter = ("period_type",)
     inlines = (FormElementInline,)

@@ -40,6 +40,12 @@ class Form(models.Model):
         help_text="Số liệu tổng hợp của một đơn vị cấp trên cho một kỳ chỉ được công bố khi tỷ lệ "
                   "đơn vị được giao biểu mẫu đã có báo cáo được duyệt đạt ngưỡng này (mặc định 100%: "
                   "tất cả). Các trang công khai giữ kỳ đầy đủ gần nhất.")
+    due_day = models.PositiveSmallIntegerField(
+        "hạn nộp (ngày của tháng sau kỳ)", default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(31)],
+        help_text="Báo cáo của một kỳ phải gửi chậm nhất vào ngày này của tháng ngay sau kỳ (tháng 2 có "
+                  "ít ngày hơn thì là ngày cuối tháng). Ví dụ 10: báo cáo tháng 3 hạn 10/4, quý I hạn 10/4, "
+                  "năm 2024 hạn 10/01/2025. Không áp dụng cho biểu mẫu không theo kỳ.")
 
     class Meta:
         verbose_name = "biểu mẫu báo cáo"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -20,13 +20,17 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from chiso.collection.models import (
     EDITABLE,
     PUBLISHED,
+    Form,
     FormAssignment,
     FormElement,
     PeriodType,
+    Status,
     Submission,
+    SubmissionEvent,
 )
-from chiso.engine.periods import Period, PeriodKind
-from chiso.units.models import Unit
+from chiso.engine.deadlines import Deadline, Standing, expected_periods, standing
+from chiso.engine.periods import Period, PeriodError, PeriodKind
+from chiso.units.models import Succession, SuccessionKind, Unit
 from chiso.values.models import DataValue
 
 
@@ -286,3 +290,187 @@ def pending_months(root: Unit, after: Period, found: ReportCoverage | None = Non
             if count is not None and count.partial:
                 result.append(count)
     return sorted(result, key=lambda c: c.period)
+
+
+# -- the reporting calendar (the entry start page) -----------------------------------------------------
+
+CALENDAR_ROWS = 30  # (unit, form) rows of a list shown at most; the totals count them all
+
+
+@dataclass
+class Owed:
+    """The reports one unit owes of one form that stand alike (all overdue, or all due soon), oldest first."""
+
+    unit: Unit
+    form: Form
+    deadlines: list[Deadline]
+    statuses: dict[str, str]  # period → status of the reports started ("" never started)
+
+    @property
+    def worst(self) -> Deadline:
+        return self.deadlines[0]
+
+    @property
+    def entries(self) -> list[tuple[Deadline, str]]:
+        """Each deadline with the state of its report in words ("chưa nhập" when never started)."""
+        return [(d, Status(self.statuses[str(d.period)]).label.lower() if self.statuses.get(str(d.period))
+                 else "chưa nhập") for d in self.deadlines]
+
+
+@dataclass(frozen=True)
+class ReturnedReport:
+    submission: Submission
+    reason: str  # the reason given when it was returned
+    deadline: Deadline | None  # None for a form of no fixed period
+
+
+@dataclass
+class ReportingCalendar:
+    """What a user's start page lists: reports overdue and due soon of the units they cover, returned
+    reports they may fix, reports waiting for their review. Lists are capped; totals count everything."""
+
+    today: date
+    overdue: list[Owed]
+    overdue_total: int  # reports, not rows
+    overdue_left_off: int  # rows beyond the cap
+    due_soon: list[Owed]
+    due_soon_total: int
+    returned: list[ReturnedReport]
+    returned_total: int
+    to_review: list[Submission]
+    to_review_total: int
+
+
+def reporting_calendar(covered: QuerySet[Unit], writable: QuerySet[Unit], reviewable: QuerySet[Unit], *,
+                       today: date, limit: int = CALENDAR_ROWS) -> ReportingCalendar:
+    """The calendar of ``covered`` units on ``today`` (``accounts.access`` decides the three unit sets:
+    read, write, review).
+
+    Every form of a fixed period type assigned to a covered unit is owed for each of its last periods
+    (``engine.deadlines.expected_periods``) that ends while the unit is valid; a report not yet submitted
+    after the form's ``due_day`` is overdue, months never started included.
+    """
+    owed: dict[Standing, list[Owed]] = {Standing.OVERDUE: [], Standing.DUE_SOON: []}
+    assignments = list(FormAssignment.objects.filter(unit__in=covered).exclude(form__period_type=PeriodType.ANY)
+                       .select_related("form", "unit__version"))
+    expected = {a.pk: expected_periods(_KIND[PeriodType(a.form.period_type)], a.form.due_day, today=today,
+                                       valid_from=a.unit.effective_from(), valid_to=a.unit.effective_to())
+                for a in assignments}
+    periods = {str(p) for found in expected.values() for p in found}
+    states = {(f, u, p): s for f, u, p, s in Submission.objects.filter(
+        unit__in=covered, period__in=periods, form__in={a.form_id for a in assignments},
+    ).values_list("form_id", "unit_id", "period", "status")} if periods else {}
+    for a in assignments:
+        statuses = {str(p): states.get((a.form_id, a.unit_id, str(p)), "") for p in expected[a.pk]}
+        found: dict[Standing, list[Deadline]] = {Standing.OVERDUE: [], Standing.DUE_SOON: []}
+        for period in expected[a.pk]:
+            deadline = standing(period, a.form.due_day, statuses[str(period)], today=today)
+            if deadline.standing in found:
+                found[deadline.standing].append(deadline)
+        for kind, deadlines in found.items():
+            if deadlines:
+                owed[kind].append(Owed(a.unit, a.form, deadlines, statuses))
+    for rows in owed.values():
+        rows.sort(key=lambda o: (o.unit.depth, o.worst.due, o.unit.path, o.form.code))  # a ward before its tổ
+    returned = (Submission.objects.filter(unit__in=writable, status=Status.RETURNED)
+                .select_related("form", "unit__version").order_by("updated_at", "id"))
+    waiting = (Submission.objects.filter(unit__in=reviewable, status=Status.SUBMITTED)
+               .select_related("form", "unit__version").order_by("updated_at", "id"))
+    return ReportingCalendar(
+        today=today,
+        overdue=owed[Standing.OVERDUE][:limit],
+        overdue_total=sum(len(o.deadlines) for o in owed[Standing.OVERDUE]),
+        overdue_left_off=max(0, len(owed[Standing.OVERDUE]) - limit),
+        due_soon=owed[Standing.DUE_SOON][:limit],
+        due_soon_total=sum(len(o.deadlines) for o in owed[Standing.DUE_SOON]),
+        returned=_with_reasons(list(returned[:limit]), today), returned_total=returned.count(),
+        to_review=list(waiting[:limit]), to_review_total=waiting.count(),
+    )
+
+
+def _with_reasons(submissions: list[Submission], today: date) -> list[ReturnedReport]:
+    reasons: dict[int, str] = {}
+    for submission_id, reason in (SubmissionEvent.objects.filter(submission__in=submissions,
+                                                                 to_status=Status.RETURNED)
+                                  .order_by("at", "id").values_list("submission_id", "reason")):
+        reasons[submission_id] = reason  # the latest return wins
+    found = []
+    for s in submissions:
+        kind = _KIND.get(PeriodType(s.form.period_type))
+        deadline = None
+        if kind is not None:
+            try:
+                deadline = standing(Period.parse(s.period), s.form.due_day, s.status, today=today)
+            except PeriodError:
+                deadline = None
+        found.append(ReturnedReport(s, reasons.get(s.pk, ""), deadline))
+    return found
+
+
+# -- units that ended (the 2025 reorganisation) ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class Step:
+    """One link of a unit's succession, as a sentence: "Phường X đã sáp nhập vào phường Y từ 01/07/2025"."""
+
+    succession: Succession
+
+    @property
+    def sentence(self) -> str:
+        s = self.succession
+        old, new = s.from_unit, s.to_unit
+        day = f"{s.effective_date:%d/%m/%Y}"
+        verb = {SuccessionKind.MERGE: "đã sáp nhập vào", SuccessionKind.SPLIT_PART: "đã tách, một phần nhập vào",
+                SuccessionKind.RENAME: "đã đổi thành", SuccessionKind.UNCHANGED: "giữ nguyên, nay là"}
+        return (f"{old.name} (mã {old.code}, danh mục {old.version.name}) {verb[SuccessionKind(s.kind)]} "
+                f"{_mid(new.name)} (mã {new.code}, danh mục {new.version.name}) từ {day}.")
+
+
+@dataclass
+class EndedUnit:
+    """A unit the user holds a role on whose hierarchy version has ended, what it became, and the units of
+    today it went into."""
+
+    unit: Unit
+    steps: list[Step]
+    successors: list[Unit]  # the units of the version in force on the day asked (the chain's end)
+
+    @property
+    def ended_on(self) -> date:
+        """The first day the unit no longer exists (the day after its last)."""
+        last = self.unit.effective_to()
+        assert last is not None  # only units that ended are EndedUnit
+        return last + timedelta(days=1)
+
+
+def ended_units(units: Iterable[Unit], *, today: date) -> list[EndedUnit]:
+    """Of ``units`` (those a user holds roles on), the ones whose validity ended before ``today``, each with
+    its chain of successions up to the units in force on ``today``."""
+    found = []
+    for unit in units:
+        end = unit.effective_to()
+        if end is None or end >= today:
+            continue
+        steps: list[Step] = []
+        frontier, seen = [unit], {unit.pk}
+        for _ in range(10):  # a chain is a few versions long; the bound keeps a bad load from looping
+            links = list(Succession.objects.filter(from_unit__in=frontier).exclude(to_unit_id__in=seen)
+                         .select_related("from_unit__version", "to_unit__version")
+                         .order_by("effective_date", "from_unit__code", "to_unit__code"))
+            if not links:
+                break
+            steps += [Step(link) for link in links]
+            frontier = [link.to_unit for link in links]
+            seen |= {u.pk for u in frontier}
+            if all((u.effective_to() or today) >= today for u in frontier):
+                break
+        found.append(EndedUnit(unit, steps, frontier if steps else []))
+    return found
+
+
+def _mid(name: str) -> str:
+    """A unit's name in the middle of a sentence: "Phường Thanh Khê" → "phường Thanh Khê"."""
+    return name[:1].lower() + name[1:] if name.split(" ", 1)[0] in _TYPE_WORDS else name
+
+
+_TYPE_WORDS = {"Phường", "Xã", "Quận", "Huyện", "Thị", "Thành", "Đặc", "Tỉnh", "Tổ", "Thôn"}

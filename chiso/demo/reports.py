@@ -3,8 +3,9 @@
 * "Báo cáo CĐS tháng — cấp phường, xã": the illustrative elements, monthly, for every commune of
   Đà Nẵng in each hierarchy version; "Báo cáo tháng — tổ dân phố" for the demo tổ dân phố;
 * "Số liệu đã công bố": the real figures, whose sources are already public.
-Every report is approved except the last two months: 11/2025 is submitted (waiting for the level
-above) and 12/2025 is a draft — so public pages show figures up to 10/2025.
+Reports are due (``Form.due_day``) on the 10th of the next month for a ward, the 5th for a tổ dân
+phố (which reports to its ward first). Every report is approved except the last two months: 11/2025 is
+submitted (waiting for the level above) and 12/2025 is a draft — so public pages show figures up to 10/2025.
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ STATE_OF_MONTH = {"2025-11": Status.SUBMITTED, "2025-12": Status.DRAFT}
 
 
 def make_form(code: str, name_vi: str, name_en: str, types: list[str], period_type: str,
-              element_codes: list[str]) -> Form:
+              element_codes: list[str], due_day: int = 10) -> Form:
     form, _ = Form.objects.update_or_create(code=code, defaults={
-        "name_vi": name_vi, "name_en": name_en, "unit_types": types, "period_type": period_type})
+        "name_vi": name_vi, "name_en": name_en, "unit_types": types, "period_type": period_type,
+        "due_day": due_day})
     elements = {e.code: e for e in DataElement.objects.filter(code__in=element_codes)}
     FormElement.objects.bulk_create(
         [FormElement(form=form, data_element=elements[c], order=i) for i, c in enumerate(element_codes)],
@@ -33,9 +35,10 @@ def make_form(code: str, name_vi: str, name_en: str, types: list[str], period_ty
 def add_reports(commune_elements: list[str]) -> int:
     monthly = make_form("BC-CDS-THANG-XA", "Báo cáo CĐS tháng — cấp phường, xã",
                         "Monthly digital-transformation report — ward/commune", list(COMMUNE_TYPES),
-                        PeriodType.MONTH, commune_elements)
+                        PeriodType.MONTH, commune_elements, due_day=10)
     groups = make_form("BC-THANG-TDP", "Báo cáo tháng — tổ dân phố", "Monthly report — residential group",
-                       [UnitType.RESIDENTIAL_GROUP], PeriodType.MONTH, list(RESIDENTIAL_GROUP_ELEMENTS))
+                       [UnitType.RESIDENTIAL_GROUP], PeriodType.MONTH, list(RESIDENTIAL_GROUP_ELEMENTS),
+                       due_day=5)
     real_elements = list(DataValue.objects.filter(is_illustrative=False).values_list(
         "data_element__code", flat=True).distinct().order_by("data_element__code"))
     published = make_form("SO-LIEU-CONG-BO", "Số liệu đã công bố (báo chí, báo cáo)",

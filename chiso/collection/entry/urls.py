@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import path
 from django.utils import translation
 
-from chiso.collection.entry import views, views_history
+from chiso.collection.entry import views, views_history, views_start
 
 
 def vi(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -31,7 +31,7 @@ app_name = "entry"
 REPORT = "<str:version>/<str:code>/<str:form>/<str:period>/"
 
 urlpatterns = [
-    path("", vi(views.start), name="start"),
+    path("", vi(views_start.start), name="start"),
     path("dang-nhap/", vi(auth_views.LoginView.as_view(template_name="collection/entry/login.html",
                                                        redirect_authenticated_user=True, next_page="entry:start")),
          name="login"),

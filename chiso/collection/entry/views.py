@@ -1,4 +1,4 @@
-"""Entry pages: the start page, the grid of one report, its cell checks, saving, workflow buttons.
+"""Entry pages: the grid of one report, its cell checks, saving, workflow buttons.
 
 Thin views: they read through ``grid`` (permission-checked, 404 to outsiders), write through
 ``values.actions.do_set_values`` (which owns every rule and refuses with typed refusals) and
@@ -14,50 +14,22 @@ from django.contrib.auth.decorators import login_required as _login_required
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from chiso.accounts.access import can_review_unit, can_write_unit, units_in_scope
-from chiso.accounts.models import READ_DRAFT_ROLES
+from chiso.accounts.access import can_write_unit
 from chiso.collection.entry import grid
 from chiso.collection.entry.cells import CellError, parse_cell, show_cell
 from chiso.collection.entry.checks import GridCheck, check_grid, outlier_score
-from chiso.collection.models import Form, Status, Submission
+from chiso.collection.models import Status
 from chiso.collection.validation import Violation
 from chiso.collection.workflow import TRANSITIONS, WorkflowError, do_transition, submission_for
 from chiso.engine.numbers import format_number
-from chiso.units.models import HierarchyVersion
 from chiso.values.actions import Refusal, RefusalKind, ValueEntry, ValueWriteError, do_set_values
 from chiso.values.models import Channel
 
 LOGIN = "entry:login"
 login_required = _login_required(login_url=LOGIN)
-PENDING_LIMIT = 30
-
-
-# -- start page ----------------------------------------------------------------------------------------
-
-@require_GET
-@login_required
-def start(request: HttpRequest) -> HttpResponse:
-    """The user's units, their forms and the state of recent reports; reports waiting for them."""
-    wanted = [request.GET.get(k, "").strip() for k in ("phien_ban", "don_vi", "bieu_mau", "ky")]
-    if all(wanted):
-        try:
-            return HttpResponseRedirect(reverse("entry:grid", args=wanted))
-        except NoReverseMatch:  # a code with a slash in it: no such report
-            raise Http404("Không tìm thấy báo cáo.") from None
-    scope = units_in_scope(request.user, READ_DRAFT_ROLES)
-    rows, more = grid.start_rows(scope)
-    waiting = Submission.objects.filter(unit__in=scope).select_related("form", "unit__version")
-    to_review = [s for s in waiting.filter(status=Status.SUBMITTED).order_by("-updated_at")[:200]
-                 if can_review_unit(request.user, s.unit)][:PENDING_LIMIT]
-    to_fix = [s for s in waiting.filter(status=Status.RETURNED).order_by("-updated_at")[:200]
-              if can_write_unit(request.user, s.unit)][:PENDING_LIMIT]
-    return render(request, "collection/entry/start.html", {
-        "rows": rows, "more": more, "to_review": to_review, "to_fix": to_fix,
-        "versions": HierarchyVersion.objects.all(), "forms": Form.objects.all(), "wanted": wanted,
-    })
 
 
 # -- the grid ------------------------------------------------------------------------------------------
