@@ -93,13 +93,19 @@ class Attribute:
                 Decimal(repr(raw)) if isinstance(raw, float) else parse_number(str(raw)))
         except (NumberFormatError, InvalidOperation, ValueError):
             raise AttributeFault(f"'{raw}' không phải số nguyên (ví dụ 1.889)") from None
-        if isinstance(number, Decimal) and (not number.is_finite() or number != number.to_integral_value()):
+        if isinstance(number, Decimal) and not number.is_finite():
+            raise AttributeFault(f"'{raw}' không phải số nguyên (ví dụ 1.889)")
+        if isinstance(number, Decimal) and number.adjusted() >= len(str(self.high)):  # no 10**999999999 in memory
+            raise AttributeFault(self._range(raw))
+        if isinstance(number, Decimal) and number != number.to_integral_value():
             raise AttributeFault(f"{self.label.lower()} phải là số nguyên (đang ghi {raw})")
         value = int(number)
         if not self.low <= value <= self.high:
-            raise AttributeFault(f"{self.label.lower()} từ {self.low} đến {self.high:,} (đang ghi {raw})"
-                                 .replace(",", "."))
+            raise AttributeFault(self._range(raw))
         return value
+
+    def _range(self, raw: object) -> str:
+        return f"{self.label.lower()} từ {self.low} đến {self.high:,} (đang ghi {raw})".replace(",", ".")
 
     def _choice(self, raw: object) -> str:
         text = str(raw).strip()
@@ -222,7 +228,7 @@ HEALTH = Kind(
 OCOP = Kind(
     "ocop", "Sản phẩm OCOP", "sản phẩm", True,
     (Attribute("producer", "Chủ thể sản xuất", "text"),
-     Attribute("stars", "Số sao OCOP", "integer", required=True, low=3, high=5),
+     Attribute("stars", "Số sao OCOP", "integer", low=3, high=5),
      Attribute("platforms", "Sàn thương mại điện tử", "list")),
     (Feed("OCOP"), Feed("OCOP-TMDT", where=(("platforms", NONEMPTY),))),
     note="Sản phẩm có ít nhất một sàn được tính vào số sản phẩm OCOP trên sàn thương mại điện tử (OCOP-TMDT). "

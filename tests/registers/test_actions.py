@@ -135,8 +135,12 @@ def test_bad_input_is_refused_with_the_field_and_nothing_is_written(officer_than
          "Thanh toán không dùng tiền mặt: 'có lẽ' không hợp lệ — ghi 'có' hoặc 'không'."),
         (("cho", ward, "Chợ A", {}), {}, "cashless", "Thanh toán không dùng tiền mặt: cần ghi thanh toán không dùng "
                                                       "tiền mặt."),
-        (("cho", ward, "Chợ A", {"cashless": True, "traders": "1e999999"}), {}, "traders",
-         "Số hộ tiểu thương: '1e999999' không phải số nguyên (ví dụ 1.889)."),
+        (("cho", ward, "Chợ A", {"cashless": True, "traders": "1e999999999"}), {}, "traders",
+         "Số hộ tiểu thương: số hộ tiểu thương từ 0 đến 10.000.000 (đang ghi 1e999999999)."),
+        (("cho", ward, "Chợ A", {"cashless": True, "traders": float("nan")}), {}, "traders",
+         "Số hộ tiểu thương: 'nan' không phải số nguyên (ví dụ 1.889)."),
+        (("cho", ward, "Chợ A", {"cashless": True, "traders": "12,5"}), {}, "traders",
+         "Số hộ tiểu thương: số hộ tiểu thương phải là số nguyên (đang ghi 12,5)."),
         (("cho", ward, "Chợ A", {"cashless": True, "traders": 10, "traders_in_database": 11}), {},
          "traders_in_database", "Số hộ tiểu thương trong phần mềm quản lý chuyên ngành: số hộ tiểu thương trong phần "
                                 "mềm quản lý chuyên ngành (11) không được lớn hơn số hộ tiểu thương (10)."),
@@ -152,14 +156,15 @@ def test_bad_input_is_refused_with_the_field_and_nothing_is_written(officer_than
          "sắp xếp đơn vị, ghi cho đơn vị mới."),
         (("sach", ward, "A", {}), {}, "kind", "Không có sổ theo dõi 'sach'. Có: cho, truong, co-so-y-te, ocop, di-tich, "
                                              "tuyen-pho, ho-chua-co-dtdm."),
-        (("cho", unit("2025-07", "48"), "Chợ A", {"cashless": True}), {}, "unit",
-         "Mục sổ theo dõi gắn với phường, xã hoặc thôn, tổ dân phố; Thành phố Đà Nẵng là thành phố trực thuộc trung "
-         "ương."),
     ]
     for args, extra, field, message in cases:
         with pytest.raises(RegisterError) as refused:
             do_add_entry(*args, acting_user=officer_thanh_khe, **extra)
         assert (refused.value.field, refused.value.message) == (field, message)
+    with pytest.raises(RegisterError) as city:  # even the system: entries sit on wards, communes and below
+        do_add_entry("cho", unit("2025-07", "48"), "Chợ A", {"cashless": True}, acting_user=None)
+    assert city.value.message == ("Mục sổ theo dõi gắn với phường, xã hoặc thôn, tổ dân phố; Thành phố Đà Nẵng là "
+                                  "thành phố trực thuộc trung ương.")
     assert Entry.objects.count() == 0 and not DataValue.objects.filter(channel=Channel.REGISTER).exists()
 
 
