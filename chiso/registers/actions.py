@@ -100,7 +100,7 @@ def parse_attributes(kind: Kind, given: Mapping[str, object], current: Mapping[s
     known = {a.code for a in kind.attributes}
     unknown = [name for name in given if name not in known]
     if unknown:
-        raise RegisterError(RegisterRefusal.INVALID, f"Sổ {kind.label.lower()} không có thuộc tính "
+        raise RegisterError(RegisterRefusal.INVALID, f"Sổ {kind.lowered} không có thuộc tính "
                             f"{', '.join(repr(u) for u in unknown)}. Có: {', '.join(sorted(known))}.", unknown[0])
     result: dict[str, Value] = dict(current or {})
     for attribute in kind.attributes:
@@ -141,7 +141,7 @@ def _no_twin(kind: Kind, unit: Unit, name: str, exclude: int | None = None) -> N
         twins = twins.exclude(pk=exclude)
     if twins.exists():
         raise RegisterError(RegisterRefusal.INVALID, f"{unit.name} đã có {kind.entry_label} '{name}' trong sổ "
-                            f"{kind.label.lower()}: sửa mục đó thay vì thêm mục mới.", "name")
+                            f"{kind.lowered}: sửa mục đó thay vì thêm mục mới.", "name")
 
 
 def _user(acting_user: User | None) -> AbstractBaseUser | None:
@@ -166,7 +166,7 @@ def _feed(kind: Kind, units: list[Unit], since: date, *, acting_user: User | Non
             first = error.refusals[0].message if error.refusals else str(error)
             raise RegisterError(
                 RegisterRefusal.CLOSED if closed else RegisterRefusal.INVALID,
-                f"Không ghi được số liệu mà sổ {kind.label.lower()} cập nhật: {first}"
+                f"Không ghi được số liệu mà sổ {kind.lowered} cập nhật: {first}"
                 + (" Chọn ngày hiệu lực sau kỳ báo cáo đã duyệt, hoặc nhờ cấp trên mở lại báo cáo." if closed else ""),
                 "effective_on") from None
 

@@ -96,7 +96,7 @@ def counts(unit: Unit, kind: Kind, months: Iterable[Period]) -> list[MonthCount]
 
 
 def source_text(kind: Kind, entries: int) -> str:
-    return f"Sổ theo dõi {kind.label.lower()} (chiso): {entries} {kind.entry_label} đang theo dõi vào cuối tháng."
+    return f"Sổ theo dõi {kind.lowered} (chiso): {entries} {kind.entry_label} đang theo dõi vào cuối tháng."
 
 
 def write_counts(unit: Unit, kind: Kind, since: date, *, acting_user: User | None, channel: Channel = Channel.REGISTER,
@@ -114,7 +114,7 @@ def write_counts(unit: Unit, kind: Kind, since: date, *, acting_user: User | Non
                           source=source_text(kind, c.entries), comment="", is_illustrative=c.illustrative)
                for c in counts(unit, kind, months)]
     return do_set_values(entries, acting_user=acting_user, channel=channel,
-                         reason=reason or f"Cập nhật từ sổ theo dõi {kind.label.lower()}")
+                         reason=reason or f"Cập nhật từ sổ theo dõi {kind.lowered}")
 
 
 def kind_of(code: str) -> Kind:

@@ -36,6 +36,10 @@ LONGEST_TEXT = 200
 Value = bool | int | str | list[str] | None
 
 
+def lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
 class AttributeFault(ValueError):
     """A value an attribute cannot hold; the message says what is allowed, in Vietnamese."""
 
@@ -50,13 +54,18 @@ class Attribute:
     low: int = 0
     high: int = MAX_COUNT
 
+    @property
+    def lowered(self) -> str:
+        """The label inside a sentence: 'số sao OCOP' (only the first letter lowered)."""
+        return lower_first(self.label)
+
     def parse(self, raw: object) -> Value:
         """A value as typed (a cell, a form field, JSON) → as stored; AttributeFault when it cannot be."""
         if isinstance(raw, str):
             raw = raw.strip()
         if raw is None or raw == "" or raw == []:
             if self.required:
-                raise AttributeFault(f"cần ghi {self.label.lower()}")
+                raise AttributeFault(f"cần ghi {self.lowered}")
             return [] if self.type == "list" else None
         if self.type == "yes_no":
             return self._yes_no(raw)
@@ -68,11 +77,11 @@ class Attribute:
             items = raw if isinstance(raw, list) else str(raw).split(";")
             kept = [str(item).strip()[:LONGEST_TEXT] for item in items if str(item).strip()]
             if len(kept) > 20:
-                raise AttributeFault(f"{self.label.lower()}: nhiều nhất 20 mục, cách nhau bằng dấu ';'")
+                raise AttributeFault(f"{self.lowered}: nhiều nhất 20 mục, cách nhau bằng dấu ';'")
             return kept
         text = str(raw)
         if len(text) > LONGEST_TEXT:
-            raise AttributeFault(f"{self.label.lower()} dài quá {LONGEST_TEXT} ký tự")
+            raise AttributeFault(f"{self.lowered} dài quá {LONGEST_TEXT} ký tự")
         return text
 
     def _yes_no(self, raw: object) -> bool:
@@ -87,7 +96,7 @@ class Attribute:
 
     def _integer(self, raw: object) -> int:
         if isinstance(raw, bool):
-            raise AttributeFault(f"{self.label.lower()} phải là số nguyên")
+            raise AttributeFault(f"{self.lowered} phải là số nguyên")
         try:
             number = raw if isinstance(raw, (int, Decimal)) else (
                 Decimal(repr(raw)) if isinstance(raw, float) else parse_number(str(raw)))
@@ -98,14 +107,14 @@ class Attribute:
         if isinstance(number, Decimal) and number.adjusted() >= len(str(self.high)):  # no 10**999999999 in memory
             raise AttributeFault(self._range(raw))
         if isinstance(number, Decimal) and number != number.to_integral_value():
-            raise AttributeFault(f"{self.label.lower()} phải là số nguyên (đang ghi {raw})")
+            raise AttributeFault(f"{self.lowered} phải là số nguyên (đang ghi {raw})")
         value = int(number)
         if not self.low <= value <= self.high:
             raise AttributeFault(self._range(raw))
         return value
 
     def _range(self, raw: object) -> str:
-        return f"{self.label.lower()} từ {self.low} đến {self.high:,} (đang ghi {raw})".replace(",", ".")
+        return f"{self.lowered} từ {self.low} đến {self.high:,} (đang ghi {raw})".replace(",", ".")
 
     def _choice(self, raw: object) -> str:
         text = str(raw).strip()
@@ -177,6 +186,10 @@ class Kind:
     note: str = ""
     not_more_than: tuple[tuple[str, str], ...] = field(default=())  # (attribute, attribute it may not exceed)
 
+    @property
+    def lowered(self) -> str:
+        return lower_first(self.label)
+
     def attribute(self, code: str) -> Attribute:
         for attribute in self.attributes:
             if attribute.code == code:
@@ -192,8 +205,8 @@ class Kind:
         for smaller, larger in self.not_more_than:
             a, b = attributes.get(smaller), attributes.get(larger)
             if isinstance(a, int) and isinstance(b, int) and a > b:
-                faults.append((smaller, f"{self.attribute(smaller).label.lower()} ({a}) không được lớn hơn "
-                                        f"{self.attribute(larger).label.lower()} ({b})"))
+                faults.append((smaller, f"{self.attribute(smaller).lowered} ({a}) không được lớn hơn "
+                                        f"{self.attribute(larger).lowered} ({b})"))
         return faults
 
 
