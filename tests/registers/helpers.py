@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.db.models import Min
+
 from chiso.registers.counts import counts, months_from
 from chiso.registers.kinds import KINDS
 from chiso.registers.models import EntryEvent
@@ -17,13 +19,14 @@ def stored(code: str, unit: Unit, period: str) -> int | None:
 
 
 def mismatches(since: date) -> list[tuple[str, str, str, int, int | None]]:
-    """Every (element, unit, month) some register feeds from ``since`` on, where the stored figure is not the count."""
+    """Every (element, unit, month) some register feeds (from ``since`` and its first event there on) where the stored
+    figure is not the count."""
     wrong = []
-    pairs = set(EntryEvent.objects.values_list("unit_id", "entry__kind").distinct())
-    for unit_id, kind_code in pairs:
-        unit = Unit.objects.select_related("version").get(pk=unit_id)
-        kind = KINDS[kind_code]
-        first = max(since, unit.effective_from() or since)
+    pairs = EntryEvent.objects.values("unit_id", "entry__kind").annotate(first=Min("effective_on")).order_by()
+    for pair in pairs:
+        unit = Unit.objects.select_related("version").get(pk=pair["unit_id"])
+        kind = KINDS[pair["entry__kind"]]
+        first = max(since, pair["first"])
         for count in counts(unit, kind, months_from(unit, first)):
             found = stored(count.element, unit, str(count.period))
             if found != count.value:
