@@ -24,8 +24,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from typing import cast
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import User as Account
 from django.db import transaction
 from django.utils import timezone
 
@@ -144,8 +146,8 @@ def _no_twin(kind: Kind, unit: Unit, name: str, exclude: int | None = None) -> N
                             f"{kind.lowered}: sửa mục đó thay vì thêm mục mới.", "name")
 
 
-def _user(acting_user: User | None) -> AbstractBaseUser | None:
-    return acting_user if acting_user is not None and acting_user.is_authenticated else None  # type: ignore[return-value]
+def _user(acting_user: User | None) -> Account | None:
+    return cast(Account, acting_user) if acting_user is not None and acting_user.is_authenticated else None
 
 
 def _event(entry: Entry, action: str, changes: list[dict[str, object]], *, acting_user: User | None,

@@ -311,7 +311,8 @@ def _apply(row: _Row, result: ImportResult, acting_user: User, channel: str) -> 
     entry = Entry.objects.select_related("unit__version").get(pk=row.entry_id)
     if not entry.active:
         if row.active:
-            raise RegisterError(RegisterRefusal.INVALID, f"'{entry.name}' đã thôi theo dõi; thêm lại thì để trống mã mục.",
+            raise RegisterError(RegisterRefusal.INVALID,
+                                f"'{entry.name}' đã thôi theo dõi; thêm lại thì để trống mã mục.",
                                 "active")
         result.unchanged += 1
         return

@@ -162,13 +162,18 @@ class Feed:
     def value(self, entries: Sequence[Mapping[str, Value]]) -> int:
         matching = [a for a in entries if self.matches(a)]
         if self.sum_of:
-            return sum(int(a.get(self.sum_of) or 0) for a in matching)  # type: ignore[call-overload]
+            total = 0
+            for attributes in matching:
+                value = attributes.get(self.sum_of)
+                total += value if isinstance(value, int) and not isinstance(value, bool) else 0
+            return total
         return len(matching)
 
     def describe(self) -> str:
         """'số mục có thanh toán không dùng tiền mặt = có' — how the figure is made, for pages and the API."""
         return ("tổng " + self.sum_of if self.sum_of else "số mục") + (
-            " khi " + ", ".join(f"{name} = {'(có ghi)' if wanted is NONEMPTY else wanted}" for name, wanted in self.where)
+            " khi " + ", ".join(f"{name} = {'(có ghi)' if wanted is NONEMPTY else wanted}"
+                                for name, wanted in self.where)
             if self.where else "")
 
 

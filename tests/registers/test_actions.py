@@ -122,8 +122,8 @@ def test_a_ward_officer_cannot_write_another_wards_register(officer_thanh_khe, o
     with pytest.raises(RegisterError) as move:  # nor move one of its own into another ward
         do_change_entry(mine, acting_user=officer_thanh_khe, unit=unit("2025-07", "20242"))
     assert {add.value.kind, change.value.kind, retire.value.kind, move.value.kind} == {RegisterRefusal.FORBIDDEN}
-    assert add.value.message == ("Bạn không có quyền ghi sổ theo dõi của Phường Thanh Khê (mã 20209, danh mục 2025-07): "
-                                 "chỉ cán bộ của đơn vị đó hoặc cấp trên.")
+    assert add.value.message == ("Bạn không có quyền ghi sổ theo dõi của Phường Thanh Khê (mã 20209, danh mục "
+                                 "2025-07): chỉ cán bộ của đơn vị đó hoặc cấp trên.")
     assert add.value.status == 403
     assert (Entry.objects.count(), EntryEvent.objects.count(), DataValueHistory.objects.count()) == before
 
@@ -152,10 +152,10 @@ def test_bad_input_is_refused_with_the_field_and_nothing_is_written(officer_than
          "effective_on", f"Ngày hiệu lực {timezone.localdate() + timedelta(days=1):%d/%m/%Y} sau hôm nay: ghi khi việc "
                          "đã xảy ra."),
         (("cho", ward, "Chợ A", {"cashless": True}), {"effective_on": date(2025, 3, 1)}, "effective_on",
-         "Phường Thanh Khê (danh mục 2025-07) chỉ có hiệu lực 01/07/2025 – nay; ngày hiệu lực 01/03/2025 nằm ngoài. Sau "
-         "sắp xếp đơn vị, ghi cho đơn vị mới."),
-        (("sach", ward, "A", {}), {}, "kind", "Không có sổ theo dõi 'sach'. Có: cho, truong, co-so-y-te, ocop, di-tich, "
-                                             "tuyen-pho, ho-chua-co-dtdm."),
+         "Phường Thanh Khê (danh mục 2025-07) chỉ có hiệu lực 01/07/2025 – nay; ngày hiệu lực 01/03/2025 nằm ngoài. "
+         "Sau sắp xếp đơn vị, ghi cho đơn vị mới."),
+        (("sach", ward, "A", {}), {}, "kind",
+         "Không có sổ theo dõi 'sach'. Có: cho, truong, co-so-y-te, ocop, di-tich, tuyen-pho, ho-chua-co-dtdm."),
     ]
     for args, extra, field, message in cases:
         with pytest.raises(RegisterError) as refused:
@@ -198,5 +198,6 @@ def test_a_change_that_would_alter_an_approved_report_is_refused(officer_thac_gi
     assert (refused.value.kind, refused.value.status) == (RegisterRefusal.CLOSED, 409)
     assert refused.value.message.startswith("Không ghi được số liệu mà sổ chợ cập nhật: KTS-11.MS (Phường Thạc Gián, "
                                             "kỳ 2024-11): báo cáo chứa số liệu này đã gửi hoặc đã duyệt")
-    assert refused.value.message.endswith("Chọn ngày hiệu lực sau kỳ báo cáo đã duyệt, hoặc nhờ cấp trên mở lại báo cáo.")
+    assert refused.value.message.endswith("Chọn ngày hiệu lực sau kỳ báo cáo đã duyệt, hoặc nhờ cấp trên mở lại báo "
+                                          "cáo.")
     assert (Entry.objects.count(), DataValueHistory.objects.count()) == before

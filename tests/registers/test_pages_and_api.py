@@ -86,9 +86,11 @@ def test_the_api_reads_by_the_same_rule(client, registers, officer_thanh_khe, of
     market, thon = registers
     listed = client.get("/api/v1/registers/units/2025-07/20209/cho")
     assert listed.status_code == 200
-    assert [(e["name"], e["attributes"]["cashless"], e["revision"]) for e in listed.json()] == [("Chợ Hà Thân", True, 1)]
+    assert [(e["name"], e["attributes"]["cashless"], e["revision"]) for e in listed.json()] == [
+        ("Chợ Hà Thân", True, 1)]
     assert client.get("/api/v1/registers/units/2025-07/20209/ho-chua-co-dtdm").status_code == 404
-    assert client.get("/api/v1/registers/units/2025-07/20209/ho-chua-co-dtdm", **bearer(officer_hai_chau)).status_code == 404
+    private = "/api/v1/registers/units/2025-07/20209/ho-chua-co-dtdm"
+    assert client.get(private, **bearer(officer_hai_chau)).status_code == 404
     assert client.get(f"/api/v1/registers/entries/{thon.pk}", **bearer(officer_hai_chau)).status_code == 404
     mine = client.get(f"/api/v1/registers/entries/{thon.pk}", **bearer(officer_thanh_khe))
     assert mine.status_code == 200
