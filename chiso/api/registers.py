@@ -148,7 +148,7 @@ def list_kinds(request: HttpRequest) -> list[KindOut]:
                     attributes=[AttributeOut(code=a.code, label=a.label, type=a.type,
                                              choices=[list(c) for c in a.choices], required=a.required)
                                 for a in k.attributes],
-                    feeds=[FeedOut(element=f.element, how=f.describe()) for f in k.feeds]) for k in KINDS.values()]
+                    feeds=[FeedOut(element=f.element, how=k.describe(f)) for f in k.feeds]) for k in KINDS.values()]
 
 
 @router.get("/registers/units/{version}/{unit}/{kind}", response={200: list[EntryOut], 404: RefusalOut},

@@ -13,6 +13,8 @@ counts feed (``Feed``: a count or a sum over the entries that match a condition)
 ['KTS-11.MS', 'KTS-11.TS', 'TIEUTHUONG-PM']
 >>> MARKET.feeds[1].value([{"cashless": True}, {"cashless": False}, {"cashless": True}])
 2
+>>> MARKET.describe(MARKET.feeds[1]), SCHOOL.describe(SCHOOL.feeds[0])
+('số chợ có thanh toán không dùng tiền mặt: có', 'số trường có loại hình: Công lập')
 >>> OCOP.parse("platforms", "Postmart; Shopee;  ")
 ['Postmart', 'Shopee']
 >>> OCOP.parse("stars", "6")
@@ -169,13 +171,6 @@ class Feed:
             return total
         return len(matching)
 
-    def describe(self) -> str:
-        """'số mục có thanh toán không dùng tiền mặt = có' — how the figure is made, for pages and the API."""
-        return ("tổng " + self.sum_of if self.sum_of else "số mục") + (
-            " khi " + ", ".join(f"{name} = {'(có ghi)' if wanted is NONEMPTY else wanted}"
-                                for name, wanted in self.where)
-            if self.where else "")
-
 
 NONEMPTY = object()
 
@@ -203,6 +198,14 @@ class Kind:
 
     def parse(self, code: str, raw: object) -> Value:
         return self.attribute(code).parse(raw)
+
+    def describe(self, feed: Feed) -> str:
+        """How a fed figure is made, in words: 'số chợ có thanh toán không dùng tiền mặt: có'."""
+        head = f"tổng {self.attribute(feed.sum_of).lowered}" if feed.sum_of else f"số {self.entry_label}"
+        conditions = [f"{self.attribute(name).lowered}: "
+                      f"{'(có ghi)' if wanted is NONEMPTY else self.attribute(name).show(wanted)}"  # type: ignore[arg-type]
+                      for name, wanted in feed.where]
+        return head + (" có " + ", ".join(conditions) if conditions else "")
 
     def check(self, attributes: Mapping[str, Value]) -> list[tuple[str, str]]:
         """(attribute, fault) for the rules across attributes of one entry."""

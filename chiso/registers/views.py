@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from chiso.accounts.access import can_read_register, can_write_unit
 from chiso.engine.periods import Period
+from chiso.indicators.models import DataElement
 from chiso.registers import queries
 from chiso.registers.files import RegisterImportRefused, export_workbook, import_workbook
 from chiso.registers.kinds import KINDS, Kind
@@ -66,13 +67,15 @@ def kind_page(request: HttpRequest, version: str, code: str, kind_code: str) -> 
     retired = request.GET.get("thoi-theo-doi") == "1"
     entries = list(queries.entries_under(request.user, unit, kind, retired=retired))
     rows = [(e, queries.shown(kind, e.attributes)) for e in entries]
-    month = Period.of_month(timezone.localdate().year, timezone.localdate().month)
+    last = min(timezone.localdate(), unit.effective_to() or timezone.localdate())  # an ended map: its last month
+    month = Period.of_month(last.year, last.month)
+    codes = [f.element for f in kind.feeds]
     fed = {v.data_element.code: v for v in DataValue.objects.filter(
-        unit=unit, period=str(month), data_element__code__in=[f.element for f in kind.feeds], is_deleted=False,
-    ).select_related("data_element")}
-    feeds = [(f, fed.get(f.element)) for f in kind.feeds]
+        unit=unit, period=str(month), data_element__code__in=codes, is_deleted=False)}
+    names = dict(DataElement.objects.filter(code__in=codes).values_list("code", "name_vi"))
+    feeds = [(f, names.get(f.element, ""), kind.describe(f), fed.get(f.element)) for f in kind.feeds]
     return render(request, "registers/kind.html", {
-        "unit": unit, "kind": kind, "rows": rows, "retired": retired, "feeds": feeds, "month": month,
+        "unit": unit, "kind": kind, "rows": rows, "retired": retired, "feeds": feeds, "month": f"{month.start:%m/%Y}",
         "can_write": request.user.is_authenticated and can_write_unit(request.user, unit)})
 
 
