@@ -64,3 +64,22 @@ def test_a_split_unit_waits_for_an_officer_and_only_admins_carry(officer_thac_gi
     assert [(e.pk, sorted(u.code for u in candidates)) for e, candidates in result.waiting] == [
         (market.pk, ["20215", "20218"])]
     assert Entry.objects.get(pk=market.pk).unit == unit("2024", "20221")
+
+
+def test_the_command_carries_as_a_named_administrator(tmp_path):
+    from django.core.management import CommandError, call_command
+
+    from tests.conftest import _user
+
+    market = do_add_entry("cho", unit("2024", "20221"), "Chợ Thạc Gián", {"cashless": True}, acting_user=None,
+                          effective_on=date(2024, 6, 1))
+    _user("t_superuser", is_superuser=True)
+    out = tmp_path / "out.txt"
+    with out.open("w") as stream:
+        call_command("registers", "carry", "--version", "2025-01", "--user", "t_superuser", stdout=stream)
+    assert out.read_text() == "Đã chuyển 1 mục sang đơn vị kế thừa.\n"
+    moved = EntryEvent.objects.get(entry=market, action="move")
+    assert (moved.channel, moved.changed_by.username, moved.unit) == ("cli", "t_superuser", unit("2025-01", "20218"))
+    with pytest.raises(CommandError) as unknown:
+        call_command("registers", "carry", "--version", "2030", "--user", "t_superuser")
+    assert str(unknown.value) == "Không có phiên bản danh mục '2030'."
