@@ -1,7 +1,8 @@
 """The demo's registers: the real things behind quận Thanh Khê's 2024 figures, and illustrative entries around them.
 
 Real, by name (``facts_danang.csv``): the two national relics digitised (nhà Mẹ Nhu; đình Thạc Gián, VR360) and
-HTX Mây tre An Khê's product on Postmart, Shopee and Alibaba. Real as counts: 12 markets, all cashless (12/12),
+HTX Mây tre An Khê's product on Postmart, Shopee and Alibaba (nhà Mẹ Nhu's ward is the demo's guess, so that entry
+is marked illustrative; the source does not say which technology digitised it). Real as counts: 12 markets, all cashless (12/12),
 with 1.889 traders in the sector database; 36 public schools, all collecting fees cashless (36/36); 13 OCOP
 products, 5 of them on e-commerce; 4 specialised cashless streets and 18 roads; in xã Hòa Bắc about 50 of 262
 Cơ tu households without a smartphone before the 2023 donation. The entries behind those counts (their names,
@@ -28,7 +29,8 @@ SOURCE = ("Bài báo \"Đẩy mạnh chuyển đổi số để phục vụ ngư
           "năm 2024")
 THANH_KHE_WARDS = ("20203", "20206", "20207", "20209", "20212", "20215", "20218", "20221", "20224", "20225")
 TRADERS_IN_DATABASE = 1889
-RELICS = (("20221", "Đình Thạc Gián", "VR360"), ("20206", "Nhà Mẹ Nhu", "Số hóa"))
+RELICS = (("20221", "Đình Thạc Gián", "VR360", False),  # in phường Thạc Gián, as its name says
+          ("20206", "Nhà Mẹ Nhu", "Số hóa", True))  # real relic; the ward it is placed on is the demo's guess
 HTX = ("20224", "Sản phẩm mây tre đan — HTX Mây tre An Khê", "HTX Mây tre An Khê", "Postmart; Shopee; Alibaba")
 OCOP_TOTAL, OCOP_ONLINE = 13, 5
 STREETS, ROADS = 4, 18
@@ -78,9 +80,9 @@ def add_registers(scope) -> dict[str, int]:  # type: ignore[no-untyped-def]  # d
         for i in range(counts[code]["XHS-15.MS"]):
             add("truong", code, f"Trường công lập {i + 1} của {wards[code].name} (minh họa)",
                 {"ownership": "cong_lap", "cashless_fees": True})
-    for code, name, technology in RELICS:
+    for code, name, technology, placed in RELICS:
         if code in taken:
-            add("di-tich", code, name, {"rank": "quoc_gia", "technology": technology}, illustrative=False)
+            add("di-tich", code, name, {"rank": "quoc_gia", "technology": technology}, illustrative=placed)
     ocop = [HTX] + [(THANH_KHE_WARDS[i % len(THANH_KHE_WARDS)], f"Sản phẩm OCOP {i} (minh họa)", "",
                      "Postmart" if i < OCOP_ONLINE else "") for i in range(1, OCOP_TOTAL)]
     for code, name, producer, platforms in ocop:

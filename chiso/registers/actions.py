@@ -87,7 +87,7 @@ def _check_unit(unit: Unit) -> None:
 
 
 def _name(text: str) -> str:
-    name = " ".join((text or "").split())
+    name = " ".join((text or "").replace("\x00", "").split())
     if not name:
         raise RegisterError(RegisterRefusal.INVALID, "Cần ghi tên của mục (ví dụ: Chợ Thạc Gián).", "name")
     if len(name) > LONGEST_NAME:
@@ -152,6 +152,7 @@ def _user(acting_user: User | None) -> Account | None:
 
 def _event(entry: Entry, action: str, changes: list[dict[str, object]], *, acting_user: User | None,
            channel: str, reason: str) -> EntryEvent:
+    reason = reason.replace("\x00", "")[:4000]  # PostgreSQL stores no NUL in text
     return EntryEvent.objects.create(
         entry=entry, revision=entry.revision, action=action, changes=changes, effective_on=entry.effective_on,
         unit=entry.unit, name=entry.name, attributes=entry.attributes, active=entry.active, channel=channel,

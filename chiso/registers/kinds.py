@@ -64,7 +64,7 @@ class Attribute:
     def parse(self, raw: object) -> Value:
         """A value as typed (a cell, a form field, JSON) → as stored; AttributeFault when it cannot be."""
         if isinstance(raw, str):
-            raw = raw.strip()
+            raw = raw.replace("\x00", "").strip()  # PostgreSQL stores no NUL in text or JSON
         if raw is None or raw == "" or raw == []:
             if self.required:
                 raise AttributeFault(f"cần ghi {self.lowered}")
@@ -77,11 +77,12 @@ class Attribute:
             return self._choice(raw)
         if self.type == "list":
             items = raw if isinstance(raw, list) else str(raw).split(";")
-            kept = [str(item).strip()[:LONGEST_TEXT] for item in items if str(item).strip()]
+            kept = [str(item).replace("\x00", "").strip()[:LONGEST_TEXT] for item in items
+                    if str(item).replace("\x00", "").strip()]
             if len(kept) > 20:
                 raise AttributeFault(f"{self.lowered}: nhiều nhất 20 mục, cách nhau bằng dấu ';'")
             return kept
-        text = str(raw)
+        text = str(raw).replace("\x00", "")
         if len(text) > LONGEST_TEXT:
             raise AttributeFault(f"{self.lowered} dài quá {LONGEST_TEXT} ký tự")
         return text

@@ -56,6 +56,8 @@ def kinds_under(user: User, unit: Unit) -> list[tuple[Kind, int]]:
 
 
 def readable_entry(user: User, entry_id: int) -> Entry | None:
+    if not 0 < entry_id < 2**63:  # an id no database column holds: absent, not a database error
+        return None
     entry = Entry.objects.select_related("unit", "unit__version", "unit__parent").filter(pk=entry_id).first()
     if entry is None or entry.kind not in KINDS:
         return None

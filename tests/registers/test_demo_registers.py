@@ -36,7 +36,7 @@ def test_the_demo_registers_reproduce_thanh_khes_published_figures():
                       "OCOP": 13, "OCOP-TMDT": 5, "DT-SOHOA": 2, "TP-KDTM": 4, "TD-KDTM": 18}
     relics = Entry.objects.filter(kind="di-tich").order_by("name")
     assert [(r.name, r.attributes["technology"], r.is_illustrative) for r in relics] == [
-        ("Nhà Mẹ Nhu", "Số hóa", False), ("Đình Thạc Gián", "VR360", False)]
+        ("Nhà Mẹ Nhu", "Số hóa", True), ("Đình Thạc Gián", "VR360", False)]
     htx = Entry.objects.get(kind="ocop", attributes__producer="HTX Mây tre An Khê")
     assert (htx.unit.name, htx.attributes["platforms"], htx.is_illustrative) == (
         "Phường An Khê", ["Postmart", "Shopee", "Alibaba"], False)

@@ -138,3 +138,21 @@ def test_the_api_writes_through_the_actions(client, registers, officer_thanh_khe
                     officer_thanh_khe)
     assert (retired.status_code, retired.json()["active"]) == (200, False)
     assert [c["channel"] for c in client.get(url).json()["history"]] == ["api", "api", "web"]
+
+
+def test_attacks_get_a_refusal_not_a_server_error(client, officer_thanh_khe):
+    assert client.get("/api/v1/registers/entries/99999999999999999999999").status_code == 404
+    assert client.get("/so-theo-doi/muc/99999999999999999999999/").status_code == 404
+    body = {"kind": "ocop", "version": "2025-07", "unit": "20209", "name": "Bánh\x00 khô mè",
+            "attributes": {"producer": "=cmd|' /C calc'!A0\x00", "platforms": ["Shopee\x00", {"x": 1}],
+                           "stars": "1e999999999"}}
+    huge = _send(client, "post", "/api/v1/registers/entries", body, officer_thanh_khe)
+    assert (huge.status_code, huge.json()["field"]) == (400, "stars")
+    made = _send(client, "post", "/api/v1/registers/entries", body | {"attributes": body["attributes"] | {"stars": 4}},
+                 officer_thanh_khe)
+    assert made.status_code == 201
+    assert (made.json()["name"], made.json()["attributes"]) == (
+        "Bánh khô mè", {"producer": "=cmd|' /C calc'!A0", "platforms": ["Shopee", "{'x': 1}"], "stars": 4})
+    other = _send(client, "post", "/api/v1/registers/entries", body | {"unit": "20242", "attributes": {}},
+                  officer_thanh_khe)
+    assert other.status_code == 403
