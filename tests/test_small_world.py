@@ -9,7 +9,7 @@ import pytest
 from django.db.models import Count
 
 from chiso.collection.models import Submission
-from chiso.demo.builder import ALL, Scope, generated_elements
+from chiso.demo.builder import ALL, Scope
 from chiso.units.models import Unit
 from chiso.values.models import DataValue
 from tests.conftest import small_world
@@ -25,9 +25,7 @@ def test_the_illustrative_figures_are_three_wards_and_their_groups_for_three_mon
     assert sorted(areas.values_list("unit__code", "period").distinct()) == [
         ("KDC-TAMGIAC3", "2024-07"), ("KDC-TG-MH1", "2024-09"), ("KDC-TG-MH2", "2024-09")]
     counted = DataValue.objects.filter(data_element__code="XHS-KDC")  # the ward's count of certified areas
-    registers = DataValue.objects.filter(channel="register").exclude(data_element__code__in=generated_elements())
-    illustrative = (DataValue.objects.filter(is_illustrative=True).exclude(pk__in=areas).exclude(pk__in=counted)
-                    .exclude(pk__in=registers))  # the demo registers' own counts (OCOP, streets, …): demo/registers.py
+    illustrative = DataValue.objects.filter(is_illustrative=True).exclude(pk__in=areas).exclude(pk__in=counted)
     assert sorted(illustrative.values_list("period", flat=True).distinct()) == ["2024-10", "2024-11", "2024-12"]
     by_unit = dict(illustrative.values_list("unit__name").annotate(n=Count("id")).order_by())
     assert sorted(by_unit) == ["Phường Thạc Gián", "Phường Tân Chính", "Phường Xuân Hà",
@@ -38,7 +36,7 @@ def test_the_illustrative_figures_are_three_wards_and_their_groups_for_three_mon
 
 
 def test_the_real_figures_and_every_unit_are_all_there():
-    assert DataValue.objects.filter(is_illustrative=False).exclude(channel="register").count() == 28
+    assert DataValue.objects.filter(is_illustrative=False).count() == 28
     assert Unit.objects.count() == 3477 + 18 + 9  # and six tổ dân phố and three khu dân cư in each of three versions
     assert Submission.objects.filter(unit__code="20221", unit__version__name="2024", period="2024-12").count() == 1
 

@@ -21,7 +21,8 @@ def _district_total(code: str, period: str = "2024-12") -> int:
         data_element__code=code, period=period, unit__version__name="2024", unit__code__in=THANH_KHE_WARDS)))
 
 
-def test_the_small_worlds_register_counts_are_its_figures():
+@pytest.mark.demo
+def test_every_demo_register_count_is_its_figure():
     assert Entry.objects.filter(unit__code="20221", unit__version__name="2024", kind="di-tich").get().name == \
         "Đình Thạc Gián"
     assert mismatches(date(2023, 8, 1)) == []
