@@ -13,8 +13,8 @@ counts feed (``Feed``: a count or a sum over the entries that match a condition)
 ['KTS-11.MS', 'KTS-11.TS', 'TIEUTHUONG-PM']
 >>> MARKET.feeds[1].value([{"cashless": True}, {"cashless": False}, {"cashless": True}])
 2
->>> MARKET.describe(MARKET.feeds[1]), SCHOOL.describe(SCHOOL.feeds[0])
-('số chợ có thanh toán không dùng tiền mặt: có', 'số trường có loại hình: Công lập')
+>>> MARKET.describe(MARKET.feeds[1]), OCOP.describe(OCOP.feeds[1])
+('số chợ có thanh toán không dùng tiền mặt: có', 'số sản phẩm có ghi sàn thương mại điện tử')
 >>> OCOP.parse("platforms", "Postmart; Shopee;  ")
 ['Postmart', 'Shopee']
 >>> OCOP.parse("stars", "6")
@@ -203,10 +203,10 @@ class Kind:
     def describe(self, feed: Feed) -> str:
         """How a fed figure is made, in words: 'số chợ có thanh toán không dùng tiền mặt: có'."""
         head = f"tổng {self.attribute(feed.sum_of).lowered}" if feed.sum_of else f"số {self.entry_label}"
-        conditions = [f"{self.attribute(name).lowered}: "
-                      f"{'(có ghi)' if wanted is NONEMPTY else self.attribute(name).show(wanted)}"  # type: ignore[arg-type]
+        conditions = [f"có ghi {self.attribute(name).lowered}" if wanted is NONEMPTY
+                      else f"có {self.attribute(name).lowered}: {self.attribute(name).show(wanted)}"  # type: ignore[arg-type]
                       for name, wanted in feed.where]
-        return head + (" có " + ", ".join(conditions) if conditions else "")
+        return " ".join([head, ", ".join(conditions)]) if conditions else head
 
     def check(self, attributes: Mapping[str, Value]) -> list[tuple[str, str]]:
         """(attribute, fault) for the rules across attributes of one entry."""
