@@ -95,8 +95,13 @@ def counts(unit: Unit, kind: Kind, months: Iterable[Period]) -> list[MonthCount]
     return result
 
 
-def source_text(kind: Kind, entries: int) -> str:
-    return f"Sổ theo dõi {kind.lowered} (chiso): {entries} {kind.entry_label} đang theo dõi vào cuối tháng."
+ILLUSTRATIVE = "Số liệu minh họa (sổ theo dõi có mục do bản trình diễn tạo ra) — "
+
+
+def source_text(kind: Kind, entries: int, illustrative: bool = False) -> str:
+    """The fed figure's source; an illustrative one says so first, as every illustrative figure does."""
+    text = f"Sổ theo dõi {kind.lowered} (chiso): {entries} {kind.entry_label} đang theo dõi vào cuối tháng."
+    return ILLUSTRATIVE + text if illustrative else text
 
 
 def write_counts(unit: Unit, kind: Kind, since: date, *, acting_user: User | None, channel: Channel = Channel.REGISTER,
@@ -111,7 +116,8 @@ def write_counts(unit: Unit, kind: Kind, since: date, *, acting_user: User | Non
     if missing:
         raise LookupError(f"Danh mục chưa có yếu tố dữ liệu {', '.join(missing)} mà sổ {kind.label} ghi vào.")
     entries = [ValueEntry(data_element=elements[c.element], unit=unit, period=c.period, value=Decimal(c.value),
-                          source=source_text(kind, c.entries), comment="", is_illustrative=c.illustrative)
+                          source=source_text(kind, c.entries, c.illustrative), comment="",
+                          is_illustrative=c.illustrative)
                for c in counts(unit, kind, months)]
     return do_set_values(entries, acting_user=acting_user, channel=channel,
                          reason=reason or f"Cập nhật từ sổ theo dõi {kind.lowered}")
