@@ -156,3 +156,9 @@ def test_attacks_get_a_refusal_not_a_server_error(client, officer_thanh_khe):
     other = _send(client, "post", "/api/v1/registers/entries", body | {"unit": "20242", "attributes": {}},
                   officer_thanh_khe)
     assert other.status_code == 403
+
+
+def test_the_pages_speak_english_to_whoever_chose_it(client, registers):
+    client.cookies["django_language"] = "en"
+    page = client.get(BASE).content.decode()
+    assert "Registers of Phường Thanh Khê" in page and "Download (XLSX)" in page
