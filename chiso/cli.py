@@ -7,6 +7,7 @@
     chiso plans import FILE --user U                      import a plan spreadsheet (all rows or none)
     chiso index score DEF.csv --inputs IN.csv [--grades G.csv] [--sensitivity N]   try a ranking method
     chiso criteria check SET.csv --inputs IN.csv          which units a criteria set certifies
+    chiso registers carry --version V --user U | import FILE --user U   registers after a reorganisation; XLSX
     chiso migrate | runserver | createsuperuser | …      any Django management command
 """
 

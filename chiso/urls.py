@@ -18,6 +18,7 @@ urlpatterns = [
     path("doc-bao-cao/", include("chiso.extraction.urls")),
     path("bao-cao/", include("chiso.reports.urls")),
     path("xep-hang/", include("chiso.ranking.urls")),
+    path("so-theo-doi/", include("chiso.registers.urls")),
     path("du-lieu-mo/", include("chiso.opendata.urls")),
     path("tai-khoan/", include("chiso.accounts.urls")),
     path("", include("chiso.opendata.urls_machine")),  # /catalog.ttl, /catalog.jsonld, /api/3/action/

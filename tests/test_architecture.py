@@ -21,6 +21,7 @@ LAYERS: list[set[str]] = [
     {"values"},
     {"collection"},
     {"plans"},
+    {"registers"},  # writes figures (values) from its entries; above collection, whose closed reports bind it
     {"analytics"},
     {"ranking"},
     {"portal"},

@@ -169,3 +169,10 @@ def can_manage_methods(user: AbstractBaseUser | AnonymousUser) -> bool:
     if getattr(user, "is_superuser", False):
         return True
     return RoleAssignment.objects.filter(user_id=user.pk, role=Role.ADMIN, unit__depth__lte=1).exists()
+
+
+def can_read_register(user: AbstractBaseUser | AnonymousUser | None, unit: Unit, *, public: bool) -> bool:
+    """An entry of a register (``registers``): a public kind (markets, schools, OCOP products, …: public facilities
+    and products) is read by anyone; a private one (households without a smartphone per thôn) only by whoever may
+    read the unit's unpublished figures. A ward never reads another ward's private register."""
+    return public or can_read_unpublished(user, unit)

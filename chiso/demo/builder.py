@@ -36,6 +36,7 @@ from chiso.demo.profiles import (
     RESIDENTIAL_GROUP_ELEMENTS,
     SHARE_OF,
 )
+from chiso.demo.registers import add_registers
 from chiso.demo.reports import add_reports
 from chiso.engine.periods import Period
 from chiso.indicators.catalogue import load_catalogue
@@ -122,6 +123,7 @@ def build_demo(*, illustrative: bool = True, scope: Scope = ALL) -> dict[str, in
     summary |= place_facts(author=User.objects.get(username=DEMO_ADMIN))
     if illustrative:
         summary["illustrative_values"] = add_illustrative_values(scope)
+        summary |= add_registers(scope)  # the registers behind Thanh Khê's figures (demo/registers.py)
     summary["rules"] = load_rules()
     summary["reports"] = add_reports(generated_elements())
     if illustrative:  # after the reports: the areas' own form would otherwise be among them
