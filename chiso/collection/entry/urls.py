@@ -33,7 +33,7 @@ REPORT = "<str:version>/<str:code>/<str:form>/<str:period>/"
 urlpatterns = [
     path("", vi(views.start), name="start"),
     path("dang-nhap/", vi(auth_views.LoginView.as_view(template_name="collection/entry/login.html",
-                                                       redirect_authenticated_user=True, next_page="entry:start")),
+                                                       redirect_authenticated_user=True, next_page="portal:landing")),
          name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(next_page="entry:login"), name="logout"),
     path("lich-su/<int:value_id>/", vi(views_history.value_history), name="value_history"),
