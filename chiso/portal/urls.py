@@ -14,7 +14,6 @@ urlpatterns = [
          name="scenario_save"),
     path("don-vi/<str:version>/<str:code>/kich-ban/so-sanh/", scenarios.compare_scenarios, name="scenario_compare"),
     path("tinh-hinh/", situation.situation_home, name="situation_home"),
-    path("tinh-hinh/sau-dang-nhap/", situation.landing, name="landing"),
     path("tinh-hinh/<str:version>/<str:code>/", situation.situation_page, name="situation"),
     path("chi-tieu/", views.indicator_list, name="indicators"),
     path("chi-tieu/<str:code>/", views.indicator_page, name="indicator"),

@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 
-from chiso.accounts.access import has_work_role, unpublished_read_prefixes
+from chiso.accounts.access import unpublished_read_prefixes
 from chiso.analytics import situation
 from chiso.engine.periods import Period
 from chiso.portal import dashboard, queries
@@ -22,14 +22,6 @@ SCENARIO_LIMIT = 5  # what-if boxes on the page (each a 2 000-draw bootstrap): t
 
 def _page_url(unit: Unit) -> str:
     return reverse("portal:situation", args=[unit.version.name, unit.code])
-
-
-def landing(request: HttpRequest) -> HttpResponse:
-    """Where a signed-in user lands after login: the entry pages for whoever writes or reviews reports, this
-    page for everyone else (a leader, a viewer)."""
-    if has_work_role(request.user):
-        return HttpResponseRedirect(reverse("entry:start"))
-    return HttpResponseRedirect(reverse("portal:situation_home"))
 
 
 def situation_home(request: HttpRequest) -> HttpResponse:
