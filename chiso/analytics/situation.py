@@ -56,7 +56,12 @@ def home_units(user: AbstractBaseUser | AnonymousUser | None) -> list[Unit]:
         return []
     found = {a.unit.id: a.unit for a in RoleAssignment.objects.filter(user_id=user.pk)
              .select_related("unit__version")}
-    return sorted(found.values(), key=lambda u: (-(u.version.valid_from.toordinal() if u.version.valid_from else 0), u.depth, u.code))
+
+    def order(u: Unit) -> tuple[int, int, str]:
+        start = u.version.valid_from
+        return (-(start.toordinal() if start else 0), u.depth, u.code)
+
+    return sorted(found.values(), key=order)
 
 
 def plan_years(root: Unit) -> list[int]:

@@ -20,7 +20,7 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs a
 from playwright.sync_api import Page, expect  # noqa: E402
 
 from tests.browser.test_journeys import _axe  # noqa: E402
-from tests.browser.test_smoke import Problems, _page, _shot, browser  # noqa: E402, F401
+from tests.browser.test_smoke import Problems, _shot, browser  # noqa: E402, F401
 from tests.conftest import ensure_whole_demo  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.empties_database, pytest.mark.django_db(transaction=True)]
@@ -73,9 +73,13 @@ def _shares(page: Page) -> list[float]:
 
 
 def test_the_leader_lands_on_the_situation_and_runs_a_scenario(live_server, browser):  # noqa: F811
+    from chiso.plans.models import SavedScenario
+
     _targets()
     base, problems, findings = live_server.url, Problems(), {}
-    page = _page(browser, problems, 1280)
+    wide = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN",
+                               extra_http_headers={"Accept-Language": "vi"})
+    page = problems.watch(wide.new_page())
     page.goto(base + "/nhap-lieu/dang-nhap/")
     page.get_by_label("Tên đăng nhập").fill("lanhdao")
     page.get_by_label("Mật khẩu").fill("chiso-demo")
@@ -101,9 +105,24 @@ def test_the_leader_lands_on_the_situation_and_runs_a_scenario(live_server, brow
     _axe(page, "situation", findings)
     _shots(page, "situation-vi-1280")
 
-    narrow = page.context.browser.new_context(viewport={"width": 360, "height": 780}, locale="vi-VN",
-                                              storage_state=page.context.storage_state(),
-                                              extra_http_headers={"Accept-Language": "vi"})
+    # Nothing is saved unless saved with a name; the leader's own saved scenarios are listed and compared.
+    assert SavedScenario.objects.count() == 0
+    for pace, name in (("20", "Tăng tốc mạnh"), ("1", "Giữ nhịp chậm")):
+        box.get_by_label("Nếu tốc độ mỗi tháng là").fill(pace)
+        box.get_by_role("button", name="Chạy kịch bản").click()
+        expect(box.get_by_label("Nếu tốc độ mỗi tháng là")).to_have_value(pace, timeout=WAIT)
+        box.get_by_label("Lưu kịch bản này với tên").fill(name)
+        box.get_by_role("button", name="Lưu", exact=True).click()
+        expect(box.locator(".notice")).to_have_text(f"Đã lưu kịch bản «{name}».", timeout=WAIT)
+    expect(box.locator("table.scenario-saved tbody tr")).to_have_count(2)
+    box.get_by_role("button", name="So sánh hai kịch bản").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("So sánh hai kịch bản")
+    expect(page.locator("table.scenario-comparison")).to_contain_text("trước hạn")
+    _shots(page, "situation-compare-1280")
+    assert SavedScenario.objects.filter(created_by__username="lanhdao").count() == 2
+
+    narrow = browser.new_context(viewport={"width": 360, "height": 780}, locale="vi-VN",
+                                 storage_state=wide.storage_state(), extra_http_headers={"Accept-Language": "vi"})
     small = problems.watch(narrow.new_page())
     small.goto(base + "/tinh-hinh/")
     expect(small.get_by_role("heading", level=1)).to_have_text("Tình hình đơn vị: Thành phố Đà Nẵng")
@@ -112,7 +131,7 @@ def test_the_leader_lands_on_the_situation_and_runs_a_scenario(live_server, brow
     assert _shares(small) == shares
     _shots(small, "situation-vi-360")
 
-    for context, name in ((page.context, "1280"), (narrow, "360")):
+    for context, name in ((wide, "1280"), (narrow, "360")):
         context.add_cookies([{"name": "django_language", "value": "en", "url": base}])
         english = problems.watch(context.new_page())
         english.goto(base + "/tinh-hinh/2025-07/48/")
@@ -121,5 +140,5 @@ def test_the_leader_lands_on_the_situation_and_runs_a_scenario(live_server, brow
         _shots(english, f"situation-en-{name}")
         english.close()
     narrow.close()
-    page.close()
+    wide.close()
     assert not problems, problems

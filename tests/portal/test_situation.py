@@ -233,7 +233,8 @@ def test_several_units_get_a_chooser_and_no_role_gets_the_city(client):
     RoleAssignment.objects.create(user=several, role="viewer", unit=unit_2024("2024", "20212"))
     client.force_login(several)
     text = _text(client.get("/tinh-hinh/"))
-    assert re.findall(r'<li><a href="(/tinh-hinh/[^"]+)">', text) == ["/tinh-hinh/2024/20212/", "/tinh-hinh/2024/20221/"]
+    assert re.findall(r'<li><a href="(/tinh-hinh/[^"]+)">', text) == [
+        "/tinh-hinh/2024/20212/", "/tinh-hinh/2024/20221/"]
     client.force_login(_user("t_no_role"))
     assert client.get("/tinh-hinh/")["Location"] == "/tinh-hinh/2025-07/48/"
     client.logout()
