@@ -53,6 +53,25 @@ def _sees_drafts(request: HttpRequest, unit: Unit) -> bool:
     return prefixes is None or any(p.startswith(unit.path) or unit.path.startswith(p) for p in prefixes)
 
 
+def _boxes(request: HttpRequest, risks: list[situation.AtRisk], year: int, month: Period) -> list[dict[str, object]]:
+    """The what-if boxes of the first ``SCENARIO_LIMIT`` targets at risk that have one (date ahead, enough monthly
+    figures), on published figures as on the unit page (``portal.views.scenarios.what_ifs``, memoised); each
+    unit's what-ifs are computed only when one of its targets comes up."""
+    boxes: list[dict[str, object]] = []
+    by_unit: dict[int, dict[int, object]] = {}
+    for risk in risks:
+        if len(boxes) == SCENARIO_LIMIT:
+            break
+        if risk.progress.standing.final:
+            continue
+        if risk.unit.id not in by_unit:
+            by_unit[risk.unit.id] = {w.target.id: w for w in what_ifs(risk.unit, year, month)}
+        what = by_unit[risk.unit.id].get(risk.target.id)
+        if what is not None:
+            boxes.append(box_context(request, what))  # type: ignore[arg-type]
+    return boxes
+
+
 def situation_page(request: HttpRequest, version: str, code: str) -> HttpResponse:
     unit = units.unit_by_code(version, code)
     if unit is None:
@@ -70,16 +89,15 @@ def situation_page(request: HttpRequest, version: str, code: str) -> HttpRespons
     judged = situation.judged_under(unit, year, month, figures)
     before = situation.judged_under(unit, year, month.previous(), figures)
     risks = situation.at_risk(judged)
-    published = {w.target.id: w for u in {r.unit.id: r.unit for r in risks}.values()
-                 for w in what_ifs(u, year, month)}
-    boxes = [box_context(request, published[r.target.id]) for r in risks if r.target.id in published]
+    boxes = _boxes(request, risks, year, month)
     context.update({
         "year": year, "month": month, "previous": month.previous(),
         "judged_count": len(judged), "risks": [(r, r.sentence(lang())) for r in risks],
         "lagging": situation.lagging_children(unit, risks),
         "pace_gaps": situation.pace_gaps(unit, risks, figures),
         "changes": situation.changes(judged, before),
-        "scenario_boxes": boxes[:SCENARIO_LIMIT], "scenario_more": max(0, len(boxes) - SCENARIO_LIMIT),
+        "scenario_boxes": boxes, "scenario_more": sum(1 for r in risks if not r.progress.standing.final)
+        - len(boxes) if len(boxes) == SCENARIO_LIMIT else 0,
         "drafts": _sees_drafts(request, unit) and figures is not queries.figures,
         "illustrative": any(r.illustrative for r in risks),
     })
