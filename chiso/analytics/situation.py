@@ -27,6 +27,7 @@ from chiso.collection.models import Status as ReportStatus
 from chiso.collection.models import Submission, SubmissionEvent
 from chiso.engine.periods import Period
 from chiso.engine.progress import Status, share_reached
+from chiso.engine.scenarios import UnitShare
 from chiso.engine.shortfall import shortfall, shortfall_sentence
 from chiso.plans.models import Plan, TargetScope
 from chiso.units.models import Unit
@@ -180,6 +181,9 @@ def lagging_children(root: Unit, risks: Sequence[AtRisk]) -> list[LaggingChild]:
                                                  else 101.0, c.unit.code))
 
 
+PACE_GAP_ROWS = 10  # units listed per target: those that must speed up most
+
+
 @dataclass(frozen=True)
 class PaceGap:
     """A target of the root that will be missed, and the units below whose pace falls short of what it needs
@@ -187,6 +191,15 @@ class PaceGap:
 
     risk: AtRisk
     split: UnitsSplit
+
+    @property
+    def furthest(self) -> list[UnitShare]:
+        """The units that must speed up most (largest change of pace first), at most ``PACE_GAP_ROWS``."""
+        return sorted(self.split.behind, key=lambda s: (-s.change, s.unit.name))[:PACE_GAP_ROWS]
+
+    @property
+    def others(self) -> int:
+        return len(self.split.behind) - len(self.furthest)
 
 
 def pace_gaps(root: Unit, risks: Sequence[AtRisk], figures: Figures) -> list[PaceGap]:
