@@ -240,3 +240,15 @@ def test_several_units_get_a_chooser_and_no_role_gets_the_city(client):
     client.logout()
     assert client.get("/tinh-hinh/")["Location"] == "/tinh-hinh/2025-07/48/"
     assert "Tình hình đơn vị</a>" not in _text(client.get("/chi-tieu/"))  # the header link is for signed-in users
+
+
+def test_a_city_target_lists_the_ten_units_that_must_speed_up_most():
+    from chiso.analytics.scenarios import UnitsSplit
+    from chiso.engine.scenarios import UnitPace, UnitShare
+
+    shares = [UnitShare(UnitPace(f"P{i:02d}", 50.0, round(0.1 * i, 1), 1.0), 1.0, 2.0) for i in range(13)]
+    shares.append(UnitShare(UnitPace("Nhanh", 50.0, 3.0, 1.0), 1.0, 2.0))  # already faster than asked
+    gap = situation.PaceGap(None, UnitsSplit(60.0, shares, {}, True))  # type: ignore[arg-type]
+    assert [(s.unit.name, round(s.change, 1)) for s in gap.furthest] == [
+        (f"P{i:02d}", round(2.0 - 0.1 * i, 1)) for i in range(10)]
+    assert gap.others == 3
