@@ -188,6 +188,7 @@ def test_the_reports_waiting_are_grouped_by_who_must_act(client, hanoi):
         "Chờ Phường Ngọc Hà sửa và gửi lại: 1 báo cáo bị trả lại",
     ]
     assert "lý do trả lại: Số liệu tháng này cần rà lại" in section
+    assert "<li>Biểu mẫu thử · Phường Giảng Võ · " in section  # the form's name, not its code
 
 
 def test_thac_gian_cannot_open_tan_chinhs_reports(client, officer_thac_gian, officer_tan_chinh):
