@@ -85,6 +85,16 @@ def write_prefixes(user: AbstractBaseUser | AnonymousUser) -> list[str] | None:
     return _scopes(user, WRITE_ROLES)
 
 
+def has_work_role(user: AbstractBaseUser | AnonymousUser | None) -> bool:
+    """Whether ``user`` writes or reviews reports anywhere (an officer, an approver, an administrator, a
+    superuser): such a user starts on the entry pages, anyone else (a viewer, an analyst) on «Tình hình đơn vị»."""
+    if user is None or not user.is_authenticated:
+        return False
+    if getattr(user, "is_superuser", False):
+        return True
+    return bool(_scopes(user, WRITE_ROLES | {Role.APPROVER}))
+
+
 def can_plan_unit(user: AbstractBaseUser | AnonymousUser, unit: Unit) -> bool:
     """Set a unit's targets, or the minimums its children must meet: the unit's administrators and
     the approvers above it (a ward officer does not set its own bar)."""

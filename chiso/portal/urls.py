@@ -1,7 +1,7 @@
 from django.urls import path
 
 from chiso.portal import views
-from chiso.portal.views import scenarios
+from chiso.portal.views import scenarios, situation
 
 app_name = "portal"
 urlpatterns = [
@@ -13,6 +13,8 @@ urlpatterns = [
     path("don-vi/<str:version>/<str:code>/kich-ban/<int:target_id>/luu/", scenarios.save_scenario,
          name="scenario_save"),
     path("don-vi/<str:version>/<str:code>/kich-ban/so-sanh/", scenarios.compare_scenarios, name="scenario_compare"),
+    path("tinh-hinh/", situation.situation_home, name="situation_home"),
+    path("tinh-hinh/<str:version>/<str:code>/", situation.situation_page, name="situation"),
     path("chi-tieu/", views.indicator_list, name="indicators"),
     path("chi-tieu/<str:code>/", views.indicator_page, name="indicator"),
     path("chi-tieu/<str:code>/tai-ve.<str:fmt>", views.indicator_download, name="indicator_download"),

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import path
 from django.utils import translation
 
-from chiso.collection.entry import views, views_history, views_start
+from chiso.collection.entry import login, views, views_history, views_start
 
 
 def vi(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -32,9 +32,7 @@ REPORT = "<str:version>/<str:code>/<str:form>/<str:period>/"
 
 urlpatterns = [
     path("", vi(views_start.start), name="start"),
-    path("dang-nhap/", vi(auth_views.LoginView.as_view(template_name="collection/entry/login.html",
-                                                       redirect_authenticated_user=True, next_page="entry:start")),
-         name="login"),
+    path("dang-nhap/", vi(login.LoginView.as_view()), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(next_page="entry:login"), name="logout"),
     path("lich-su/<int:value_id>/", vi(views_history.value_history), name="value_history"),
     path("lich-su/<str:version>/<str:code>/tai-ve.<str:fmt>", vi(views_history.export_history), name="export"),
