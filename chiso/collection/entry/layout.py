@@ -37,6 +37,7 @@ class Rate:
     decimals: int
     suffix: str  # "%" or ""
     text: str  # "91,5%"; "–" while a part is missing or unreadable
+    label: str = "Tỷ lệ"  # "Bình quân" for an average
 
 
 @dataclass
@@ -72,7 +73,7 @@ def sections(rows: Sequence[Row], texts: dict[str, str]) -> list[Section]:
     ratios = [i for i in indicators if _part(i, "numerator", on_form) and _part(i, "denominator", on_form)]
     uses = Counter(i.denominator.code for i in ratios)  # type: ignore[union-attr]
     shared = {code for code, count in uses.items() if count > 1}
-    placed: set[str] = set()
+    placed: dict[str, str] = {}  # code → the heading it is under
     found: dict[str, Section] = {}
     for indicator in indicators:
         section = found.setdefault(indicator.pillar.code, Section(indicator.pillar.name_vi))
@@ -83,18 +84,18 @@ def sections(rows: Sequence[Row], texts: dict[str, str]) -> list[Section]:
                 common = Group("", SHARED)
                 section.groups.insert(0, common)
             common.rows.append(by_code[denominator])
-            placed.add(denominator)
+            placed[denominator] = SHARED
         group = Group(indicator.code, indicator.name_vi)
         for part in ("denominator", "numerator", "reported"):
             code = _part(indicator, part, on_form)
             if code and code not in placed and not (part == "denominator" and code in shared):
                 group.rows.append(by_code[code])
-                placed.add(code)
+                placed[code] = indicator.code
         if indicator in ratios:
             numerator, denominator = indicator.numerator.code, indicator.denominator.code  # type: ignore[union-attr]
             group.rate = _rate(indicator, numerator, denominator, texts)
-            if denominator in shared:
-                group.uses = f"Mẫu số: {by_code[denominator].element.name_vi} (ở mục {SHARED})"
+            if placed.get(denominator) != indicator.code:
+                group.uses = f"Mẫu số: {by_code[denominator].element.name_vi} (ở mục {placed[denominator]})"
         if group.rows or group.rate:
             section.groups.append(group)
     rest = [row for row in rows if row.element.code not in placed]
@@ -111,7 +112,7 @@ def rate_text(numerator: str, denominator: str, factor: Decimal, decimals: int, 
         top, bottom = parse_cell(numerator, value_types[0]).value, parse_cell(denominator, value_types[1]).value
     except CellError:
         return "–"
-    if top is None or bottom is None or bottom == 0:
+    if top is None or bottom is None or top < 0 or bottom <= 0:
         return "–"
     try:
         value = top / bottom * factor
@@ -126,7 +127,8 @@ def _rate(indicator: Indicator, numerator: str, denominator: str, texts: dict[st
     suffix = "%" if indicator.unit_of_measure == "%" else ""
     decimals = indicator.decimals if indicator.kind == IndicatorKind.RATE else 2
     text = rate_text(texts.get(numerator, ""), texts.get(denominator, ""), indicator.factor, decimals, suffix)
-    return Rate(numerator, denominator, indicator.factor, decimals, suffix, text)
+    label = "Bình quân" if indicator.kind == IndicatorKind.AVERAGE else "Tỷ lệ"
+    return Rate(numerator, denominator, indicator.factor, decimals, suffix, text, label)
 
 
 def _own_sections(rows: Sequence[Row]) -> list[Section]:

@@ -83,7 +83,7 @@
       form.querySelectorAll("output.rate-value").forEach(function (out) {
         var num = cellOf(out.dataset.num), den = cellOf(out.dataset.den);
         var top = num ? readNumber(num.value) : null, bottom = den ? readNumber(den.value) : null;
-        out.textContent = top === null || bottom === null || bottom === 0 ? "–"
+        out.textContent = top === null || bottom === null || top < 0 || bottom <= 0 ? "–"
           : formatVn(top / bottom * parseFloat(out.dataset.factor), parseInt(out.dataset.decimals, 10)) + out.dataset.suffix;
       });
     }
