@@ -132,12 +132,18 @@ def in_words(left: str, op: str, right: str, values: Mapping[str, Decimal], name
     >>> in_words("KTS-11.TS", "<=", "KTS-11.MS", {"KTS-11.TS": Decimal(2909), "KTS-11.MS": Decimal(200)},
     ...          names, error=True)
     'Số chợ thanh toán không dùng tiền mặt (2.909) không được lớn hơn Tổng số chợ (200).'
-    >>> in_words("XHS-05", "<=", "0.9 * DS", {"XHS-05": Decimal(100), "DS": Decimal(90)},
-    ...          {"XHS-05": "Số hồ sơ định danh", "DS": "Dân số"}, error=False)
-    'Số hồ sơ định danh (100) lớn hơn 0,9 × Dân số (81): thường không như vậy — kiểm tra lại; nếu đúng, ghi giải trình khi gửi báo cáo.'
+    >>> warning = in_words("XHS-05", "<=", "0.9 * DS", {"XHS-05": Decimal(100), "DS": Decimal(90)},
+    ...                    {"XHS-05": "Số hồ sơ định danh", "DS": "Dân số"}, error=False)
+    >>> warning.split(" — ")[0]
+    'Số hồ sơ định danh (100) lớn hơn 0,9 × Dân số (81): thường không như vậy'
+    >>> warning.split(" — ")[1]
+    'kiểm tra lại; nếu đúng, ghi giải trình khi gửi báo cáo.'
+    >>> _side_words("2 * DS - XHS-06 + 5", {"DS": "Dân số"})
+    '2 × Dân số − XHS-06 + 5'
     """
     a, b = evaluate_side(left, values), evaluate_side(right, values)
-    first, second = f"{_side_words(left, names)} ({_number_words(a)})", f"{_side_words(right, names)} ({_number_words(b)})"
+    first = f"{_side_words(left, names)} ({_number_words(a)})"
+    second = f"{_side_words(right, names)} ({_number_words(b)})"
     if error:
         return f"{first} {_MUST.get(op, op)} {second}."
     return (f"{first} {_IS.get(op, op)} {second}: thường không như vậy — kiểm tra lại; nếu đúng, ghi giải trình "
@@ -170,8 +176,13 @@ def outlier_words(value: Decimal | float, history: Sequence[Decimal | float], un
     'gấp khoảng 40 lần mức thường thấy của phường (khoảng 72)'
     >>> outlier_words(3, [70, 72, 75, 71, 74], "phường")
     'chỉ bằng khoảng 1/24 mức thường thấy của phường (khoảng 72)'
-    >>> outlier_words(110, [70, 72, 75, 71, 74], "xã"), outlier_words(0, [70, 72, 75, 71], "xã")
-    ('cao hơn khoảng 53% so với mức thường thấy của xã (khoảng 72)', 'bằng 0, trong khi mức thường thấy của xã là khoảng 72')
+    >>> outlier_words(110, [70, 72, 75, 71, 74], "xã")
+    'cao hơn khoảng 53% so với mức thường thấy của xã (khoảng 72)'
+    >>> outlier_words(0, [70, 72, 75, 71], "xã")
+    'bằng 0, trong khi mức thường thấy của xã là khoảng 72'
+    >>> outlier_words(40, [70, 72, 75, 71], "xã")
+    'thấp hơn khoảng 44% so với mức thường thấy của xã (khoảng 72)'
+
     """
     usual = Decimal(str(median(float(v) for v in history))) if history else Decimal(0)
     figure = Decimal(str(value))
@@ -182,10 +193,14 @@ def outlier_words(value: Decimal | float, history: Sequence[Decimal | float], un
     if figure == 0:
         return f"bằng 0, trong khi {where} là khoảng {shown}"
     ratio = figure / usual
+
+    def whole(number: Decimal) -> str:
+        return format_number(number.quantize(Decimal(1)))
+
     if ratio >= 2:
-        return f"gấp khoảng {format_number(ratio.quantize(Decimal(1)))} lần {where} (khoảng {shown})"
+        return f"gấp khoảng {whole(ratio)} lần {where} (khoảng {shown})"
     if ratio > 1:
-        return f"cao hơn khoảng {format_number(((ratio - 1) * 100).quantize(Decimal(1)))}% so với {where} (khoảng {shown})"
+        return f"cao hơn khoảng {whole((ratio - 1) * 100)}% so với {where} (khoảng {shown})"
     if ratio > Decimal("0.5"):
-        return f"thấp hơn khoảng {format_number(((1 - ratio) * 100).quantize(Decimal(1)))}% so với {where} (khoảng {shown})"
-    return f"chỉ bằng khoảng 1/{format_number((1 / ratio).quantize(Decimal(1)))} {where} (khoảng {shown})"
+        return f"thấp hơn khoảng {whole((1 - ratio) * 100)}% so với {where} (khoảng {shown})"
+    return f"chỉ bằng khoảng 1/{whole(1 / ratio)} {where} (khoảng {shown})"

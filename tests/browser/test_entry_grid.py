@@ -18,7 +18,8 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs a
 
 from playwright.sync_api import Browser, Page, expect  # noqa: E402
 
-from tests.browser.test_entry import Problems, browser, cell, demo, state  # noqa: E402, F401
+from tests.browser.test_entry import Problems, cell, demo, state  # noqa: E402, F401
+from tests.browser.test_entry import browser as browser  # noqa: E402 - the module's Chromium fixture
 from tests.collection.test_entry_support import ENTRY_URLS  # noqa: E402
 
 SHOTS = Path(os.environ.get("CHISO_SHOTS") or Path(__file__).resolve().parents[2] / "test-artifacts")
@@ -104,7 +105,8 @@ def test_a_ward_officer_fills_a_month_saves_the_good_cells_and_submits(live_serv
     expect(state(page, BAD)).to_have_attribute("data-level", "error")
     counted.press("Control+s")
 
-    expect(page.locator(".entry-problems")).to_have_text("Đã lưu 76 số liệu; 1 ô chưa lưu, tô đỏ bên dưới: sửa rồi lưu lại.")
+    expect(page.locator(".entry-problems")).to_have_text(
+        "Đã lưu 76 số liệu; 1 ô chưa lưu, tô đỏ bên dưới: sửa rồi lưu lại.")
     expect(cell(page, BAD)).to_have_value("-3")
     expect(cell(page, BAD)).to_have_attribute("aria-invalid", "true")
     expect(cell(page, BAD)).to_be_focused()  # the cursor is put in the red cell

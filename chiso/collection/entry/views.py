@@ -19,9 +19,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from chiso.accounts.access import can_review_unit, can_write_unit, units_in_scope
 from chiso.accounts.models import READ_DRAFT_ROLES
-from chiso.collection.entry import grid
+from chiso.collection.entry import grid, layout
 from chiso.collection.entry.cells import CellError, parse_cell, show_cell
-from chiso.collection.entry import layout
 from chiso.collection.entry.checks import GridCheck, cell_sentence, check_grid, outlier_of
 from chiso.collection.models import Form, Status, Submission
 from chiso.collection.queries import residential_reports
@@ -133,7 +132,8 @@ def save(request: HttpRequest, version: str, code: str, form: str, period: str) 
         return _render(request, report, _refused(error, changes, posted))
     saved = result.created + result.changed
     if not outcome.cell_errors and not result.refused:
-        messages.success(request, f"Đã lưu {saved} số liệu." if saved else "Các số đã đúng như lưu trước, không đổi gì.")
+        messages.success(request, f"Đã lưu {saved} số liệu." if saved
+                         else "Các số đã đúng như lưu trước, không đổi gì.")
         return HttpResponseRedirect(reverse("entry:grid", args=report.url_args))
     refused = ValueWriteError(result.refused) if result.refused else None
     outcome = _refused(refused, changes, posted, outcome)
