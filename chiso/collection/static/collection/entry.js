@@ -150,7 +150,14 @@
       }
     });
 
-    form.addEventListener("submit", function () { submitting = true; });
+    // After a save the page comes back with the cursor where it was (a red cell first, see below).
+    form.addEventListener("submit", function () {
+      submitting = true;
+      var here = document.activeElement;
+      try {
+        sessionStorage.setItem("chiso-entry-focus", location.pathname + "|" + (isCell(here) ? here.id : ""));
+      } catch (e) { /* storage off: the cursor starts at the top */ }
+    });
     window.addEventListener("beforeunload", function (event) {
       if (!submitting && form.querySelector("tr.is-changed")) { event.preventDefault(); event.returnValue = ""; }
     });
@@ -162,7 +169,15 @@
     rates();
     // After a save that kept some cells (refused): the cursor goes to the first red one.
     var firstBad = form.querySelector("input.cell-input[aria-invalid='true']:not([readonly])");
+    var back = "";
+    try {
+      back = sessionStorage.getItem("chiso-entry-focus") || "";
+      sessionStorage.removeItem("chiso-entry-focus");
+    } catch (e) { back = ""; }
+    var parts = back.split("|");
+    var was = parts[0] === location.pathname && parts[1] ? document.getElementById(parts[1]) : null;
     if (firstBad && document.querySelector(".entry-problems")) { firstBad.focus(); firstBad.select(); }
+    else if (was && isCell(was)) { was.focus(); was.select(); }
   }
 
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); }
