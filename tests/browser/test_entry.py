@@ -119,8 +119,9 @@ def test_a_ward_officer_fills_checks_saves_and_submits(live_server, browser: Bro
     expect(cell(page, "XHS-06")).to_have_value("188.000")
     # More accounts activated than applications received: the check fails as soon as it is typed.
     expect(state(page, "XHS-06")).to_have_attribute("data-level", "error")
-    expect(state(page, "XHS-06")).to_have_text("Số tài khoản định danh điện tử đã kích hoạt (188.000) không được lớn "
-                                                "hơn Số hồ sơ định danh điện tử đã thu nhận (186.000).")
+    expect(state(page, "XHS-06").locator(".note-error")).to_have_text(
+        "Số tài khoản định danh điện tử đã kích hoạt (188.000) không được lớn hơn Số hồ sơ định danh điện tử đã thu "
+        "nhận (186.000).")
     expect(cell(page, "XHS-06")).to_have_attribute("aria-invalid", "true")
     expect(cell(page, "XHS-06")).to_have_css("background-color", "rgb(253, 236, 234)")  # red, not a changed cell's yellow
     expect(page.locator("#grid-checks")).to_contain_text("1 ô có lỗi (xem lời giải thích ở từng ô):")
