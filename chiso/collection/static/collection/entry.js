@@ -83,8 +83,10 @@
       form.querySelectorAll("output.rate-value").forEach(function (out) {
         var num = cellOf(out.dataset.num), den = cellOf(out.dataset.den);
         var top = num ? readNumber(num.value) : null, bottom = den ? readNumber(den.value) : null;
-        out.textContent = top === null || bottom === null || top < 0 || bottom <= 0 ? "–"
-          : formatVn(top / bottom * parseFloat(out.dataset.factor), parseInt(out.dataset.decimals, 10)) + out.dataset.suffix;
+        var rate = top === null || bottom === null || top < 0 || bottom <= 0 ? NaN
+          : top / bottom * parseFloat(out.dataset.factor);
+        out.textContent = isFinite(rate) && rate < 1e15
+          ? formatVn(rate, parseInt(out.dataset.decimals, 10)) + out.dataset.suffix : "–";
       });
     }
 
