@@ -98,8 +98,8 @@ def test_an_error_blocks_submission_and_a_warning_needs_an_explanation(officer_t
     with pytest.raises(WorkflowError) as error:
         do_transition(report, "submit", acting_user=officer_thac_gian)
     assert str(error.value).splitlines()[1] == (
-        "Lỗi (Phường Thạc Gián, kỳ 2021-05): Tài khoản định danh kích hoạt không vượt số hồ sơ đã thu nhận — "
-        "XHS-06 = 120, XHS-05 = 100, cần XHS-06 <= XHS-05.")
+        "Lỗi (Phường Thạc Gián, kỳ 2021-05): Số tài khoản định danh điện tử đã kích hoạt (120) không được lớn hơn "
+        "Số hồ sơ định danh điện tử đã thu nhận (100).")
     put("XHS-06", 90, user=officer_thac_gian)
     put("DS", 80, user=officer_thac_gian)  # 100 applications for 80 residents: a warning
     with pytest.raises(WorkflowError):

@@ -150,8 +150,9 @@ def post_transition(request: HttpRequest, form: str, version: str, unit: str, pe
                     payload: TransitionIn) -> object:
     """Moves the report (form × unit × period) along the workflow: ``submit`` (the unit's reporter; no
     error left, every warning explained), ``approve`` and ``return`` (an approver of a level above; return
-    needs a reason), ``lock`` (admin), ``reopen`` (approver above; a reason). A report of a unit whose
-    drafts you may not read is a 404, as if it did not exist."""
+    needs a reason), ``lock`` (admin), ``reopen`` (approver above; a reason), ``recall`` (the unit's reporter
+    takes a submitted report back to draft before it is reviewed). A report of a unit whose drafts you may
+    not read is a 404, as if it did not exist."""
     try:
         report = find_report(form, version, unit, period)
     except Http404 as error:

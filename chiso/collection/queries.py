@@ -474,3 +474,32 @@ def _mid(name: str) -> str:
 
 
 _TYPE_WORDS = {"Phường", "Xã", "Quận", "Huyện", "Thị", "Thành", "Đặc", "Tỉnh", "Tổ", "Thôn"}
+
+
+RESIDENTIAL_TYPES = ("thon", "to_dan_pho", "khu_dan_cu")  # units.types.UnitType: HAMLET, RESIDENTIAL_GROUP, _AREA
+
+
+@dataclass(frozen=True)
+class ResidentialReport:
+    unit: Unit
+    form_code: str
+    form_name: str
+    period: str
+    status: str  # "" when not started
+
+    @property
+    def status_label(self) -> str:
+        return Status(self.status).label if self.status else "Chưa nhập"
+
+
+def residential_reports(ward: Unit, period: str, period_type: str) -> list[ResidentialReport]:
+    """The reports of the thôn, tổ dân phố and khu dân cư directly under ``ward`` for ``period``, on the forms
+    assigned to them that report by the same kind of period (a ward's month: the groups' same month)."""
+    assigned = (FormAssignment.objects.filter(unit__parent=ward, unit__type__in=RESIDENTIAL_TYPES,
+                                              form__period_type=period_type)
+                .select_related("unit__version", "form").order_by("unit__code", "form__code"))
+    found = list(assigned)
+    states = {(s.form_id, s.unit_id): s.status for s in Submission.objects.filter(
+        period=period, unit__in=[a.unit for a in found], form__in={a.form for a in found})}
+    return [ResidentialReport(a.unit, a.form.code, a.form.name_vi, period, states.get((a.form_id, a.unit_id), ""))
+            for a in found]

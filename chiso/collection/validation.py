@@ -14,7 +14,9 @@ from decimal import Decimal
 from chiso.collection.models import Severity, Submission, ValidationRule
 from chiso.engine import rules as engine
 from chiso.engine.periods import Period
+from chiso.indicators.models import DataElement
 from chiso.units.models import Unit
+from chiso.units.types import UnitType
 from chiso.values.models import DataValue
 
 
@@ -34,18 +36,29 @@ def active_rules() -> list[ValidationRule]:
 
 def violations(unit: Unit, period: str, values: Mapping[str, Decimal],
                rules: Iterable[ValidationRule] | None = None) -> list[Violation]:
+    """The broken rules, each in words that name the figures: "Lỗi (Phường Thạc Gián, kỳ 2024-10): Số tài khoản
+    định danh điện tử đã kích hoạt (120) không được lớn hơn Số hồ sơ định danh điện tử đã thu nhận (100)."."""
+    broken = [rule for rule in (rules if rules is not None else active_rules())
+              if engine.check(rule.left, rule.operator, rule.right, values) is False]
+    if not broken:
+        return []
+    codes = {code for rule in broken for code in engine.codes_in(rule.left) + engine.codes_in(rule.right)}
+    names = dict(DataElement.objects.filter(code__in=codes).values_list("code", "name_vi"))
     found = []
-    for rule in rules if rules is not None else active_rules():
-        if engine.check(rule.left, rule.operator, rule.right, values) is False:
-            left, right = engine.evaluate_side(rule.left, values), engine.evaluate_side(rule.right, values)
-            kind = "Lỗi" if rule.severity == Severity.ERROR else "Cảnh báo"
-            found.append(Violation(
-                rule.code, rule.severity, unit.code, period,
-                f"{kind} ({unit.name}, kỳ {period}): {rule.name_vi} — {rule.left} = {_show(left)}, "
-                f"{rule.right} = {_show(right)}, cần {rule.left} {rule.operator} {rule.right}.",
-                tuple(engine.codes_in(rule.left) + engine.codes_in(rule.right)),
-            ))
+    for rule in broken:
+        error = rule.severity == Severity.ERROR
+        sentence = engine.in_words(rule.left, rule.operator, rule.right, values, names, error=error)
+        found.append(Violation(
+            rule.code, rule.severity, unit.code, period,
+            f"{'Lỗi' if error else 'Cảnh báo'} ({unit.name}, kỳ {period}): {sentence}",
+            tuple(engine.codes_in(rule.left) + engine.codes_in(rule.right)),
+        ))
     return found
+
+
+def short(violation: Violation) -> str:
+    """The rule's sentence without the unit and period, for a page that already shows them."""
+    return violation.message.split("): ", 1)[-1]
 
 
 def stored_values(unit_ids: Iterable[int], periods: Iterable[str]) -> dict[tuple[int, str], dict[str, Decimal]]:
@@ -75,9 +88,22 @@ def validate_subtree(root: Unit, periods: list[Period]) -> list[Violation]:
     return found
 
 
+@dataclass(frozen=True)
+class Outlier:
+    """A figure far from its unit's own past: its modified z-score and the sentence that says how far."""
+
+    code: str
+    score: float
+    words: str  # "gấp khoảng 40 lần mức thường thấy của phường (khoảng 72)"
+
+    @property
+    def message(self) -> str:
+        return f"Số này {self.words}: hãy kiểm tra lại; nếu đúng vẫn lưu được."
+
+
 def outliers(unit: Unit, period: Period, values: Mapping[str, Decimal], history_months: int = 24,
-             ) -> dict[str, float]:
-    """{code: modified z-score} for figures far from the unit's own history (|z| > 3,5). Never blocks."""
+             ) -> dict[str, Outlier]:
+    """{code: Outlier} for figures far from the unit's own history (|z| > 3,5). Never blocks."""
     past = [period]
     for _ in range(history_months):
         past.append(past[-1].previous())
@@ -88,13 +114,13 @@ def outliers(unit: Unit, period: Period, values: Mapping[str, Decimal], history_
         history[code].append(value)
     flagged = {}
     for code, value in values.items():
-        score = engine.modified_z_score(value, history.get(code, []))
+        past_values = history.get(code, [])
+        score = engine.modified_z_score(value, past_values)
         if score is not None and abs(score) > engine.OUTLIER_THRESHOLD:
-            flagged[code] = round(score, 2)
+            flagged[code] = Outlier(code, round(score, 2), engine.outlier_words(value, past_values, unit_kind(unit)))
     return flagged
 
 
-def _show(value: Decimal | None) -> str:
-    from chiso.engine.numbers import format_number
-
-    return format_number(value) if value is not None else "–"
+def unit_kind(unit: Unit) -> str:
+    """'phường', 'xã', 'tổ dân phố': the word for the kind of unit, as a sentence says it."""
+    return UnitType(unit.type).label.lower() if unit.type in UnitType.values else "đơn vị"

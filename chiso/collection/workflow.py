@@ -2,6 +2,7 @@
 
     action    from                 to         who                                   needs
     submit    draft, returned      submitted  reporter of the unit (or admin)       no error; warnings explained
+    recall    submitted            draft      reporter of the unit (or admin)       not yet reviewed
     approve   submitted            approved   approver of a level above (or admin)
     return    submitted            returned   approver of a level above (or admin)  a reason
     lock      approved             locked     admin
@@ -37,6 +38,7 @@ class Transition:
 TRANSITIONS: dict[str, Transition] = {
     "submit": Transition(frozenset({Status.DRAFT, Status.RETURNED}), Status.SUBMITTED, can_write_unit,
                          label="Gửi báo cáo"),
+    "recall": Transition(frozenset({Status.SUBMITTED}), Status.DRAFT, can_write_unit, label="Rút lại để sửa"),
     "approve": Transition(frozenset({Status.SUBMITTED}), Status.APPROVED, can_review_unit, label="Duyệt"),
     "return": Transition(frozenset({Status.SUBMITTED}), Status.RETURNED, can_review_unit, needs_reason=True,
                          label="Trả lại"),

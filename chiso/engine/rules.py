@@ -18,6 +18,8 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from statistics import median
 
+from chiso.engine.numbers import format_number
+
 OPERATORS = {"<=": operator.le, "<": operator.lt, ">=": operator.ge, ">": operator.gt,
              "==": operator.eq, "!=": operator.ne}
 
@@ -113,3 +115,92 @@ def modified_z_score(value: Decimal | float, history: Sequence[Decimal | float])
 
 
 OUTLIER_THRESHOLD = 3.5
+
+
+# -- rules and outliers in words ------------------------------------------------------------------------
+
+_MUST = {"<=": "không được lớn hơn", "<": "phải nhỏ hơn", ">=": "không được nhỏ hơn", ">": "phải lớn hơn",
+         "==": "phải bằng", "!=": "không được bằng"}
+_IS = {"<=": "lớn hơn", "<": "không nhỏ hơn", ">=": "nhỏ hơn", ">": "không lớn hơn", "==": "khác", "!=": "bằng"}
+
+
+def in_words(left: str, op: str, right: str, values: Mapping[str, Decimal], names: Mapping[str, str], *,
+             error: bool) -> str:
+    """A broken rule as an officer reads it: the figures by name, with the numbers they have.
+
+    >>> names = {"KTS-11.TS": "Số chợ thanh toán không dùng tiền mặt", "KTS-11.MS": "Tổng số chợ"}
+    >>> in_words("KTS-11.TS", "<=", "KTS-11.MS", {"KTS-11.TS": Decimal(2909), "KTS-11.MS": Decimal(200)},
+    ...          names, error=True)
+    'Số chợ thanh toán không dùng tiền mặt (2.909) không được lớn hơn Tổng số chợ (200).'
+    >>> warning = in_words("XHS-05", "<=", "0.9 * DS", {"XHS-05": Decimal(100), "DS": Decimal(90)},
+    ...                    {"XHS-05": "Số hồ sơ định danh", "DS": "Dân số"}, error=False)
+    >>> warning.split(" — ")[0]
+    'Số hồ sơ định danh (100) lớn hơn 0,9 × Dân số (81): thường không như vậy'
+    >>> warning.split(" — ")[1]
+    'kiểm tra lại; nếu đúng, ghi giải trình khi gửi báo cáo.'
+    >>> _side_words("2 * DS - XHS-06 + 5", {"DS": "Dân số"})
+    '2 × Dân số − XHS-06 + 5'
+    """
+    a, b = evaluate_side(left, values), evaluate_side(right, values)
+    first = f"{_side_words(left, names)} ({_number_words(a)})"
+    second = f"{_side_words(right, names)} ({_number_words(b)})"
+    if error:
+        return f"{first} {_MUST.get(op, op)} {second}."
+    return (f"{first} {_IS.get(op, op)} {second}: thường không như vậy — kiểm tra lại; nếu đúng, ghi giải trình "
+            "khi gửi báo cáo.")
+
+
+def _side_words(side: str, names: Mapping[str, str]) -> str:
+    """``"2 * DS - XHS-06"`` → ``"2 × Dân số − Số tài khoản …"`` (codes without a name stay codes)."""
+    words = []
+    for i, (factor, code) in enumerate(terms(side)):
+        sign = "−" if factor < 0 else "+"
+        size = abs(factor)
+        if code is None:
+            term = _number_words(size)
+        else:
+            name = names.get(code, code)
+            term = name if size == 1 else f"{_number_words(size)} × {name}"
+        words.append(term if i == 0 and sign == "+" else f"{sign} {term}" if i else f"−{term}")
+    return " ".join(words)
+
+
+def _number_words(value: Decimal | None) -> str:
+    return format_number(value) if value is not None else "–"
+
+
+def outlier_words(value: Decimal | float, history: Sequence[Decimal | float], unit_kind: str = "đơn vị") -> str:
+    """How far a figure is from what the unit usually reports, in words (the median of its past).
+
+    >>> outlier_words(2909, [70, 72, 75, 71, 74], "phường")
+    'gấp khoảng 40 lần mức thường thấy của phường (khoảng 72)'
+    >>> outlier_words(3, [70, 72, 75, 71, 74], "phường")
+    'chỉ bằng khoảng 1/24 mức thường thấy của phường (khoảng 72)'
+    >>> outlier_words(110, [70, 72, 75, 71, 74], "xã")
+    'cao hơn khoảng 53% so với mức thường thấy của xã (khoảng 72)'
+    >>> outlier_words(0, [70, 72, 75, 71], "xã")
+    'bằng 0, trong khi mức thường thấy của xã là khoảng 72'
+    >>> outlier_words(40, [70, 72, 75, 71], "xã")
+    'thấp hơn khoảng 44% so với mức thường thấy của xã (khoảng 72)'
+
+    """
+    usual = Decimal(str(median(float(v) for v in history))) if history else Decimal(0)
+    figure = Decimal(str(value))
+    shown = format_number(usual.quantize(Decimal(1)) if abs(usual) >= 10 else usual.normalize(), None)
+    where = f"mức thường thấy của {unit_kind}"
+    if usual <= 0:
+        return f"khác xa {where} (khoảng {shown})"
+    if figure == 0:
+        return f"bằng 0, trong khi {where} là khoảng {shown}"
+    ratio = figure / usual
+
+    def whole(number: Decimal) -> str:
+        return format_number(number.quantize(Decimal(1)))
+
+    if ratio >= 2:
+        return f"gấp khoảng {whole(ratio)} lần {where} (khoảng {shown})"
+    if ratio > 1:
+        return f"cao hơn khoảng {whole((ratio - 1) * 100)}% so với {where} (khoảng {shown})"
+    if ratio > Decimal("0.5"):
+        return f"thấp hơn khoảng {whole((1 - ratio) * 100)}% so với {where} (khoảng {shown})"
+    return f"chỉ bằng khoảng 1/{whole(1 / ratio)} {where} (khoảng {shown})"

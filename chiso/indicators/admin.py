@@ -1,10 +1,10 @@
-"""Admin pages for the indicator framework: pillars, data elements, indicators."""
+"""Admin pages for the indicator framework: pillars, data elements, indicators, usual ranges."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 
-from chiso.indicators.models import DataElement, Indicator, Pillar
+from chiso.indicators.models import DataElement, Indicator, Pillar, SanityBound
 
 
 class IndicatorInline(admin.TabularInline):
@@ -48,3 +48,12 @@ class IndicatorAdmin(admin.ModelAdmin):
                                   "denominator", "reported", "factor", "decimals")}),
         ("Căn cứ", {"fields": ("legal_basis", "reference_target")}),
     )
+
+
+@admin.register(SanityBound)
+class SanityBoundAdmin(admin.ModelAdmin):
+    list_display = ("data_element", "unit_type", "low", "high", "why")
+    list_filter = ("unit_type",)
+    list_select_related = ("data_element",)
+    search_fields = ("data_element__code", "data_element__name_vi")
+    autocomplete_fields = ("data_element",)

@@ -22,8 +22,10 @@ from chiso.indicators.models import (
     OverHierarchy,
     OverTime,
     Pillar,
+    SanityBound,
     ValueType,
 )
+from chiso.units.types import UnitType
 
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "reference_data"
 INDICATOR_COLUMNS = ["code", "pillar", "name_vi", "name_en", "unit", "kind", "direction", "over_time",
@@ -43,6 +45,7 @@ def load_catalogue(
     pillars_file: Path = REFERENCE_DIR / "pillars.csv",
     data_elements_file: Path = REFERENCE_DIR / "data_elements.csv",
     indicator_files: tuple[Path, ...] = (REFERENCE_DIR / "indicators.csv", REFERENCE_DIR / "local_indicators.csv"),
+    sanity_file: Path = REFERENCE_DIR / "sanity_bounds.csv",
 ) -> dict[str, int]:
     rows: list[Row] = []
     for row in read_rows(pillars_file, ["code", "name_vi", "name_en", "order"]):
@@ -103,11 +106,42 @@ def load_catalogue(
                     "reference_target": row.get("reference_target"), "is_local": path.name.startswith("local"),
                 },
             )
+    rows += load_sanity_bounds(sanity_file, by_code)
     problems = [p for row in rows for p in row.problems]
     if problems:
         raise LoadError(problems)
     return {"pillars": Pillar.objects.count(), "data_elements": DataElement.objects.count(),
-            "indicators": Indicator.objects.count()}
+            "indicators": Indicator.objects.count(), "sanity_bounds": SanityBound.objects.count()}
+
+
+def load_sanity_bounds(path: Path, elements: dict[str, DataElement]) -> list[Row]:
+    """The usual range of a figure per data element and kind of unit (``sanity_bounds.csv``: element,
+    unit_type, low, high, why); the rows read, with their problems. A figure outside it is written with a
+    warning, never refused. A missing file loads nothing."""
+    if not path.exists():
+        return []
+    rows = []
+    for row in read_rows(path, ["element", "unit_type", "low", "high", "why"]):
+        rows.append(row)
+        element = elements.get(row.required("element"))
+        if element is None and row.get("element"):
+            row.fail("element", f"không có yếu tố dữ liệu mã '{row.get('element')}'.")
+        unit_type = row.one_of("unit_type", UnitType.values)
+        low, high = _decimal(row, "low"), _decimal(row, "high")
+        if low is not None and high is not None and low > high:
+            row.fail("high", f"cận trên {high} nhỏ hơn cận dưới {low}.")
+        if low is None and high is None and not row.problems:
+            row.fail("low", "cần ít nhất một cận (low hoặc high).")
+        if not row.problems:
+            SanityBound.objects.update_or_create(data_element=element, unit_type=unit_type, defaults={
+                "low": low, "high": high, "why": row.get("why")})
+    return rows
+
+
+def _decimal(row: Row, column: str) -> Decimal | None:
+    """A plain number (dot for decimals, as the reference files write them) or None when empty."""
+    number = row.number(column)
+    return None if number is None else Decimal(row.get(column))
 
 
 def _local_reported_element(row: Row) -> DataElement:

@@ -117,3 +117,25 @@ class Indicator(models.Model):
     @property
     def is_ratio(self) -> bool:
         return self.numerator_id is not None and self.denominator_id is not None
+
+
+class SanityBound(models.Model):
+    """The range a data element's figure usually stays within for one kind of unit (a ward's population is
+    some thousands, not millions). A figure outside it is still written, with a warning for the writer to
+    check (``values.actions.check_values``); ``sanity_bounds.csv`` holds them."""
+
+    data_element = models.ForeignKey(DataElement, on_delete=models.CASCADE, related_name="sanity_bounds",
+                                     verbose_name="yếu tố dữ liệu")
+    unit_type = models.CharField("loại đơn vị", max_length=30, help_text='Mã loại đơn vị, ví dụ "phuong".')
+    low = models.DecimalField("thấp nhất thường gặp", max_digits=20, decimal_places=6, null=True, blank=True)
+    high = models.DecimalField("cao nhất thường gặp", max_digits=20, decimal_places=6, null=True, blank=True)
+    why = models.CharField("căn cứ", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "khoảng hợp lý"
+        verbose_name_plural = "khoảng hợp lý"
+        ordering = ["data_element__code", "unit_type"]
+        constraints = [models.UniqueConstraint(fields=["data_element", "unit_type"], name="sanity_bound_once")]
+
+    def __str__(self) -> str:
+        return f"{self.data_element.code} · {self.unit_type}: {self.low} – {self.high}"

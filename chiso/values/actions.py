@@ -11,7 +11,7 @@ A write too large for memory goes part by part through ``values.parted.PartedWri
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -24,8 +24,9 @@ from chiso.accounts.access import write_prefixes
 from chiso.engine import bounds
 from chiso.engine.numbers import format_number
 from chiso.engine.periods import Period
-from chiso.indicators.models import DataElement
+from chiso.indicators.models import DataElement, SanityBound
 from chiso.units.models import Unit
+from chiso.units.types import UnitType
 from chiso.values import bulkwrite
 from chiso.values.bulkwrite import StoredFigure
 from chiso.values.models import QUALIFIER_WORDS, Channel, DataValue, DataValueHistory, Qualifier
@@ -107,6 +108,7 @@ class WriteResult:
     unchanged: int = 0
     changes: list[tuple[DataValue, Decimal | None]] = field(default_factory=list)  # (value, old value)
     warnings: list[Refusal] = field(default_factory=list)  # implausible but allowed figures
+    refused: list[Refusal] = field(default_factory=list)  # partial writes: the figures not written, and why
 
 
 @dataclass
@@ -185,13 +187,20 @@ def do_set_values(
     acting_user: User | None,
     channel: Channel,
     reason: str = "",
+    partial: bool = False,
 ) -> WriteResult:
     """Create or change figures in one transaction, with a history row for each real change.
 
     Refused with a ``ValueWriteError`` (typed refusals, nothing written) when any figure breaks a rule of
     ``check_values``. ``acting_user`` None means the system itself (reference loads, the demo builder):
     no permission or report-state check. Writing the same figures again changes nothing and adds no history.
+
+    ``partial`` True (a form saved cell by cell): the figures that pass are written and those refused are
+    returned in ``WriteResult.refused``, each with its index in ``entries``; a refusal of the write as a
+    whole (index None) still refuses everything.
     """
+    if partial:
+        return _write_passing(entries, acting_user=acting_user, channel=channel, reason=reason)
     try:
         return _write(entries, acting_user=acting_user, channel=channel, reason=reason)
     except IntegrityError:
@@ -201,6 +210,35 @@ def do_set_values(
         if found.refusals:
             raise ValueWriteError(found.refusals) from None
         raise
+
+
+def _write_passing(entries: Sequence[ValueEntry], *, acting_user: User | None, channel: Channel, reason: str,
+                   ) -> WriteResult:
+    """Write the entries ``check_values`` lets through; the others' refusals in ``refused`` (their own index).
+    Checked again by ``do_set_values`` itself: a figure refused in between (a report closed, someone else's
+    change) joins the refused ones and the rest is tried again."""
+    refused: dict[int, list[Refusal]] = {}
+    found = check_values(entries, acting_user=acting_user)
+    for attempt in range(3):
+        whole = [r for r in found.refusals if r.index is None]
+        if whole:
+            raise ValueWriteError(whole)
+        for refusal in found.refusals:
+            refused.setdefault(refusal.index, []).append(refusal)  # type: ignore[arg-type]
+        kept = [i for i in range(len(entries)) if i not in refused]
+        try:
+            result = do_set_values([entries[i] for i in kept], acting_user=acting_user, channel=channel,
+                                   reason=reason) if kept else WriteResult()
+        except ValueWriteError as error:
+            if attempt == 2:
+                raise
+            found = CheckResult(refusals=[replace(r, index=kept[r.index]) if r.index is not None else r
+                                          for r in error.refusals])
+            continue
+        result.warnings = [replace(w, index=kept[w.index]) if w.index is not None else w for w in result.warnings]
+        result.refused = [r for index in sorted(refused) for r in refused[index]]
+        return result
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _write(entries: Sequence[ValueEntry], *, acting_user: User | None, channel: Channel, reason: str) -> WriteResult:
@@ -336,6 +374,7 @@ def _each(entries: Sequence[ValueEntry], keys: list[Key]) -> tuple[list[Refusal]
     refusals, warnings = [], []
     seen: set[Key] = set()
     validity: dict[int, tuple[object, object]] = {}
+    usual = _sanity_bounds(entries)
     for index, (entry, key) in enumerate(zip(entries, keys, strict=True)):
         where = entry.where()
         if key in seen:
@@ -370,7 +409,34 @@ def _each(entries: Sequence[ValueEntry], keys: list[Key]) -> tuple[list[Refusal]
                 doubt = bounds.warning(value, value_type)
                 if doubt is not None:
                     warnings.append(Refusal(RefusalKind.INVALID, index, f"{where}: {doubt}", doubt, field="value"))
+                unusual = _outside_usual(value, entry.unit, usual.get((entry.data_element.pk, entry.unit.type)))
+                if unusual is not None:
+                    warnings.append(Refusal(RefusalKind.INVALID, index, f"{where}: {unusual[0]}", unusual[1],
+                                            field="value"))
     return refusals, warnings
+
+
+def _sanity_bounds(entries: Sequence[ValueEntry]) -> dict[tuple[int, str], SanityBound]:
+    """The usual ranges (``indicators.SanityBound``) of the data elements and kinds of unit written."""
+    elements = {entry.data_element.pk for entry in entries}
+    if not elements:
+        return {}
+    return {(b.data_element_id, b.unit_type): b for b in SanityBound.objects.filter(data_element_id__in=elements)}
+
+
+def _outside_usual(value: Decimal, unit: Unit, usual: SanityBound | None) -> tuple[str, str] | None:
+    """A warning (Vietnamese, English) when ``value`` is outside what the element usually is for this kind of
+    unit: written all the same, for the writer to check."""
+    if usual is None or not ((usual.low is not None and value < usual.low)
+                             or (usual.high is not None and value > usual.high)):
+        return None
+    kind = UnitType(unit.type).label.lower() if unit.type in UnitType.values else "đơn vị"
+    low, high = (format_number(b) if b is not None else "…" for b in (usual.low, usual.high))
+    side = "lớn" if usual.high is not None and value > usual.high else "nhỏ"
+    why = f" ({usual.why})" if usual.why else ""
+    return (f"{_show(value)} {side} bất thường cho một {kind}: thường trong khoảng {low} – {high}{why}. "
+            "Kiểm tra lại xem có gõ thừa hay thiếu chữ số; nếu đúng vẫn lưu được.",
+            f"{value} is outside the usual range for a {unit.type} ({usual.low} – {usual.high}); check it.")
 
 
 def _conflicts(entries: Sequence[ValueEntry], keys: list[Key], stored: dict[Key, StoredFigure],
@@ -411,8 +477,6 @@ def _filled(entry: ValueEntry, current: StoredFigure | None) -> ValueEntry:
     """``entry`` with the stored source and comment where it keeps them (None)."""
     if entry.source is not None and entry.comment is not None:
         return entry
-    from dataclasses import replace
-
     return replace(entry, source=entry.source if entry.source is not None else (current.source if current else ""),
                    comment=entry.comment if entry.comment is not None else (current.comment if current else ""))
 

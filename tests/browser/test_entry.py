@@ -119,10 +119,12 @@ def test_a_ward_officer_fills_checks_saves_and_submits(live_server, browser: Bro
     expect(cell(page, "XHS-06")).to_have_value("188.000")
     # More accounts activated than applications received: the check fails as soon as it is typed.
     expect(state(page, "XHS-06")).to_have_attribute("data-level", "error")
-    expect(state(page, "XHS-06")).to_contain_text("cần XHS-06 <= XHS-05")
+    expect(state(page, "XHS-06").locator(".note-error")).to_have_text(
+        "Số tài khoản định danh điện tử đã kích hoạt (188.000) không được lớn hơn Số hồ sơ định danh điện tử đã thu "
+        "nhận (186.000).")
     expect(cell(page, "XHS-06")).to_have_attribute("aria-invalid", "true")
     expect(cell(page, "XHS-06")).to_have_css("background-color", "rgb(253, 236, 234)")  # red, not a changed cell's yellow
-    expect(page.locator("#grid-checks")).to_contain_text("Lỗi (Phường Thanh Khê, kỳ 2025-12)")
+    expect(page.locator("#grid-checks")).to_contain_text("1 ô có lỗi (xem lời giải thích ở từng ô):")
     expect(page.locator("#dirty-count")).to_have_text("3 ô đã sửa, chưa lưu")
     expect(page.get_by_role("button", name="Gửi báo cáo")).to_be_disabled()
     _shot(page, "entry-grid-error-1280")
@@ -147,6 +149,8 @@ def test_a_ward_officer_fills_checks_saves_and_submits(live_server, browser: Bro
     expect(history).to_contain_text("Số liệu tháng 12 của phường")
 
     page.get_by_role("button", name="Gửi báo cáo").click()
+    expect(page.locator("#confirm-submit")).to_contain_text("Gửi báo cáo Tháng 12/2025 của Phường Thanh Khê?")
+    page.get_by_role("button", name="Xác nhận gửi").click()
     expect(page.locator(".entry-messages")).to_contain_text("Đã gửi báo cáo")
     expect(page.locator("#report-status")).to_have_text("Đã gửi")
     expect(page.locator("#lock-reason")).to_contain_text("Báo cáo đã gửi, đang chờ cấp trên duyệt")

@@ -24,10 +24,11 @@ def test_it_prints_each_violation_and_exits_1_on_errors():
                      stdout=out, stderr=err)
     assert exit_code.value.code == 1
     assert out.getvalue().splitlines() == [
-        f"20212\t{PERIOD}\tXHS-05<=DS\tcảnh báo\tCảnh báo (Phường Tân Chính, kỳ {PERIOD}): Hồ sơ định danh đã thu "
-        "nhận không vượt dân số — XHS-05 = 100, DS = 90, cần XHS-05 <= DS.",
-        f"20221\t{PERIOD}\tXHS-06<=XHS-05\tLỖI\tLỗi (Phường Thạc Gián, kỳ {PERIOD}): Tài khoản định danh kích hoạt "
-        "không vượt số hồ sơ đã thu nhận — XHS-06 = 120, XHS-05 = 100, cần XHS-06 <= XHS-05.",
+        f"20212\t{PERIOD}\tXHS-05<=DS\tcảnh báo\tCảnh báo (Phường Tân Chính, kỳ {PERIOD}): Số hồ sơ định danh "
+        "điện tử đã thu nhận (100) lớn hơn Dân số (90): thường không như vậy — kiểm tra lại; nếu đúng, ghi giải "
+        "trình khi gửi báo cáo.",
+        f"20221\t{PERIOD}\tXHS-06<=XHS-05\tLỖI\tLỗi (Phường Thạc Gián, kỳ {PERIOD}): Số tài khoản định danh điện "
+        "tử đã kích hoạt (120) không được lớn hơn Số hồ sơ định danh điện tử đã thu nhận (100).",
     ]
     assert err.getvalue().strip() == "Quận Thanh Khê (491, 2024) và các đơn vị trực thuộc, 2 kỳ: 1 lỗi, 1 cảnh báo."
 

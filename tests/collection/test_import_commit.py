@@ -127,8 +127,8 @@ def test_rule_violations_over_stored_and_file_figures_and_outliers_are_shown(off
                  officer_thac_gian)
     assert texts(found) == []
     assert [v.message for v in found.violations] == [
-        "Lỗi (Phường Thạc Gián, kỳ 2024-03): Tài khoản định danh kích hoạt không vượt số hồ sơ đã thu nhận — "
-        "XHS-06 = 9.000, XHS-05 = 8.054, cần XHS-06 <= XHS-05."]
+        "Lỗi (Phường Thạc Gián, kỳ 2024-03): Số tài khoản định danh điện tử đã kích hoạt (9.000) không được lớn "
+        "hơn Số hồ sơ định danh điện tử đã thu nhận (8.054)."]
     assert [(o.element.code, o.value, o.score > 3.5) for o in found.outliers] == [
         ("XHS-06", Decimal(9000), True), ("DS", Decimal(50000), True)]
 

@@ -392,8 +392,8 @@ def test_a_bad_period_says_which_forms_are_accepted():
 
 
 def test_duplicated_rows_identical_are_skipped_and_conflicting_are_errors():
-    found = look("x.csv", csv_text(HEADER, "20221;2024-03;DS;5;", "20221;2024-03;DS;5;",
-                                   "20221;2024-03;DS;6;").encode())
+    found = look("x.csv", csv_text(HEADER, "20221;2024-03;DS;12000;", "20221;2024-03;DS;12000;",
+                                   "20221;2024-03;DS;12001;").encode())
     assert texts(found) == ["x.csv, dòng 4, cột D (Giá trị): trùng đơn vị, chỉ tiêu DS và kỳ 2024-03 với "
                             "dòng 2 nhưng khác giá trị. Giữ lại một dòng."]
     assert [w.text() for w in found.warnings] == [

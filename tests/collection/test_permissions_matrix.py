@@ -178,7 +178,7 @@ def test_saving_the_grid(actor, target, expected):
 @pytest.mark.parametrize("actor, target, expected", cases(SUBMITS_ON_THE_WEB, "submits on the web the report of"))
 def test_submitting_on_the_web(actor, target, expected):
     code = TARGETS[target]
-    response = browser(actor).post(grid_url(code, suffix="thao-tac/submit/"))
+    response = browser(actor).post(grid_url(code, suffix="thao-tac/submit/"), {"xac-nhan": "1"})  # confirmed
     assert web_outcome(response, status_of(code) if status_of(code) == Status.SUBMITTED else None) == expected
     assert (status_of(code) == Status.SUBMITTED) == (expected == "submitted")
 

@@ -204,7 +204,7 @@ def test_workflow_refusals_say_why(officer_thac_gian, officer_tan_chinh, approve
     assert post(submission_path("return"), {"reason": " "}, approver) == (400, {
         "detail": "Cần ghi lý do để 'trả lại'.", "problems": []})
     assert post(submission_path("publish"), {}, approver) == (400, {
-        "detail": "Thao tác 'publish' không tồn tại (có: submit, approve, return, lock, reopen).", "problems": []})
+        "detail": "Thao tác 'publish' không tồn tại (có: submit, recall, approve, return, lock, reopen).", "problems": []})
     assert post(submission_path("submit"), {}, token_of(officer_tan_chinh)) == (404, {
         "detail": "Không tìm thấy báo cáo.", "problems": []})  # another ward's draft: as if it did not exist
     assert post(f"/submissions/KHONG-CO/2024/20221/{PERIOD}/submit", {}, officer) == (404, {
@@ -218,8 +218,8 @@ def test_submitting_with_errors_lists_them_and_warnings_need_explanations(office
     put("XHS-06", 120)
     token = token_of(officer_thac_gian)
     assert post(submission_path("submit"), {}, token) == (400, {"detail": "Chưa gửi được: còn lỗi.", "problems": [
-        f"Lỗi (Phường Thạc Gián, kỳ {PERIOD}): Tài khoản định danh kích hoạt không vượt số hồ sơ đã thu nhận — "
-        "XHS-06 = 120, XHS-05 = 100, cần XHS-06 <= XHS-05."]})
+        f"Lỗi (Phường Thạc Gián, kỳ {PERIOD}): Số tài khoản định danh điện tử đã kích hoạt (120) không được lớn "
+        "hơn Số hồ sơ định danh điện tử đã thu nhận (100)."]})
     put("XHS-06", 90)
     put("DS", 80)
     status, body = post(submission_path("submit"), {}, token)

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from chiso.collection.entry.cells import Cell, CellError, parse_cell
 from chiso.collection.entry.grid import Report
-from chiso.collection.validation import Violation, outliers, stored_values, violations
+from chiso.collection.validation import Outlier, Violation, outliers, stored_values, violations
 from chiso.indicators.models import DataElement
 from chiso.values.actions import ValueEntry, check_values
 
@@ -22,10 +22,14 @@ from chiso.values.actions import ValueEntry, check_values
 class GridCheck:
     cells: dict[str, Cell] = field(default_factory=dict)  # code → what the cell reads as
     errors: dict[str, str] = field(default_factory=dict)  # code → why the cell does not read
+    warnings: dict[str, list[str]] = field(default_factory=dict)  # code → the write's warnings (usual range)
     violations: list[Violation] = field(default_factory=list)
+    homes: dict[str, str] = field(default_factory=dict)  # rule code → the one cell that shows it
 
     def violations_of(self, code: str) -> list[Violation]:
-        return [v for v in self.violations if code in v.codes]
+        """The broken rules shown at this cell: each rule at one cell only, the first of its figures on the
+        grid (the left side: the numerator of "numerator ≤ denominator")."""
+        return [v for v in self.violations if self.homes.get(v.rule) == code]
 
     @property
     def has_errors(self) -> bool:
@@ -53,6 +57,9 @@ def check_grid(report: Report, elements: list[DataElement], posted: Mapping[str,
             values[element.code] = cell.value
     _refused_by_the_action(report, elements, result, values)
     result.violations = violations(report.unit, str(report.period), values)
+    on_grid = [e.code for e in elements]
+    for violation in result.violations:
+        result.homes[violation.rule] = next((c for c in violation.codes if c in on_grid), "")
     return result
 
 
@@ -63,17 +70,29 @@ def _refused_by_the_action(report: Report, elements: list[DataElement], result: 
     by_code = {e.code: e for e in elements}
     typed = [ValueEntry(by_code[code], report.unit, report.period, cell.value, cell.qualifier)
              for code, cell in result.cells.items() if cell.value is not None]
-    for refusal in check_values(typed, acting_user=None, against_stored=False).refusals:
+    found = check_values(typed, acting_user=None, against_stored=False)
+    for refusal in found.refusals:
         if refusal.index is not None and refusal.field == "value":
             code = typed[refusal.index].data_element.code
-            why = refusal.message.split(" — ", 1)[-1]
-            result.errors[code] = why[:1].upper() + why[1:]
+            result.errors[code] = cell_sentence(refusal.message)
             result.cells.pop(code, None)
             values.pop(code, None)
+    for warning in found.warnings:
+        if warning.index is not None:
+            result.warnings.setdefault(typed[warning.index].data_element.code, []).append(
+                cell_sentence(warning.message))
 
 
-def outlier_score(report: Report, element: DataElement, cell: Cell | None) -> float | None:
-    """The modified z-score of the proposed figure against the unit's own past, when it is far off."""
+def cell_sentence(message: str) -> str:
+    """An action's sentence about one figure, as its cell shows it: without the figure's code, unit and
+    period (the grid shows them) nor the number repeated before "—"; capitalised."""
+    why = message.split("): ", 1)[-1]
+    why = why.split(" — ", 1)[-1]
+    return why[:1].upper() + why[1:]
+
+
+def outlier_of(report: Report, element: DataElement, cell: Cell | None) -> Outlier | None:
+    """The proposed figure against the unit's own past, when it is far off (with the words that say how far)."""
     if cell is None or cell.value is None:
         return None
     return outliers(report.unit, report.period, {element.code: cell.value}).get(element.code)

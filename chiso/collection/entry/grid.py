@@ -27,12 +27,13 @@ from chiso.collection.models import (
     SubmissionEvent,
 )
 from chiso.collection.queries import closed_cells
-from chiso.collection.validation import Violation, stored_values, violations
+from chiso.collection.validation import Violation, short, stored_values, violations
 from chiso.collection.workflow import TRANSITIONS
 from chiso.engine.numbers import MISSING
 from chiso.engine.periods import Period, PeriodError
 from chiso.indicators.models import DataElement
 from chiso.units.models import Unit
+from chiso.values.actions import ValueEntry, check_values
 from chiso.values.models import DataValue
 
 User = AbstractBaseUser | AnonymousUser
@@ -196,6 +197,42 @@ def stored_violations(report: Report) -> list[Violation]:
     """Rule violations of the figures as stored: what submitting would check."""
     values = stored_values([report.unit.pk], [str(report.period)]).get((report.unit.pk, str(report.period)), {})
     return violations(report.unit, str(report.period), values)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What the officer is about to send: how many cells are filled and empty, and the warnings left."""
+
+    filled: int
+    empty: list[str]  # names of the empty cells, in the form's order
+    warnings: list[str]  # sentences: broken warning rules and figures outside their usual range
+
+    @property
+    def total(self) -> int:
+        return self.filled + len(self.empty)
+
+
+def summary(report: Report, rows_: list[Row]) -> Summary:
+    """The stored figures of the report counted for the submit confirmation."""
+    values = [row for row in rows_ if row.text]
+    typed = [ValueEntry(row.element, report.unit, report.period, row.stored.value, row.stored.qualifier)
+             for row in values if row.stored is not None and row.stored.value is not None]
+    unusual = [cell_sentence_of(w.message, typed[w.index].data_element.name_vi)
+               for w in check_values(typed, acting_user=None, against_stored=False).warnings if w.index is not None]
+    rules = [short(v) for v in stored_violations(report) if v.severity == "warning"]
+    return Summary(len(values), [row.element.name_vi for row in rows_ if not row.text], rules + unusual)
+
+
+def ready_to_submit(report: Report, explanations: dict[str, str]) -> bool:
+    """Whether submitting would pass (no error stored, every warning explained): the grid then asks the officer
+    to confirm first; otherwise it lets ``do_transition`` refuse and say why. It decides nothing itself."""
+    found = stored_violations(report)
+    return not any(v.severity == "error" or not explanations.get(v.rule, "").strip() for v in found)
+
+
+def cell_sentence_of(message: str, name: str) -> str:
+    """A write's warning about one figure, named: "Dân số: 9.999.999 lớn bất thường …"."""
+    return f"{name}: {message.split('): ', 1)[-1]}"
 
 
 def events(report: Report) -> list[SubmissionEvent]:

@@ -18,13 +18,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from chiso.accounts.access import can_write_unit
-from chiso.collection.entry import grid
+from chiso.collection.entry import grid, layout
 from chiso.collection.entry.cells import CellError, parse_cell, show_cell
-from chiso.collection.entry.checks import GridCheck, check_grid, outlier_score
+from chiso.collection.entry.checks import GridCheck, cell_sentence, check_grid, outlier_of
 from chiso.collection.models import Status
-from chiso.collection.validation import Violation
+from chiso.collection.queries import residential_reports
+from chiso.collection.validation import Outlier, Violation, short
 from chiso.collection.workflow import TRANSITIONS, WorkflowError, do_transition, submission_for
-from chiso.engine.numbers import format_number
 from chiso.values.actions import Refusal, RefusalKind, ValueEntry, ValueWriteError, do_set_values
 from chiso.values.models import Channel
 
@@ -43,6 +43,9 @@ class Outcome:
     posted: dict[str, str] | None = None  # code → text typed, to keep it in the cells
     cell_errors: dict[str, list[str]] = field(default_factory=dict)
     conflicts: dict[str, ConflictShown] = field(default_factory=dict)  # code → the other change
+    kept: set[str] | None = None  # after a partial save: the cells whose typed text stays (None: all posted)
+    confirm: grid.Summary | None = None  # before submitting: what is being sent
+    explanations: dict[str, str] = field(default_factory=dict)  # warnings explained, carried to the confirmation
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,8 @@ def grid_page(request: HttpRequest, version: str, code: str, form: str, period: 
 @require_POST
 @login_required
 def save(request: HttpRequest, version: str, code: str, form: str, period: str) -> HttpResponse:
-    """Save every changed cell in one write; nothing is saved if one cell is refused."""
+    """Save the changed cells that pass; a refused cell keeps its text, turns red and says why (the action
+    decides which: ``do_set_values(partial=True)``)."""
     report = grid.access_report(request.user, version, code, form, period)
     rows = grid.rows(report, request.user)
     posted = {r.element.code: request.POST.get(f"v-{r.element.code}", r.text) for r in rows}
@@ -87,22 +91,30 @@ def save(request: HttpRequest, version: str, code: str, form: str, period: str) 
         changes.append(ValueEntry(row.element, report.unit, report.period, cell.value, cell.qualifier,
                                   source=None, comment=None,
                                   expected_revision=_revision(request, row.element.code, row.revision)))
-    if outcome.cell_errors:
-        outcome.problems = [f"Chưa lưu: {len(outcome.cell_errors)} ô viết sai, xem các ô tô đỏ."]
-        return _render(request, report, outcome)
-    if not changes:
+    if not changes and not outcome.cell_errors:
         messages.info(request, "Không có ô nào thay đổi, không có gì để lưu.")
         return HttpResponseRedirect(reverse("entry:grid", args=report.url_args))
     try:
         with transaction.atomic():
             result = do_set_values(changes, acting_user=request.user, channel=Channel.WEB,
-                                   reason=request.POST.get("ly-do-sua", "").strip())
-            submission_for(report.form, report.unit, str(report.period))
+                                   reason=request.POST.get("ly-do-sua", "").strip(), partial=True)
+            if result.created + result.changed:
+                submission_for(report.form, report.unit, str(report.period))
     except ValueWriteError as error:
         return _render(request, report, _refused(error, changes, posted))
     saved = result.created + result.changed
-    messages.success(request, f"Đã lưu {saved} số liệu." if saved else "Các số đã đúng như lưu trước, không đổi gì.")
-    return HttpResponseRedirect(reverse("entry:grid", args=report.url_args))
+    if not outcome.cell_errors and not result.refused:
+        messages.success(request, f"Đã lưu {saved} số liệu." if saved
+                         else "Các số đã đúng như lưu trước, không đổi gì.")
+        return HttpResponseRedirect(reverse("entry:grid", args=report.url_args))
+    refused = ValueWriteError(result.refused) if result.refused else None
+    outcome = _refused(refused, changes, posted, outcome)
+    kept = set(outcome.cell_errors) | set(outcome.conflicts)
+    outcome.kept = kept
+    outcome.status = 200 if saved else refused.status if refused else 400
+    done = f"Đã lưu {saved} số liệu; " if saved else "Chưa lưu số nào: "
+    outcome.problems.insert(0, f"{done}{len(kept)} ô chưa lưu, tô đỏ bên dưới: sửa rồi lưu lại.")
+    return _render(request, grid.access_report(request.user, version, code, form, period), outcome)
 
 
 @require_POST
@@ -122,8 +134,8 @@ def check_cell(request: HttpRequest, version: str, code: str, form: str, period:
     text = posted.get(element, row.text)
     return render(request, "collection/entry/_cell_check.html", {
         "state": _cell_state(index, row, check, changed=" ".join(text.split()) != " ".join(row.text.split()),
-                             outlier=outlier_score(report, row.element, check.cells.get(element))),
-        "checks": _checks(check), "oob": True,
+                             outlier=outlier_of(report, row.element, check.cells.get(element))),
+        "checks": _checks(check, rows), "oob": True,
     })
 
 
@@ -131,7 +143,8 @@ def check_cell(request: HttpRequest, version: str, code: str, form: str, period:
 @login_required
 def transition(request: HttpRequest, version: str, code: str, form: str, period: str, action: str,
                ) -> HttpResponse:
-    """A workflow button: submit, approve, return, lock, reopen (the transition table decides)."""
+    """A workflow button: submit, recall, approve, return, lock, reopen (the transition table decides). Submit
+    first shows what is being sent (filled, empty, warnings) and sends on the second press ("xac-nhan")."""
     report = grid.access_report(request.user, version, code, form, period)
     step = TRANSITIONS.get(action)
     if step is None:
@@ -145,12 +158,16 @@ def transition(request: HttpRequest, version: str, code: str, form: str, period:
     reason = request.POST.get("ly-do", "").strip()
     explanations = {key.removeprefix("giai-trinh-"): value.strip() for key, value in request.POST.items()
                     if key.startswith("giai-trinh-") and value.strip()}
+    if action == "submit" and not request.POST.get("xac-nhan") and grid.ready_to_submit(report, explanations):
+        rows = grid.rows(report, request.user)
+        return _render(request, report, Outcome(confirm=grid.summary(report, rows), explanations=explanations))
     try:
         do_transition(submission_for(report.form, report.unit, str(report.period)), action,
                       acting_user=request.user, reason=reason, explanations=explanations)
     except WorkflowError as error:
+        lines = str(error).splitlines()  # after a refused submit the cells say why: the first line only
         return _render(request, grid.access_report(request.user, version, code, form, period),
-                       Outcome(400, str(error).splitlines()))
+                       Outcome(400, lines[:1] if action == "submit" else lines))
     messages.success(request, f"Đã {step.label.lower()}: báo cáo nay ở trạng thái "
                               f"'{Status(step.target).label}'.")
     return HttpResponseRedirect(reverse("entry:grid", args=report.url_args))
@@ -168,78 +185,90 @@ class CellState:
 
 def _render(request: HttpRequest, report: grid.Report, outcome: Outcome) -> HttpResponse:
     rows = grid.rows(report, request.user)
-    posted = outcome.posted if outcome.posted is not None else {r.element.code: r.text for r in rows}
+    from_post = outcome.kept if outcome.kept is not None else set(outcome.posted or {})
+    posted = {r.element.code: (outcome.posted or {}).get(r.element.code, r.text) if r.element.code in from_post
+              else r.text for r in rows}
     check = check_grid(report, [r.element for r in rows], posted)
-    states = []
+    cells = {}
     for index, row in enumerate(rows):
-        text = posted.get(row.element.code, row.text)
-        state = _cell_state(index, row, check, changed=" ".join(text.split()) != " ".join(row.text.split()))
-        state.notes = [("error", e) for e in outcome.cell_errors.get(row.element.code, [])] + state.notes
-        if outcome.cell_errors.get(row.element.code):
-            state.level = "error"
-        states.append(state)
-    cells = [{
-        "row": row, "state": state, "text": posted.get(row.element.code, row.text),
-        "revision": _revision(request, row.element.code, row.revision) if request.method == "POST" else row.revision,
-        "original": request.POST.get(f"o-{row.element.code}", row.text) if request.method == "POST" else row.text,
-        "conflict": outcome.conflicts.get(row.element.code),
-    } for row, state in zip(rows, states, strict=True)]
+        code, text = row.element.code, posted[row.element.code]
+        state = _cell_state(index, row, check, changed=" ".join(text.split()) != " ".join(row.text.split()),
+                            refused=outcome.cell_errors.get(code, []))
+        again = code in from_post and request.method == "POST"
+        cells[code] = {
+            "row": row, "state": state, "text": text,
+            "revision": _revision(request, code, row.revision) if again else row.revision,
+            "original": request.POST.get(f"o-{code}", row.text) if again else row.text,
+            "conflict": outcome.conflicts.get(code),
+        }
     stored = grid.stored_violations(report)
+    sections = [{"title": s.title, "groups": [{"group": g, "cells": [cells[r.element.code] for r in g.rows]}
+                                              for g in s.groups]}
+                for s in layout.sections(rows, posted)]
     context = {
-        "report": report, "cells": cells, "lock": grid.lock_reason(report, request.user),
+        "report": report, "sections": sections, "lock": grid.lock_reason(report, request.user),
         "can_write": can_write_unit(request.user, report.unit),
         "actions": grid.actions(report, request.user), "events": grid.events(report),
         "stored_errors": [v for v in stored if v.severity == "error"],
-        "stored_warnings": [v for v in stored if v.severity == "warning"],
+        "stored_warnings": [{"rule": v.rule, "cells": _cells_named(v, cells)} for v in stored
+                            if v.severity == "warning"],
         "explanations": report.submission.explanations if report.submission else {},
-        "checks": _checks(check), "outcome": outcome, "previous": _previous_label(report),
+        "checks": _checks(check, rows), "outcome": outcome, "previous": _previous_label(report),
         "illustrative": any(row.illustrative for row in rows),
+        "residential": residential_reports(report.unit, str(report.period), report.form.period_type),
     }
     return render(request, "collection/entry/grid.html", context, status=outcome.status)
 
 
-def _cell_state(index: int, row: grid.Row, check: GridCheck, *, changed: bool, outlier: float | None = None,
-                ) -> CellState:
+def _cell_state(index: int, row: grid.Row, check: GridCheck, *, changed: bool, outlier: Outlier | None = None,
+                refused: list[str] | None = None) -> CellState:
+    """What a cell says, each sentence once: why it was refused or does not read (then nothing else), or the
+    broken rules shown at it, the write's warnings and how far it is from the unit's past."""
     code = row.element.code
-    notes: list[tuple[str, str]] = []
+    notes: list[tuple[str, str]] = [("error", why) for why in refused or []]
     if code in check.errors:
         notes.append(("error", check.errors[code]))
-    notes += [(v.severity, _short(v)) for v in check.violations_of(code)]
-    if outlier is not None:
-        notes.append(("outlier", f"Khác xa các kỳ trước của đơn vị (điểm z hiệu chỉnh "
-                                 f"{format_number(round(outlier, 1), 1)}): hãy kiểm tra lại; nếu đúng vẫn lưu được."))
+    if not notes:
+        notes += [(v.severity, short(v)) for v in check.violations_of(code)]
+        notes += [("warning", why) for why in check.warnings.get(code, [])]
+        if outlier is not None:
+            notes.append(("outlier", outlier.message))
+    notes = list(dict.fromkeys(notes))
     kinds = {kind for kind, _ in notes}
     level = next((k for k in ("error", "warning", "outlier") if k in kinds), "changed" if changed else "")
     return CellState(index, code, level, notes)
 
 
-def _checks(check: GridCheck) -> dict[str, object]:
-    return {"errors": [v for v in check.violations if v.severity == "error"],
-            "warnings": [v for v in check.violations if v.severity == "warning"],
-            "unreadable": check.errors}
+def _checks(check: GridCheck, rows: list[grid.Row]) -> dict[str, object]:
+    """The count of cells with an error or a warning, and links to them (the sentences are at the cells)."""
+    index = {row.element.code: (i, row.element.name_vi) for i, row in enumerate(rows)}
+    errors = list(dict.fromkeys([*check.errors, *(check.homes.get(v.rule, "") for v in check.violations
+                                                  if v.severity == "error")]))
+    warnings = list(dict.fromkeys([*(check.homes.get(v.rule, "") for v in check.violations
+                                     if v.severity == "warning"), *check.warnings]))
+    warnings = [c for c in warnings if c not in errors]
+    return {"errors": [index[c] for c in errors if c in index], "warnings": [index[c] for c in warnings if c in index]}
 
 
-def _short(violation: Violation) -> str:
-    """The rule's sentence without the unit and period, which the grid already shows."""
-    return violation.message.split("): ", 1)[-1]
+def _cells_named(violation: Violation, cells: dict[str, dict[str, object]]) -> list[tuple[int, str]]:
+    """(cell index, element name) of the figures a rule compares, for the explanation boxes of warnings."""
+    return [(cells[c]["state"].index, cells[c]["row"].element.name_vi)  # type: ignore[attr-defined]
+            for c in violation.codes if c in cells]
 
 
-def _refused(error: ValueWriteError, changes: list[ValueEntry], posted: dict[str, str]) -> Outcome:
-    """The grid's answer to a refused save: conflicts and faults on their cells, the rest above the grid."""
-    outcome = Outcome(error.status, posted=posted)
-    for refusal in error.refusals:
+def _refused(error: ValueWriteError | None, changes: list[ValueEntry], posted: dict[str, str],
+             outcome: Outcome | None = None) -> Outcome:
+    """Refusals on their cells (a conflict with the other person's change, any other with its sentence);
+    a refusal of the whole write above the grid."""
+    outcome = outcome or Outcome(error.status if error else 400, posted=posted)
+    for refusal in error.refusals if error else []:
         code = changes[refusal.index].data_element.code if refusal.index is not None else None
-        if refusal.kind == RefusalKind.CONFLICT and code is not None:
-            outcome.conflicts[code] = ConflictShown.of(refusal)
-        elif refusal.kind == RefusalKind.INVALID and code is not None:
-            outcome.cell_errors.setdefault(code, []).append(refusal.message.split(": ", 1)[-1])
-        else:
+        if code is None:
             outcome.problems.append(refusal.message)
-    if outcome.conflicts:
-        outcome.problems.insert(0, "Chưa lưu số nào: có người khác đã sửa số liệu sau khi bạn mở biểu mẫu. "
-                                   "Xem các ô được đánh dấu.")
-    if outcome.cell_errors:
-        outcome.problems.insert(0, f"Chưa lưu: {len(outcome.cell_errors)} ô bị từ chối, xem các ô tô đỏ.")
+        elif refusal.kind == RefusalKind.CONFLICT:
+            outcome.conflicts[code] = ConflictShown.of(refusal)
+        else:
+            outcome.cell_errors.setdefault(code, []).append(cell_sentence(refusal.message))
     return outcome
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
-from chiso.collection.validation import Violation, active_rules
+from chiso.collection.validation import Violation, active_rules, unit_kind
 from chiso.collection.validation import violations as rule_violations
 from chiso.engine import rules as engine
 from chiso.engine.periods import Period, PeriodError
@@ -56,6 +56,7 @@ class Outlier:
     period: Period
     value: Decimal
     score: float
+    words: str = ""  # "gấp khoảng 40 lần mức thường thấy của phường (khoảng 72)"
 
 
 def stored_codes(pairs: Iterable[tuple[int, str]]) -> dict[tuple[int, str], dict[str, Decimal]]:
@@ -155,5 +156,6 @@ def outliers(figures: Iterable[Figure]) -> list[Outlier]:
         series = [past_values[p] for p in windows[figure.period] if p in past_values]
         score = engine.modified_z_score(figure.value, series)
         if score is not None and abs(score) > engine.OUTLIER_THRESHOLD:
-            found.append(Outlier(figure.unit, figure.element, figure.period, figure.value, round(score, 2)))
+            found.append(Outlier(figure.unit, figure.element, figure.period, figure.value, round(score, 2),
+                                 engine.outlier_words(figure.value, series, unit_kind(figure.unit))))
     return found

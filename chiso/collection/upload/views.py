@@ -166,7 +166,8 @@ def _preview_context(found: importer.Preview, token: str) -> dict[str, object]:
         "warnings": [_problem(p, lang) for p in found.warnings],
         "change_rows": found.change_rows(SHOWN_CHANGES),
         "more_changes": max(0, found.changed - SHOWN_CHANGES),
-        "outliers": [{"outlier": o, "score": format_number(o.score, 1)} for o in found.outliers],
+        "outliers": [{"outlier": o, "score": format_number(o.score, 1), "words": o.words if lang == "vi" else ""}
+                     for o in found.outliers],
     }
 
 

@@ -114,7 +114,7 @@ class Command(BaseCommand):
             write(f"  {violation.message}")
         for outlier in found.outliers[:SHOWN]:
             write(f"  Giá trị bất thường: {outlier.unit.name} · {outlier.element.code} · {outlier.period} = "
-                  f"{format_number(outlier.value)} (điểm z = {format_number(outlier.score, 1)}); "
+                  f"{format_number(outlier.value)}, {outlier.words} (điểm z = {format_number(outlier.score, 1)}); "
                   "kiểm tra lại.")
         for warning in found.warnings:
             write(f"  Lưu ý: {warning.text()}")

@@ -51,10 +51,6 @@
       } else if (key === "Escape") {
         event.preventDefault();
         setValue(cell, cell.dataset.original || "");
-      } else if ((event.ctrlKey || event.metaKey) && (key === "s" || key === "S")) {
-        event.preventDefault();
-        submitting = true;
-        form.requestSubmit();
       } else if (event.altKey && (key === "h" || key === "H")) {
         event.preventDefault();
         var history = cell.closest("tr").querySelector("details.cell-history");
@@ -62,8 +58,48 @@
       }
     });
 
+    // Ctrl+S saves from anywhere on the page (a cell, the reason box, a link), never the browser's "save page".
+    document.addEventListener("keydown", function (event) {
+      if ((event.ctrlKey || event.metaKey) && (event.key === "s" || event.key === "S")) {
+        event.preventDefault();
+        if (form.querySelector("#save-button")) { submitting = true; form.requestSubmit(); }
+      }
+    });
+
+    // The rate of an indicator, recomputed from its two cells as they are typed (Vietnamese: 91,5%).
+    function readNumber(text) {
+      var clean = text.trim().replace(/\s+/g, " ").toLowerCase()
+        .replace(/^(không quá|tối đa|ít nhất|khoảng|gần|hơn|trên|~|≈|>|≤|<=)\s*/, "").replace(/%$/, "").trim();
+      if (!/^-?\d{1,3}(\.\d{3})*(,\d+)?$/.test(clean) && !/^-?\d+(,\d+)?$/.test(clean)) { return null; }
+      return parseFloat(clean.replace(/\./g, "").replace(",", "."));
+    }
+    function formatVn(value, decimals) {
+      var parts = Math.abs(value).toFixed(decimals).split(".");
+      parts[0] = parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, ".");
+      return (value < 0 ? "-" : "") + parts.join(",");
+    }
+    function cellOf(code) { return form.querySelector("input.cell-input[data-code='" + code + "']"); }
+    function rates() {
+      form.querySelectorAll("output.rate-value").forEach(function (out) {
+        var num = cellOf(out.dataset.num), den = cellOf(out.dataset.den);
+        var top = num ? readNumber(num.value) : null, bottom = den ? readNumber(den.value) : null;
+        var rate = top === null || bottom === null || top < 0 || bottom <= 0 ? NaN
+          : top / bottom * parseFloat(out.dataset.factor);
+        out.textContent = isFinite(rate) && rate < 1e15
+          ? formatVn(rate, parseInt(out.dataset.decimals, 10)) + out.dataset.suffix : "–";
+      });
+    }
+
     form.addEventListener("input", function (event) {
-      if (isCell(event.target)) { mark(event.target); }
+      if (isCell(event.target)) { mark(event.target); rates(); }
+    });
+
+    // The links of the "Kiểm tra" panel put the cursor in the cell they name.
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest("a[data-focus]");
+      if (!link) { return; }
+      var cell = document.getElementById(link.dataset.focus);
+      if (cell) { event.preventDefault(); cell.scrollIntoView({ block: "center" }); cell.focus(); cell.select(); }
     });
 
     // A column copied from Excel or LibreOffice arrives as lines (cells of a row separated by tabs):
@@ -116,7 +152,14 @@
       }
     });
 
-    form.addEventListener("submit", function () { submitting = true; });
+    // After a save the page comes back with the cursor where it was (a red cell first, see below).
+    form.addEventListener("submit", function () {
+      submitting = true;
+      var here = document.activeElement;
+      try {
+        sessionStorage.setItem("chiso-entry-focus", location.pathname + "|" + (isCell(here) ? here.id : ""));
+      } catch (e) { /* storage off: the cursor starts at the top */ }
+    });
     window.addEventListener("beforeunload", function (event) {
       if (!submitting && form.querySelector("tr.is-changed")) { event.preventDefault(); event.returnValue = ""; }
     });
@@ -125,6 +168,18 @@
       input.closest("tr").classList.toggle("is-changed", !same(input.value, input.dataset.original || ""));
     });
     refresh();
+    rates();
+    // After a save that kept some cells (refused): the cursor goes to the first red one.
+    var firstBad = form.querySelector("input.cell-input[aria-invalid='true']:not([readonly])");
+    var back = "";
+    try {
+      back = sessionStorage.getItem("chiso-entry-focus") || "";
+      sessionStorage.removeItem("chiso-entry-focus");
+    } catch (e) { back = ""; }
+    var parts = back.split("|");
+    var was = parts[0] === location.pathname && parts[1] ? document.getElementById(parts[1]) : null;
+    if (firstBad && document.querySelector(".entry-problems")) { firstBad.focus(); firstBad.select(); }
+    else if (was && isCell(was)) { was.focus(); was.select(); }
   }
 
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); }
