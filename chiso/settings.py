@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "chiso.exchange",
     "chiso.integration",
     "chiso.extraction",
+    "chiso.teams",
     "chiso.api",
     "chiso.demo",
     "chiso.bench",

@@ -22,6 +22,7 @@ LAYERS: list[set[str]] = [
     {"collection"},
     {"plans"},
     {"analytics"},
+    {"teams"},  # community teams: a register and logs that write figures (above values, collection)
     {"ranking"},
     {"portal"},
     {"reports"},
