@@ -483,8 +483,9 @@ def _roll_up(units_months: set[tuple[int, str]], acting_user: User | None, reaso
         try:
             rollup.write_month(ward, Period.parse(month), acting_user=acting_user, reason=reason)
         except ValueWriteError as error:
-            raise TeamError("Chưa lưu: không cập nhật được số liệu tháng " + month + " của " + ward.name + ". "
-                            + " ".join(error.problems), status=error.status) from None
+            more = f" (và {len(error.problems) - 1} số liệu khác)" if len(error.problems) > 1 else ""
+            raise TeamError(f"Chưa lưu: không cập nhật được số liệu {Period.parse(month).vi_label().lower()} của "
+                            f"{ward.name}. {error.problems[0]}{more}", status=error.status) from None
 
 
 @transaction.atomic
