@@ -37,6 +37,7 @@ from chiso.demo.profiles import (
     SHARE_OF,
 )
 from chiso.demo.reports import add_reports
+from chiso.demo.teams import add_teams
 from chiso.engine.periods import Period
 from chiso.indicators.catalogue import load_catalogue
 from chiso.indicators.models import DataElement, Indicator, OverHierarchy
@@ -132,6 +133,7 @@ def build_demo(*, illustrative: bool = True, scope: Scope = ALL) -> dict[str, in
         from chiso.demo.rankings import add_rankings
 
         summary |= add_rankings()
+        summary |= add_teams()  # community teams, illustrative members, a month of logs (chiso/demo/teams.py)
     analyze()
     return summary
 
