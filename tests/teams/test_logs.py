@@ -139,7 +139,7 @@ def test_the_month_is_the_sum_of_its_approved_logs_and_follows_a_correction(team
     assert figure("XHS-14", "2025-07", "TDP-TG-02") == 4
     assert figure("XHS-TCN-VNEID", "2025-07", "20209") == 3
     assert figure("XHS-TCN-CKS", "2025-07", "20209") == 2
-    value = DataValue.objects.get(data_element__code="XHS-14", unit=unit("2025-07", "20209"), period="2024-09")
+    value = DataValue.objects.get(data_element__code="XHS-14", unit=unit("2025-07", "20209"), period="2026-03")
     assert (value.source, value.updated_by) == ("Nhật ký Tổ CNSCĐ, tháng 03/2026", officer_thanh_khe)
 
     # The officer corrects an approved log: the month is recomputed, not patched.
