@@ -18,3 +18,13 @@ def officer_elsewhere(db):
 
     other = Unit.objects.filter(version__name="2025-07", type="phuong", parent__code="48").exclude(code="20209")
     return _user("t_officer_elsewhere", "reporter", other.order_by("code").first())
+
+
+@pytest.fixture(autouse=True)
+def _without_the_demo_teams(db):
+    """The whole demo has its own teams (chiso/demo/teams.py): each test here starts from an empty register."""
+    from chiso.teams.models import ActivityLog, Team
+
+    ActivityLog.objects.all().delete()
+    Team.objects.update(merged_into=None)
+    Team.objects.all().delete()
