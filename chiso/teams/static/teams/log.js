@@ -10,7 +10,8 @@
   const QUEUE = "chiso-teams-queue:" + user;
   const SENT = "chiso-teams-sent:" + user;
   const names = {};
-  document.querySelectorAll("#activity-names span").forEach(function (span) {
+  const template = document.getElementById("activity-names");
+  (template ? template.content.querySelectorAll("span") : []).forEach(function (span) {
     names[span.dataset.element] = span.textContent;
   });
   let sending = false;
