@@ -50,7 +50,7 @@ def add_teams() -> dict[str, int]:
     teams = []
     for i, code in enumerate(GROUPS):
         unit = Unit.objects.select_related("version").get(version__name="2024", code=code)
-        team = do_found_team(unit, name=f"Tổ công nghệ số cộng đồng {unit.name}",
+        team = do_found_team(unit, name=f"Tổ CNSCĐ {unit.name}",
                              decision_number=f"{40 + i}/QĐ-UBND (minh họa)", decision_date=date(2022, 4, 18),
                              decision_signer="Chủ tịch UBND phường (minh họa)", founded_on=date(2022, 4, 20),
                              acting_user=None, is_illustrative=True)

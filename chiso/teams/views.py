@@ -116,7 +116,8 @@ def team_page(request: HttpRequest, code: str) -> HttpResponse:
     officer = can_manage_team(request.user, team.unit)
     insider = officer or can_log_for_team(request.user, team)
     today = timezone.localdate()
-    current = list(members_on(team, today).order_by("role", "id"))
+    rank = {role: i for i, role in enumerate(MemberRole.values)}
+    current = sorted(members_on(team, today), key=lambda m: (rank.get(m.role, 99), m.id))
     roles = {label: sum(1 for m in current if m.role == value) for value, label in MemberRole.choices}
     logs = list(team.logs.select_related("possible_duplicate_of").prefetch_related("counts__data_element")
                 .order_by("-date", "-id")[:30]) if insider else []
