@@ -13,12 +13,14 @@ import uuid
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, File, Form, Query, Router, Schema
+from ninja.files import UploadedFile
 
 from chiso.accounts.access import can_log_for_team, can_manage_team
 from chiso.api.auth import WRITE_AUTH
 from chiso.api.schemas import ErrorOut, Reply
-from chiso.teams.actions import Location, TeamError, counts_of, do_review_log, do_submit_log
+from chiso.engine.photos import MAX_BYTES
+from chiso.teams.actions import Location, TeamError, counts_of, do_attach_photo, do_review_log, do_submit_log
 from chiso.teams.models import ActivityLog, Team
 from chiso.teams.queries import members_on, placement_on, teams_under
 from chiso.units.models import Unit
@@ -76,13 +78,15 @@ class LogOut(Schema):
     review_comment: str
     possible_duplicate_of: int | None = Field(None, description="Nhật ký cùng tổ, ngày, số lượng (có thể gửi trùng)")
     unit: str = Field(..., description="Thôn/tổ dân phố của tổ vào ngày của nhật ký")
+    has_photo: bool = Field(False, description="Có ảnh hoạt động (chỉ tổ và cán bộ phường xem được)")
 
     @classmethod
     def of(cls, log: ActivityLog) -> LogOut:
         placement = placement_on(log.team, log.date)
         return cls(id=log.pk, client_id=log.client_id, team=log.team.code, date=log.date, activities=counts_of(log),
                    note=log.note, status=log.status, review_comment=log.review_comment,
-                   possible_duplicate_of=log.possible_duplicate_of_id, unit=placement.unit.code if placement else "")
+                   possible_duplicate_of=log.possible_duplicate_of_id, unit=placement.unit.code if placement else "",
+                   has_photo=bool(log.photo))
 
 
 class ReviewIn(Schema):
@@ -153,6 +157,23 @@ def review_log(request: HttpRequest, log_id: int, payload: ReviewIn) -> object:
     try:
         log = do_review_log(log, decision=payload.decision, comment=payload.comment, acting_user=request.auth,
                             channel=Channel.API)
+    except TeamError as error:
+        return _refuse(error)
+    return LogOut.of(log)
+
+
+@router.post("/teams/logs/{log_id}/photo", auth=WRITE_AUTH, response={200: LogOut, **ERRORS},
+             summary="Gửi ảnh hoạt động của một nhật ký (JPEG, PNG, WebP ≤ 3 MB; không phải giấy tờ tùy thân)")
+def post_photo(request: HttpRequest, log_id: int, photo: UploadedFile = File(...),  # noqa: B008 - ninja's idiom
+               not_id_document: bool = Form(False)) -> object:  # noqa: B008
+    log = _readable_log(request, log_id)
+    if log is None:
+        return _refuse(TeamError(f"Không có nhật ký số {log_id} mà bạn xem được.", status=404))
+    if photo.size is not None and photo.size > MAX_BYTES:
+        return _refuse(TeamError("Ảnh lớn hơn 3 MB: chụp lại với độ phân giải thấp hơn.", field="photo"))
+    try:
+        log = do_attach_photo(log, photo.read(MAX_BYTES + 1), not_id_document=not_id_document,
+                              acting_user=request.auth, channel=Channel.API)
     except TeamError as error:
         return _refuse(error)
     return LogOut.of(log)

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -23,6 +24,7 @@ from django.utils import timezone
 from chiso import conf
 from chiso.accounts.access import can_log_for_team, can_manage_team
 from chiso.engine.periods import Period
+from chiso.engine.photos import MAX_BYTES, kind_of, strip_jpeg_metadata
 from chiso.indicators.models import DataElement
 from chiso.teams import rollup
 from chiso.teams.activities import by_element
@@ -564,3 +566,29 @@ def do_recount_teams(ward: Unit, period: Period, *, acting_user: User | None, ch
     except ValueWriteError as error:
         raise TeamError("Chưa lưu: " + " ".join(error.problems), status=error.status) from None
     return result.created + result.changed
+
+
+@transaction.atomic
+def do_attach_photo(log: ActivityLog, data: bytes, *, not_id_document: bool, acting_user: User | None,
+                    channel: str = Channel.API) -> ActivityLog:
+    """Attach (or replace) a log's photo of the activity: JPEG, PNG or WebP, at most 3 MB, never an ID document
+    (the sender confirms it); a JPEG is stored without its EXIF/XMP/IPTC metadata (place, time, owner)."""
+    if acting_user is not None:
+        _allowed(can_log_for_team(acting_user, log.team), f"Bạn không gửi ảnh được cho nhật ký của tổ {log.team.code}.")
+    if not not_id_document:
+        raise TeamError("Xác nhận ảnh không chụp giấy tờ tùy thân (CCCD, hộ chiếu, giấy phép lái xe) rồi gửi lại.",
+                        field="not_id_document")
+    if len(data) > MAX_BYTES:
+        raise TeamError("Ảnh lớn hơn 3 MB: chụp lại với độ phân giải thấp hơn.", field="photo")
+    kind = kind_of(data)
+    if kind is None:
+        raise TeamError("Tệp không phải ảnh JPEG, PNG hay WebP.", field="photo")
+    if kind == "jpg":
+        data = strip_jpeg_metadata(data)
+    if log.photo:
+        log.photo.delete(save=False)
+    log.photo.save(f"anh.{kind}", ContentFile(data), save=True)
+    LogEvent.objects.create(log=log, action="photo", from_status=log.status, to_status=log.status,
+                            detail=f"Ảnh hoạt động ({kind}, {len(data) // 1024} KB)", by=_changed_by(acting_user),
+                            channel=channel)
+    return log

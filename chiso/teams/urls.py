@@ -18,6 +18,7 @@ urlpatterns = [
     path("to/<str:code>/thanh-vien/", vi(views.add_member), name="add_member"),
     path("thanh-vien/<int:member_id>/roi-to/", vi(views.member_left), name="member_left"),
     path("nhat-ky/<int:log_id>/duyet/", vi(views.review), name="review"),
+    path("nhat-ky/<int:log_id>/anh/", views.photo, name="photo"),
     path(WARD, vi(views.ward_page), name="ward"),
     path(WARD + "luu-giu/", vi(views.set_retention), name="retention"),
     path(WARD + "dem-lai/", vi(views.recount), name="recount"),

@@ -13,7 +13,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required as _login_required
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,8 +26,8 @@ from chiso.engine.periods import Period
 from chiso.teams.actions import (
     TeamError,
     do_add_member,
-    do_recount_teams,
     do_record_leaving,
+    do_recount_teams,
     do_review_log,
     do_set_retention,
     retention_days,
@@ -251,3 +251,17 @@ def recount(request: HttpRequest, version: str, code: str) -> HttpResponse:
     except ValueError:
         messages.error(request, "Kỳ không đúng (ví dụ 2025-12).")
     return HttpResponseRedirect(reverse("teams:ward", args=[version, code]))
+
+
+@require_GET
+@login_required
+def photo(request: HttpRequest, log_id: int) -> HttpResponse:
+    """A log's photo, for the team's loggers and the ward officer only (stored in the data folder, never public)."""
+    log = ActivityLog.objects.select_related("team", "team__unit").filter(id=log_id).first()
+    placement = placement_on(log.team, log.date) if log else None
+    if log is None or not log.photo or placement is None or not (
+            can_manage_team(request.user, placement.unit) or can_log_for_team(request.user, log.team)):
+        raise Http404("Không có ảnh này.")
+    response = FileResponse(log.photo.open("rb"))
+    response["Cache-Control"] = "private, no-store"
+    return response

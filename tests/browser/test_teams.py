@@ -27,7 +27,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-sync", "--no-first-run", "--disable-quic"]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 SHOTS = Path("/work/shots/teams")
+PHOTO = Path(__file__).resolve().parents[2] / "chiso" / "teams" / "static" / "teams" / "icon-512.png"
 WARD_PAGE = "/to-cns/phuong/2025-07/20209/"
+VI = {"extra_http_headers": {"Accept-Language": "vi"}, "locale": "vi-VN"}
 
 pytestmark = [pytest.mark.browser, pytest.mark.empties_database, pytest.mark.django_db(transaction=True)]
 
@@ -88,7 +90,7 @@ def test_a_log_made_offline_arrives_once_and_counts_when_approved(live_server, b
     before = _ward_figure() or Decimal(0)
     logs_before = ActivityLog.objects.count()
     problems = Problems()
-    phone = browser.new_context(viewport={"width": 360, "height": 760}, extra_http_headers={"Accept-Language": "vi"},
+    phone = browser.new_context(viewport={"width": 360, "height": 760}, **VI,
                                 has_touch=True, is_mobile=True)
     page = problems.watch(phone.new_page())
     _login(page, base, "totruong", "/to-cns/ghi/")
@@ -103,8 +105,13 @@ def test_a_log_made_offline_arrives_once_and_counts_when_approved(live_server, b
     page.locator("#date").fill("2025-12-20")
     page.locator("#c-huong-dan").fill("6")
     page.get_by_role("button", name="Thêm 1: Lượt người dân được hướng dẫn").click()  # one-handed: + makes it 7
+    page.locator("#photo").set_input_files(str(PHOTO))  # a photo of the activity, made smaller on the phone
+    page.get_by_role("button", name="Lưu nhật ký").click()
+    expect(page.locator("#form-error")).to_contain_text("giấy tờ tùy thân")  # not without saying it is no ID
+    page.get_by_label("Ảnh không chụp giấy tờ tùy thân").check()
     page.get_by_role("button", name="Lưu nhật ký").click()
     expect(page.locator("#queue-count")).to_have_text("(1)")
+    expect(page.locator("#queue li")).to_contain_text("kèm ảnh")
     expect(page.locator("#queue li")).to_contain_text("Lượt người dân được hướng dẫn: 7")
     _shot(page, "teams-log-offline-360")
     assert ActivityLog.objects.count() == logs_before  # still only on the phone
@@ -117,9 +124,10 @@ def test_a_log_made_offline_arrives_once_and_counts_when_approved(live_server, b
     assert len(new) == 1 and ActivityLog.objects.count() == logs_before + 1
     log = new[0]
     assert {c.data_element.code: c.count for c in log.counts.select_related("data_element")} == {"XHS-14": 7}
+    assert log.photo.read(3) == b"\xff\xd8\xff"  # re-encoded as JPEG on the phone, sent after the log
     _shot(page, "teams-log-sent-360")
 
-    office = browser.new_context(viewport={"width": 1280, "height": 900}, extra_http_headers={"Accept-Language": "vi"})
+    office = browser.new_context(viewport={"width": 1280, "height": 900}, **VI)
     officer = problems.watch(office.new_page())
     _login(officer, base, "thanhkhe", WARD_PAGE)
     card = officer.locator(f"#nk-{log.pk}")
@@ -131,7 +139,7 @@ def test_a_log_made_offline_arrives_once_and_counts_when_approved(live_server, b
     assert _ward_figure() == before + 7
 
     narrow = problems.watch(browser.new_context(viewport={"width": 360, "height": 760},
-                                                extra_http_headers={"Accept-Language": "vi"}).new_page())
+                                                **VI).new_page())
     _login(narrow, base, "thanhkhe", WARD_PAGE)
     _shot(narrow, "teams-ward-360")
     narrow.goto(base + "/to-cns/to/TCN-TDP-TG-01/")

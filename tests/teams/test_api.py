@@ -100,3 +100,34 @@ def test_the_list_of_a_wards_teams_has_no_names_or_phones(client, team, leader):
     text = answer.content.decode()
     assert "0905123456" not in text and "Nguyễn Văn An" not in text
     assert client.get("/api/v1/teams?unit=99999").status_code == 404
+
+
+JPEG = (b"\xff\xd8" + b"\xff\xe1\x00\x10Exif\x00\x00GPS-here" + b"\xff\xdb\x00\x03x" + b"\xff\xda\x00\x02scan\xff\xd9")
+
+
+def test_a_photo_is_kept_without_its_metadata_and_shown_only_to_the_team_and_ward(
+        client, team, leader, officer_thanh_khe, officer_elsewhere, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    log = post(client, LOGS, body(team), leader).json()
+    url = f"{LOGS}/{log['id']}/photo"
+
+    def send(user, confirmed=True, data=JPEG):  # type: ignore[no-untyped-def]
+        form = {"photo": SimpleUploadedFile("a.jpg", data, "image/jpeg")}
+        if confirmed:
+            form["not_id_document"] = "true"
+        return client.post(url, form, **bearer(user))
+
+    assert (send(leader, confirmed=False).json()["field"]) == "not_id_document"
+    assert send(leader, data=b"GIF89a...").json()["field"] == "photo"
+    assert send(officer_elsewhere).status_code == 404
+    answer = send(leader)
+    assert (answer.status_code, answer.json()["has_photo"]) == (200, True)
+    stored = ActivityLog.objects.get(id=log["id"]).photo.read()
+    assert stored == b"\xff\xd8\xff\xdb\x00\x03x\xff\xda\x00\x02scan\xff\xd9"  # no EXIF, no GPS
+    page = f"/to-cns/nhat-ky/{log['id']}/anh/"
+    client.force_login(officer_elsewhere)
+    assert client.get(page).status_code == 404
+    client.force_login(officer_thanh_khe)
+    assert b"".join(client.get(page).streaming_content) == stored

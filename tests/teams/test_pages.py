@@ -85,7 +85,8 @@ def test_the_officer_reviews_on_the_web(client, team, leader, officer_thanh_khe,
     assert client.post(url, {"decision": "approved", "next": "/to-cns/phuong/2025-07/20209/"}).status_code == 302
     log.refresh_from_db()
     assert log.status == LogStatus.APPROVED
-    assert DataValue.objects.get(unit=unit("2025-07", "20209"), period="2026-03", data_element__code="XHS-14").value == 9
+    ward = DataValue.objects.get(unit=unit("2025-07", "20209"), period="2026-03", data_element__code="XHS-14")
+    assert ward.value == 9
 
 
 def test_leaving_on_the_web_erases_the_member_when_the_ward_keeps_nothing(client, team, leader, officer_thanh_khe):

@@ -8,19 +8,19 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from chiso.engine.periods import Period
 from chiso.teams.actions import (
     TeamError,
     do_add_member,
     do_erase_due_members,
     do_follow_reorganisation,
     do_found_team,
-    do_recount_teams,
     do_record_leaving,
+    do_recount_teams,
     do_set_retention,
     do_set_team_state,
 )
 from chiso.teams.models import Team, TeamChange, TeamMember, TeamState
-from chiso.engine.periods import Period
 from chiso.units.loaders import UnitSpec, refresh_paths, upsert_units
 from chiso.units.models import Succession, SuccessionKind
 from chiso.units.types import UnitType

@@ -69,12 +69,14 @@
     const sent = document.getElementById("sent");
     if (!list) return;
     list.replaceChildren.apply(list, queue.map(function (item) {
-      return row(item, item.error ? "Chưa gửi được: " + item.error : "Chờ có mạng để gửi");
+      const waiting = item.log ? "Đã gửi nhật ký #" + item.log + ", chờ gửi ảnh" : "Chờ có mạng để gửi";
+      return row(item, item.error ? "Chưa gửi được: " + item.error : waiting + (item.photo && !item.log ? " (kèm ảnh)" : ""));
     }));
     document.getElementById("queue-count").textContent = "(" + queue.length + ")";
     sent.replaceChildren.apply(sent, read(SENT).map(function (item) {
       let state = STATES[item.status] || item.status;
       if (item.duplicate) state += " · có thể trùng nhật ký #" + item.duplicate;
+      if (item.photoError) state += " · ảnh chưa gửi được: " + item.photoError;
       return row(item, "#" + item.id + " · " + state);
     }));
   }
@@ -99,6 +101,12 @@
       let queue = read(QUEUE);
       for (const item of queue.slice()) {
         if (!navigator.onLine) break;
+        if (item.log) {  // the log arrived before; only its photo is left to send
+          if (await sendPhoto(item)) queue = read(QUEUE).filter(function (q) { return q.client_id !== item.client_id; });
+          else break;
+          write(QUEUE, queue);
+          continue;
+        }
         let response;
         try {
           response = await fetch(app.dataset.api, {
@@ -114,6 +122,13 @@
         queue = read(QUEUE);
         if (response.status === 200 || response.status === 201) {
           remember(item, answer);
+          if (item.photo) {
+            item.log = answer.id;
+            queue.forEach(function (q) { if (q.client_id === item.client_id) q.log = answer.id; });
+            write(QUEUE, queue);
+            if (!(await sendPhoto(item))) break;
+            queue = read(QUEUE);
+          }
           queue = queue.filter(function (q) { return q.client_id !== item.client_id; });
         } else if (response.status === 401 || response.status === 403 && !answer.field) {
           queue.forEach(function (q) { if (q.client_id === item.client_id) q.error = "đăng nhập lại rồi bấm Gửi ngay."; });
@@ -133,6 +148,55 @@
       sending = false;
       render();
     }
+  }
+
+  /* The photo of a log already sent: true when done (stored, or refused for good), false to try again later. */
+  async function sendPhoto(item) {
+    const data = new FormData();
+    const [head, body] = item.photo.split(",");  // a data: URL (fetching it would break the CSP's connect-src)
+    const bytes = Uint8Array.from(atob(body), function (c) { return c.charCodeAt(0); });
+    const blob = new Blob([bytes], {type: head.slice(5).split(";")[0]});
+    data.append("photo", blob, "anh.jpg");
+    data.append("not_id_document", "true");
+    let response;
+    try {
+      response = await fetch(app.dataset.api + "/" + item.log + "/photo", {
+        method: "POST", credentials: "same-origin", headers: {"X-CSRFToken": csrf(), "Accept": "application/json"},
+        body: data});
+    } catch (e) {
+      return false;
+    }
+    if (response.status >= 500 || response.status === 429) return false;
+    if (!response.ok) {
+      const answer = await response.json().catch(function () { return {}; });
+      const sent = read(SENT);
+      sent.forEach(function (s) { if (s.id === item.log) s.photoError = answer.detail || String(response.status); });
+      write(SENT, sent);
+    }
+    return true;
+  }
+
+  /* A photo made smaller on the phone (at most 1280 px, JPEG): small enough to wait in localStorage, and
+     re-encoding drops the camera's metadata (place, time). */
+  function shrink(file) {
+    return new Promise(function (resolve, reject) {
+      const reader = new FileReader();
+      reader.onload = function () {
+        const image = new Image();
+        image.onload = function () {
+          const scale = Math.min(1, 1280 / Math.max(image.width, image.height));
+          const canvas = document.createElement("canvas");
+          canvas.width = Math.round(image.width * scale);
+          canvas.height = Math.round(image.height * scale);
+          canvas.getContext("2d").drawImage(image, 0, 0, canvas.width, canvas.height);
+          resolve(canvas.toDataURL("image/jpeg", 0.8));
+        };
+        image.onerror = reject;
+        image.src = reader.result;
+      };
+      reader.onerror = reject;
+      reader.readAsDataURL(file);
+    });
   }
 
   function position() {
@@ -167,12 +231,26 @@
       if (!Object.keys(activities).length) return fail("Điền ít nhất một số lượng.");
       const date = document.getElementById("date").value;
       if (!date) return fail("Chọn ngày.");
-      const item = {client_id: uuid(), team: document.getElementById("team").value, date: date, activities: activities,
+      const file = document.getElementById("photo").files[0];
+      if (file && !document.getElementById("not-id").checked) {
+        return fail("Đánh dấu ô “Ảnh không chụp giấy tờ tùy thân” trước khi lưu, hoặc bỏ ảnh.");
+      }
+      let photo = null;
+      if (file) {
+        try { photo = await shrink(file); } catch (e) { return fail("Không đọc được ảnh này: chọn ảnh khác."); }
+      }
+      const item = {client_id: uuid(), photo: photo, team: document.getElementById("team").value, date: date, activities: activities,
                     note: document.getElementById("note").value.trim(), location: await position(),
                     queued_at: new Date().toISOString()};
       const queue = read(QUEUE);
       queue.push(item);
-      write(QUEUE, queue);
+      try {
+        write(QUEUE, queue);
+      } catch (e) {
+        return fail("Bộ nhớ của trang đã đầy: gửi các nhật ký đang chờ (khi có mạng) rồi lưu tiếp, hoặc bỏ ảnh.");
+      }
+      document.getElementById("photo").value = "";
+      document.getElementById("not-id").checked = false;
       form.querySelectorAll("input[data-element]").forEach(function (input) { input.value = ""; });
       document.getElementById("note").value = "";
       render();
