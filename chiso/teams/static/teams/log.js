@@ -250,6 +250,7 @@
         return fail("Bộ nhớ của trang đã đầy: gửi các nhật ký đang chờ (khi có mạng) rồi lưu tiếp, hoặc bỏ ảnh.");
       }
       document.getElementById("photo").value = "";
+      document.getElementById("photo-name").textContent = "Chưa chọn ảnh";
       document.getElementById("not-id").checked = false;
       form.querySelectorAll("input[data-element]").forEach(function (input) { input.value = ""; });
       document.getElementById("note").value = "";
@@ -262,6 +263,12 @@
         const n = Math.max(0, Math.min(5000, (parseInt(input.value, 10) || 0) + Number(button.dataset.step)));
         input.value = n ? String(n) : "";
       });
+    });
+  }
+  const picker = document.getElementById("photo");
+  if (picker) {
+    picker.addEventListener("change", function () {
+      document.getElementById("photo-name").textContent = picker.files[0] ? picker.files[0].name : "Chưa chọn ảnh";
     });
   }
   const now = document.getElementById("send-now");
