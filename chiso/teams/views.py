@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from chiso.accounts.access import can_log_for_team, can_manage_team, units_in_scope
+from chiso.accounts.access import can_log_for_team, can_manage_team, can_read_unpublished, units_in_scope
 from chiso.accounts.models import WRITE_ROLES
 from chiso.engine.periods import Period
 from chiso.teams.actions import (
@@ -110,8 +110,9 @@ def _team(request: HttpRequest, code: str) -> Team:
 
 @require_GET
 def team_page(request: HttpRequest, code: str) -> HttpResponse:
-    """What the team did, month by month (approved logs). Members by name for the ward and the team's own
-    loggers; their phones for the ward officer only; anyone else sees counts by role."""
+    """The register's facts for anyone; what the team did, month by month (approved logs, figures not yet
+    published), for the team, the ward and whoever reads the unit's unpublished figures. Members by name for the
+    ward and the team's own loggers; their phones for the ward officer only; anyone else sees counts by role."""
     team = _team(request, code)
     officer = can_manage_team(request.user, team.unit)
     insider = officer or can_log_for_team(request.user, team)
@@ -125,7 +126,8 @@ def team_page(request: HttpRequest, code: str) -> HttpResponse:
         "team": team, "officer": officer, "insider": insider, "members": current if insider else [],
         "former": list(team.members.filter(left_on__isnull=False).order_by("-left_on")) if officer else [],
         "roles": {k: v for k, v in roles.items() if v}, "member_count": len(current),
-        "months": team_months(team), "labels": activity_labels(), "logs": logs, "role_choices": MemberRole.choices,
+        "months": team_months(team) if insider or can_read_unpublished(request.user, team.unit) else [],
+        "sees_months": insider or can_read_unpublished(request.user, team.unit), "labels": activity_labels(), "logs": logs, "role_choices": MemberRole.choices,
         "types": activity_types(), "today": today, "placements": team.placements.select_related("unit", "unit__version",
                                                                                                  "unit__parent")})
 

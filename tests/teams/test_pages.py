@@ -36,13 +36,16 @@ def page(client, user, url):  # type: ignore[no-untyped-def]
 
 def test_it_shows_phones_only_to_the_ward_officer(client, team, leader, officer_thanh_khe, officer_elsewhere, viewer):
     url = f"/to-cns/to/{team.code}/"
+    do_submit_log(team, client_id=uuid.uuid4(), day=MONTH_DAY, activities={"XHS-14": 9}, note="Nhà văn hóa",
+                  acting_user=leader)
     public = page(client, None, url).content.decode()
     assert team.name in public and PHONE not in public and NAME not in public and "tổ trưởng 1" in public
+    assert "Nhà văn hóa" not in public and "Hoạt động theo tháng" not in public  # logs: the team and the ward
     for outsider in (viewer, officer_elsewhere):
         text = page(client, outsider, url).content.decode()
         assert PHONE not in text and NAME not in text
     own = page(client, leader, url).content.decode()
-    assert NAME in own and PHONE not in own
+    assert NAME in own and PHONE not in own and "Nhà văn hóa" in own
     officer = page(client, officer_thanh_khe, url).content.decode()
     assert NAME in officer and PHONE in officer
 
