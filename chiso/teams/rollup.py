@@ -31,17 +31,18 @@ from chiso.values.models import Channel, DataValue
 LOG_SOURCE = "Nhật ký Tổ CNSCĐ"
 REGISTER_SOURCE = "Sổ Tổ CNSCĐ"
 TEAMS_ELEMENT, MEMBERS_ELEMENT, COVERED_ELEMENT = "XHS-TCN-TO", "XHS-TCN-TV", "XHS-13.TS"
+ILLUSTRATIVE = "Số liệu minh họa (tổ, nhật ký của bản trình diễn) — "  # every illustrative figure's source says so
 
 
-def log_source(period: Period) -> str:
-    """'Nhật ký Tổ CNSCĐ, tháng 12/2025'."""
-    return f"{LOG_SOURCE}, tháng {period.month:02d}/{period.year}"
+def log_source(period: Period, *, illustrative: bool = False) -> str:
+    """'Nhật ký Tổ CNSCĐ, tháng 12/2025' (after the illustrative label when a demo log is among those summed)."""
+    return f"{ILLUSTRATIVE if illustrative else ''}{LOG_SOURCE}, tháng {period.month:02d}/{period.year}"
 
 
 def _ours(units: Iterable[Unit], period: Period, prefix: str) -> set[tuple[int, str]]:
     """(unit id, element code) of the figures of ``period`` this app wrote before."""
     return set(DataValue.objects.filter(unit__in=list(units), period=str(period), is_deleted=False,
-                                        source__startswith=prefix)
+                                        source__contains=prefix)
                .values_list("unit_id", "data_element__code"))
 
 
@@ -61,7 +62,8 @@ def write_month(ward: Unit, period: Period, *, acting_user: AbstractBaseUser | A
     elements = {e.code: e for e in DataElement.objects.filter(code__in=element_codes())}
     comment = f"{sums.logs} nhật ký đã duyệt của {sums.teams} tổ." if sums.logs else "Chưa có nhật ký nào được duyệt."
     entries = [ValueEntry(data_element=elements[code], unit=units[unit_id], period=period, value=Decimal(total),
-                          source=log_source(period), comment=comment, is_illustrative=sums.illustrative)
+                          source=log_source(period, illustrative=sums.illustrative), comment=comment,
+                          is_illustrative=sums.illustrative)
                for (unit_id, code), total in sorted(wanted.items(), key=lambda kv: (kv[0][0], kv[0][1]))
                if code in elements]
     return do_set_values(entries, acting_user=acting_user, channel=Channel.TEAMS, reason=reason)
@@ -94,7 +96,7 @@ def write_register_counts(ward: Unit, period: Period, *, acting_user: AbstractBa
         units.setdefault(unit_id, Unit.objects.select_related("version").get(id=unit_id))
     elements = {e.code: e for e in DataElement.objects.filter(code__in=[TEAMS_ELEMENT, MEMBERS_ELEMENT,
                                                                         COVERED_ELEMENT])}
-    source = f"{REGISTER_SOURCE}, cuối tháng {period.month:02d}/{period.year}"
+    source = f"{ILLUSTRATIVE if illustrative else ''}{REGISTER_SOURCE}, cuối tháng {period.month:02d}/{period.year}"
     entries = [ValueEntry(data_element=elements[code], unit=units[unit_id], period=period, value=Decimal(n),
                           source=source, comment="Đếm tự động từ sổ Tổ công nghệ số cộng đồng.",
                           is_illustrative=illustrative)

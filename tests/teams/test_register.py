@@ -175,4 +175,6 @@ def test_the_demo_teams(db):
     approved = sum(ActivityCount.objects.filter(log__status="approved", data_element__code="XHS-14")
                    .values_list("count", flat=True))
     ward = DataValue.objects.get(unit=unit("2025-07", "20209"), period="2025-12", data_element__code="XHS-14")
-    assert (ward.value, ward.is_illustrative, ward.source) == (approved, True, "Nhật ký Tổ CNSCĐ, tháng 12/2025")
+    assert (ward.value, ward.is_illustrative, ward.source) == (approved, True,
+                                                                 "Số liệu minh họa (tổ, nhật ký của bản trình diễn) — "
+                                                                 "Nhật ký Tổ CNSCĐ, tháng 12/2025")
