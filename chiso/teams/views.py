@@ -122,14 +122,15 @@ def team_page(request: HttpRequest, code: str) -> HttpResponse:
     roles = {label: sum(1 for m in current if m.role == value) for value, label in MemberRole.choices}
     logs = list(team.logs.select_related("possible_duplicate_of").prefetch_related("counts__data_element")
                 .order_by("-date", "-id")[:30]) if insider else []
+    sees_months = insider or can_read_unpublished(request.user, team.unit)
+    placements = team.placements.select_related("unit", "unit__version", "unit__parent")
     return render(request, "teams/team.html", {
         "team": team, "officer": officer, "insider": insider, "members": current if insider else [],
         "former": list(team.members.filter(left_on__isnull=False).order_by("-left_on")) if officer else [],
         "roles": {k: v for k, v in roles.items() if v}, "member_count": len(current),
-        "months": team_months(team) if insider or can_read_unpublished(request.user, team.unit) else [],
-        "sees_months": insider or can_read_unpublished(request.user, team.unit), "labels": activity_labels(), "logs": logs, "role_choices": MemberRole.choices,
-        "types": activity_types(), "today": today, "placements": team.placements.select_related("unit", "unit__version",
-                                                                                                 "unit__parent")})
+        "months": team_months(team) if sees_months else [], "sees_months": sees_months,
+        "labels": activity_labels(), "logs": logs, "role_choices": MemberRole.choices, "types": activity_types(),
+        "today": today, "placements": placements})
 
 
 def _ward(request: HttpRequest, version: str, code: str) -> Unit:
