@@ -9,6 +9,7 @@ page only for whoever ``accounts.access.can_manage_team`` allows.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required as _login_required
@@ -50,13 +51,13 @@ login_required = _login_required(login_url="entry:login")
 WARD_TYPES = (UnitType.WARD, UnitType.COMMUNE, UnitType.TOWNLET, UnitType.SPECIAL_ZONE)
 
 
-def _loggable_teams(user: object) -> list[Team]:
+def _loggable_teams(user: Any) -> list[Team]:
     """Teams whose logs ``user`` may send: their own (as leader or deputy), then those of the wards they manage."""
     own = Team.objects.filter(state=TeamState.ACTIVE, members__user=user, members__left_on__isnull=True,
                               members__role__in=(MemberRole.LEADER, MemberRole.DEPUTY)).distinct()
     found = list(own.select_related("unit", "unit__parent").order_by("code"))
     if not found:
-        wards = units_in_scope(user, WRITE_ROLES).filter(type__in=WARD_TYPES, version__valid_to__isnull=True)  # type: ignore[arg-type]
+        wards = units_in_scope(user, WRITE_ROLES).filter(type__in=WARD_TYPES, version__valid_to__isnull=True)
         found = [t for w in wards[:5] for t in teams_under(w).filter(state=TeamState.ACTIVE).order_by("code")]
     return found
 
@@ -258,7 +259,7 @@ def recount(request: HttpRequest, version: str, code: str) -> HttpResponse:
 
 @require_GET
 @login_required
-def photo(request: HttpRequest, log_id: int) -> HttpResponse:
+def photo(request: HttpRequest, log_id: int) -> FileResponse:
     """A log's photo, for the team's loggers and the ward officer only (stored in the data folder, never public)."""
     log = ActivityLog.objects.select_related("team", "team__unit").filter(id=log_id).first()
     placement = placement_on(log.team, log.date) if log else None
