@@ -8,11 +8,14 @@ page only for whoever ``accounts.access.can_manage_team`` allows.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required as _login_required
+from django.contrib.staticfiles import finders
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -95,9 +98,23 @@ def manifest(request: HttpRequest) -> HttpResponse:
     return response
 
 
+SHELL_FILES = ("teams/log.js", "teams/teams.css", "teams/icon-192.png")
+
+
+def _shell_version() -> str:
+    """A digest of the phone page's files: a new version of them changes sw.js, so phones fetch them again."""
+    digest = hashlib.sha256()
+    for name in SHELL_FILES:
+        found = finders.find(name)
+        if isinstance(found, str):
+            digest.update(Path(found).read_bytes())
+    return digest.hexdigest()[:12]
+
+
 @require_GET
 def service_worker(request: HttpRequest) -> HttpResponse:
-    response = render(request, "teams/sw.js", {}, content_type="text/javascript; charset=utf-8")
+    response = render(request, "teams/sw.js", {"version": _shell_version()},
+                      content_type="text/javascript; charset=utf-8")
     response["Cache-Control"] = "no-cache"
     return response
 

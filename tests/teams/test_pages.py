@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import timedelta
 
@@ -75,6 +76,7 @@ def test_the_phone_page_and_its_files(client, team, leader, officer_thanh_khe):
     assert manifest.json()["start_url"] == "/to-cns/ghi/" and manifest.json()["display"] == "standalone"
     worker = client.get("/to-cns/sw.js")
     assert worker["Content-Type"].startswith("text/javascript") and "/static/teams/log.js" in worker.content.decode()
+    assert re.search(r'const CACHE = "chiso-teams-[0-9a-f]{12}";', worker.content.decode())  # new files, new cache
     assert client.get("/static/teams/icon-192.png").status_code == 200
 
 

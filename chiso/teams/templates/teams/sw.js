@@ -1,6 +1,6 @@
 {% load static %}/* Service worker of the teams' phone page: keeps the page and its files so it opens without a network.
    The page itself keeps the logs to send (localStorage) and sends them when the connection returns. */
-const CACHE = "chiso-teams-v1";
+const CACHE = "chiso-teams-{{ version }}";  // changes with the page's files: the old copies are dropped
 const SHELL = ["{% url 'teams:log' %}", "{% static 'teams/log.js' %}", "{% static 'teams/teams.css' %}",
                "{% static 'teams/icon-192.png' %}", "{% url 'teams:manifest' %}"];
 
