@@ -74,6 +74,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CHISO_TOKEN_RATE", "600/min",
             "Requests one API token may make, e.g. 600/min; beyond it the API answers 429 with Retry-After. "
             "Counted per server process, like CHISO_API_ANONYMOUS_RATE."),
+    Setting("CHISO_TEAMS_RETENTION_DAYS", "30",
+            "Days a community team keeps a former member's name and phone before erasing them "
+            "(0: at once), unless the ward sets its own."),
     Setting("CHISO_TOKEN_DAYS", "365",
             "Days a new API token is valid when its maker does not say (at most 730: two years)."),
     Setting("CHISO_OPEN_DATA_LICENCE",

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "chiso.integration",
     "chiso.extraction",
     "chiso.registers",
+    "chiso.teams",
     "chiso.api",
     "chiso.demo",
     "chiso.bench",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("so-theo-doi/", include("chiso.registers.urls")),
     path("du-lieu-mo/", include("chiso.opendata.urls")),
     path("tai-khoan/", include("chiso.accounts.urls")),
+    path("to-cns/", include("chiso.teams.urls")),
     path("", include("chiso.opendata.urls_machine")),  # /catalog.ttl, /catalog.jsonld, /api/3/action/
     path("", include("chiso.portal.urls")),
 ]

@@ -23,6 +23,7 @@ LAYERS: list[set[str]] = [
     {"plans"},
     {"registers"},  # writes figures (values) from its entries; above collection, whose closed reports bind it
     {"analytics"},
+    {"teams"},  # community teams: a register and logs that write figures (above values, collection)
     {"ranking"},
     {"portal"},
     {"reports"},

@@ -8,6 +8,7 @@ another ward, in any version, unless granted there too.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
@@ -186,3 +187,22 @@ def can_read_register(user: AbstractBaseUser | AnonymousUser | None, unit: Unit,
     and products) is read by anyone; a private one (households without a smartphone per thôn) only by whoever may
     read the unit's unpublished figures. A ward never reads another ward's private register."""
     return public or can_read_unpublished(user, unit)
+
+
+# -- community digital technology teams (teams.actions, teams.views, api.teams) ------------------------------
+
+def can_manage_team(user: AbstractBaseUser | AnonymousUser | None, unit: Unit) -> bool:
+    """Found a team on a thôn/tổ dân phố, change its members and state, read members' phone numbers, review its
+    logs and set the ward's retention period: the officers who write the unit's figures (the ward officer)."""
+    return user is not None and can_write_unit(user, unit)
+
+
+def can_log_for_team(user: AbstractBaseUser | AnonymousUser | None, team: Any) -> bool:
+    """Send or correct a team's activity log: a current leader or deputy of that team whose member record is
+    linked to this account (``teams.TeamMember.user``), or an officer of the team's unit. A leader of another
+    team, of the same ward or not, may not."""
+    if user is None or not user.is_authenticated:
+        return False
+    if team.members.filter(user_id=user.pk, left_on__isnull=True, role__in=("leader", "deputy")).exists():
+        return True
+    return can_manage_team(user, team.unit)

@@ -6,8 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import Throttled, ValidationError
 
-from chiso.api import (analytics, catalogue, changes, collection, criteria, dhis2, plans, rankings, registers, units,
-                       values)
+from chiso.api import (analytics, catalogue, changes, collection, criteria, dhis2, plans, rankings, registers, teams,
+                       units, values)
 from chiso.api.limits import AnonymousRateThrottle, TokenRateThrottle, throttled_detail
 from chiso.api.queries import BadRequest, NotFound
 from chiso.web.errors import api_server_error
@@ -92,3 +92,4 @@ api.add_router("", criteria.router)
 api.add_router("", dhis2.router)
 api.add_router("", changes.router)
 api.add_router("", registers.router)
+api.add_router("", teams.router)

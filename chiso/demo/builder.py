@@ -38,6 +38,7 @@ from chiso.demo.profiles import (
 )
 from chiso.demo.registers import add_registers
 from chiso.demo.reports import add_reports
+from chiso.demo.teams import add_teams
 from chiso.engine.periods import Period
 from chiso.indicators.catalogue import load_catalogue
 from chiso.indicators.models import DataElement, Indicator, OverHierarchy
@@ -134,6 +135,7 @@ def build_demo(*, illustrative: bool = True, scope: Scope = ALL) -> dict[str, in
         from chiso.demo.rankings import add_rankings
 
         summary |= add_rankings()
+        summary |= add_teams()  # community teams, illustrative members, a month of logs (chiso/demo/teams.py)
     analyze()
     return summary
 

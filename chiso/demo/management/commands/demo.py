@@ -42,5 +42,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Đăng nhập (mật khẩu cho mọi tài khoản: {DEMO_PASSWORD}):")
         for username, _, _, _, label in DEMO_USERS:
             self.stdout.write(f"  {username:<10} {label}")
+        self.stdout.write(f"  {'totruong':<10} tổ trưởng Tổ CNSCĐ, tổ dân phố của phường Thanh Khê (trang /to-cns/ghi/)")
         if not options["no_serve"]:
             call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
