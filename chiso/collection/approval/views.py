@@ -24,6 +24,7 @@ from chiso.collection.review import Outcome, do_approve_reports, do_return_repor
 login_required = _login_required(login_url="entry:login")
 KEPT = ("phien_ban", "quan", "nhom", "bieu_mau", "ky", "so_ky", "trang_thai", "trang")
 MAX_SELECTED = 500
+NAMED = 10  # reports named in the message after a bulk action; the others counted
 
 
 @require_GET
@@ -78,7 +79,9 @@ def _tell(request: HttpRequest, outcomes: list[Outcome], done_word: str, refused
     done = [o for o in outcomes if o.done]
     refused = [o for o in outcomes if not o.done]
     if done:
-        messages.success(request, f"{done_word} {len(done)} báo cáo: " + "; ".join(o.label for o in done) + ".")
+        named = "; ".join(o.label for o in done[:NAMED])
+        more = f" và {len(done) - NAMED} báo cáo khác" if len(done) > NAMED else ""
+        messages.success(request, f"{done_word} {len(done)} báo cáo: {named}{more}.")
     for o in refused:
         messages.error(request, f"{refused_word} {o.label}: " + " ".join(o.reasons))
 
