@@ -2,11 +2,12 @@
 
 The rule lives here and only here: **a report may be approved only if it passes its checks** — it is
 submitted, the acting user may review its unit (``accounts.access.can_review_unit``), no error-level
-validation rule fails on its stored figures, and the share of the form's elements it holds reaches the
-form's completeness threshold (``Form.completeness_threshold``, default 100%: every line has a number). ``do_approve_reports`` moves each report that passes
-through ``workflow.do_transition`` in one transaction and leaves the others alone, each with the reason,
-in Vietnamese; ``do_return_reports`` returns submitted reports with one reason. The approval matrix, the
-review page and ``POST /api/v1/submissions/approve|return`` all call these two.
+validation rule fails on its stored figures, and the share of the form's lines it holds a number for
+reaches the form's completeness threshold (``Form.completeness_threshold``, default 100%: every line; the
+same threshold that decides when the units' reports are enough to publish a total). ``do_approve_reports``
+moves each report that passes through ``workflow.do_transition`` in one transaction and leaves the others
+alone, each with the reason, in Vietnamese; ``do_return_reports`` returns submitted reports with one reason.
+The approval matrix, the review page and ``POST /api/v1/submissions/approve|return`` all call these two.
 """
 
 from __future__ import annotations
@@ -209,7 +210,7 @@ class RuleWords:
 
     def side(self, text: str, values: Mapping[str, Decimal] | None = None) -> str:
         """ "2 * DS" → "2 × Dân số" (with ``values``: "2 × Dân số (11.597)")."""
-        parts = []
+        parts: list[str] = []
         for factor, code in engine.terms(text):
             sign = "− " if factor < 0 and parts else ("−" if factor < 0 else ("+ " if parts else ""))
             size = abs(factor)

@@ -76,6 +76,15 @@ def test_the_district_approver_filters_and_approves_three_reports(live_server, b
     _shot(page, "approval-review-1280")
     _axe(page, "approval-review", findings)
     review_url = page.url
+
+    # A ward's monthly report (approved already): the rates beside last month's, no button to press.
+    page.goto(base + MATRIX + "2024/20221/BC-CDS-THANG-XA/2024-12/")
+    rate = page.locator("tr", has=page.get_by_role("rowheader", name="Tỷ lệ thủ tục hành chính cung cấp dịch vụ "
+                                                                     "công trực tuyến toàn trình"))
+    expect(rate).to_contain_text("89 / 109")
+    expect(rate).to_contain_text("81,7%")
+    expect(page.get_by_role("button", name="Duyệt", exact=True)).to_have_count(0)
+    _shot(page, "approval-review-rates-1280")
     page.close()
 
     _narrow_logged_in(browser, problems, base, base + MATRIX + "?quan=491", "approval-matrix")

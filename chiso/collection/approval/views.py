@@ -32,8 +32,8 @@ NAMED = 10  # reports named in the message after a bulk action; the others count
 def matrix(request: HttpRequest) -> HttpResponse:
     found = matrices.build(request.user, matrices.Filters.read(request.GET))
     return render(request, "collection/approval/matrix.html", {
-        "m": found, "query": _query(request.GET), "page_query": _query(request.GET, page=False), "states": matrices.STATE_WORDS,
-        "column_choices": matrices.COLUMN_CHOICES,
+        "m": found, "query": _query(request.GET), "page_query": _query(request.GET, page=False),
+        "states": matrices.STATE_WORDS, "column_choices": matrices.COLUMN_CHOICES,
     })
 
 
