@@ -39,11 +39,13 @@ def test_the_district_approver_filters_and_approves_three_reports(live_server, b
     base, problems, findings = live_server.url, Problems(), {}
     page = _page(browser, problems, 1280)
     _login(page, base, "pheduyet", MATRIX)
+    page.wait_for_load_state("load")
     expect(page.get_by_role("heading", level=1)).to_have_text("Duyệt báo cáo")
     expect(page.locator(".lead")).to_contain_text("Chờ bạn duyệt: 6 báo cáo")
 
     page.get_by_label("Quận, huyện").select_option(label="Quận Thanh Khê")
     page.get_by_role("button", name="Lọc").click()
+    page.wait_for_load_state("load")
     expect(page).to_have_url(base + MATRIX + "?phien_ban=2024&bieu_mau=BC-THANG-TDP&quan=491&nhom=&ky=2024-12"
                                             "&so_ky=6&trang_thai=")
     matrix = page.locator("table.approval-matrix")
@@ -54,11 +56,12 @@ def test_the_district_approver_filters_and_approves_three_reports(live_server, b
     for name in ("Tổ dân phố 1 (Tân Chính)", "Tổ dân phố 2 (Tân Chính)", "Tổ dân phố 3 (Tân Chính)"):
         matrix.locator("tr", has=page.get_by_role("rowheader", name=name)).get_by_label("Chọn").check()
     page.get_by_role("button", name="Duyệt các báo cáo đã chọn").click()
+    page.wait_for_load_state("load")
     expect(page.locator(".entry-messages")).to_contain_text("Đã duyệt 3 báo cáo: Tổ dân phố 1 (Tân Chính)")
     expect(page.locator(".approval-counts li", has_text="Chờ duyệt")).to_contain_text("3")
     for name in ("Tổ dân phố 1 (Tân Chính)", "Tổ dân phố 2 (Tân Chính)", "Tổ dân phố 3 (Tân Chính)"):
         row = matrix.locator("tr", has=page.get_by_role("rowheader", name=name))
-        expect(row.locator("td").last).to_contain_text("Đã duyệt")
+        expect(row.locator("td").first).to_contain_text("Đã duyệt")  # 12/2024, the newest column first
         expect(row.get_by_label("Chọn")).to_have_count(0)
     expect(matrix.locator("input[name=bao-cao]")).to_have_count(3)
     _shot(page, "approval-matrix-approved-1280")
@@ -73,6 +76,7 @@ def test_the_district_approver_filters_and_approves_three_reports(live_server, b
     expect(page).to_have_url(base + MATRIX + "2024/TDP-TG-01/BC-THANG-TDP/2024-12/")
     expect(page.get_by_role("button", name="Duyệt", exact=True)).to_be_visible()
     expect(page.get_by_role("heading", name="Kiểm tra quy tắc")).to_be_visible()
+    page.wait_for_load_state("load")
     _shot(page, "approval-review-1280")
     _axe(page, "approval-review", findings)
     review_url = page.url
@@ -95,6 +99,7 @@ def test_the_district_approver_filters_and_approves_three_reports(live_server, b
 def _narrow_logged_in(chromium, problems: Problems, base: str, url: str, name: str) -> None:  # type: ignore[no-untyped-def]
     narrow = _page(chromium, problems, 360)
     _login(narrow, base, "pheduyet", MATRIX)
+    narrow.wait_for_load_state("load")  # the matrix's script loaded before leaving, not aborted
     narrow.goto(url)
     _shot(narrow, f"{name}-360")
     width = narrow.evaluate("document.documentElement.scrollWidth")

@@ -54,11 +54,11 @@ def test_the_district_approver_sees_true_counts_and_can_tick_the_waiting_reports
     response = client.get(VIEW)
     m = response.context["m"]
     assert response.status_code == 200
-    assert (m.version, m.form.code, [str(p) for p in m.periods]) == ("2024", TDP, ["2024-10", "2024-11", "2024-12"])
+    assert (m.version, m.form.code, [str(p) for p in m.periods]) == ("2024", TDP, ["2024-12", "2024-11", "2024-10"])
     assert m.counts == {"approved": 12, "submitted": 6}
     assert m.waiting == 6
     assert [r.unit.code for r in m.rows] == GROUPS
-    assert [[c.state for c in r.cells] for r in m.rows] == [["approved", "approved", "submitted"]] * 6
+    assert [[c.state for c in r.cells] for r in m.rows] == [["submitted", "approved", "approved"]] * 6
     assert [c.reviewable for r in m.rows for c in r.cells].count(True) == 6
     assert all(c.blockers == [] for r in m.rows for c in r.cells)
     assert [(c.value, c.label) for c in m.districts] == [("491", "Quận Thanh Khê")]
@@ -69,7 +69,7 @@ def test_the_district_approver_sees_true_counts_and_can_tick_the_waiting_reports
 def test_the_default_view_opens_on_the_form_and_month_waiting(client, approver_thanh_khe):
     client.force_login(approver_thanh_khe)
     m = client.get(MATRIX).context["m"]
-    assert (m.version, m.form.code, str(m.periods[-1]), len(m.periods)) == ("2024", TDP, "2024-12", 6)
+    assert (m.version, m.form.code, str(m.periods[0]), len(m.periods)) == ("2024", TDP, "2024-12", 6)
     assert m.counts["submitted"] == 6
 
 
@@ -299,4 +299,17 @@ def test_the_api_refuses_outsiders_viewers_and_officers(client, approver_hai_cha
         0, ["Bạn không có quyền duyệt báo cáo của Tổ dân phố 1 (Thạc Gián)."])
     assert client.post("/api/v1/submissions/return", _body("TDP-TG-01"),
                        content_type="application/json").status_code == 400
+    assert set(states().values()) == {"submitted"}
+
+
+def test_odd_input_gets_a_clear_answer_and_changes_nothing(client, approver_thanh_khe):
+    client.force_login(approver_thanh_khe)
+    text = client.get(MATRIX + "?phien_ban=1999&ky=khong-phai-ky&so_ky=99999999999&trang=-3").content.decode()
+    assert "Không có danh mục đơn vị “1999” nào có biểu mẫu giao cho các đơn vị bạn phụ trách." in text
+    m = client.get(VIEW.replace("ky=2024-12", "ky=2024-Q4") + "&trang=99999999").context["m"]
+    assert (str(m.periods[0]), m.page) == ("2024-12", 1)  # a quarter for a monthly form: the default month
+    response = client.post("/nhap-lieu/duyet/xu-ly/", {"bao-cao": ["9" * 30, "=1+1"], "thao-tac": "approve"},
+                           follow=True)
+    assert "Chưa chọn báo cáo nào" in response.content.decode()
+    assert client.post("/nhap-lieu/duyet/xu-ly/", {"bao-cao": ["987654321"], "thao-tac": "approve"}).status_code == 404
     assert set(states().values()) == {"submitted"}

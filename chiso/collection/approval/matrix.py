@@ -223,7 +223,7 @@ def _form(assigned, wanted: str) -> Form | None:  # type: ignore[no-untyped-def]
 
 def _periods(form: Form, version: HierarchyVersion, units: list[Unit], filters: Filters,
              today: date | None) -> list[Period]:
-    """``filters.columns`` periods of the form's kind ending at the one asked for; by default at the newest
+    """``filters.columns`` periods of the form's kind ending at the one asked for, newest first; by default at the newest
     period with a report waiting, else the newest with any report, else today (within the map version)."""
     kind = KINDS[PeriodType(form.period_type)]
     last = None
@@ -248,7 +248,7 @@ def _periods(form: Form, version: HierarchyVersion, units: list[Unit], filters: 
     found = [last]
     while len(found) < filters.columns:
         found.append(found[-1].previous())
-    return list(reversed(found))
+    return found  # newest first: the column a reviewer acts on is the first, on a phone too
 
 
 def _exists(unit: Unit, period: Period) -> bool:

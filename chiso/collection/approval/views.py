@@ -43,7 +43,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
     """Approve or return the reports ticked in the matrix (or the one of a review page)."""
     back = request.POST.get("quay-lai", "")
     target = reverse("approval:matrix") + (f"?{back}" if back and "//" not in back else "")
-    ids = [int(i) for i in request.POST.getlist("bao-cao") if i.isdigit()][:MAX_SELECTED + 1]
+    ids = [int(i) for i in request.POST.getlist("bao-cao") if i.isdigit() and len(i) <= 18][:MAX_SELECTED + 1]
     if not ids:
         messages.error(request, "Chưa chọn báo cáo nào: hãy đánh dấu các ô “Chờ duyệt” cần xử lý.")
         return HttpResponseRedirect(target)
