@@ -72,6 +72,7 @@ def review(request: HttpRequest, version: str, code: str, form: str, period: str
         "s": found, "report": report, "can_review": can_review and report.status == Status.SUBMITTED,
         "blockers": found.checks.blockers if found.checks else [],
         "events": grid.events(report), "illustrative": _illustrative(report),
+        "state_word": matrices.STATE_WORDS[Status(report.status)],
     })
 
 
