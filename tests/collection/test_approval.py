@@ -313,3 +313,17 @@ def test_odd_input_gets_a_clear_answer_and_changes_nothing(client, approver_than
     assert "Chưa chọn báo cáo nào" in response.content.decode()
     assert client.post("/nhap-lieu/duyet/xu-ly/", {"bao-cao": ["987654321"], "thao-tac": "approve"}).status_code == 404
     assert set(states().values()) == {"submitted"}
+
+
+def test_many_refusals_are_named_ten_at_a_time(client, approver_thanh_khe, monkeypatch):
+    from chiso.collection.approval import views
+
+    monkeypatch.setattr(views, "NAMED", 2)
+    FormElement.objects.create(form=Form.objects.get(code=TDP), data_element=DataElement.objects.get(code="DS-TT"))
+    client.force_login(approver_thanh_khe)
+    response = client.post("/nhap-lieu/duyet/xu-ly/", {"bao-cao": [waiting(c).pk for c in GROUPS],
+                                                       "thao-tac": "approve"}, follow=True)
+    text = response.content.decode().split('<ul class="entry-messages">')[1].split("</ul>")[0]
+    assert text.count("Chưa đủ số liệu: 5/6 dòng có số (83%; cần 100%).") == 2
+    assert "Chưa duyệt 4 báo cáo khác vì các lý do tương tự" in text
+    assert set(states().values()) == {"submitted"}

@@ -83,8 +83,11 @@ def _tell(request: HttpRequest, outcomes: list[Outcome], done_word: str, refused
         named = "; ".join(o.label for o in done[:NAMED])
         more = f" và {len(done) - NAMED} báo cáo khác" if len(done) > NAMED else ""
         messages.success(request, f"{done_word} {len(done)} báo cáo: {named}{more}.")
-    for o in refused:
+    for o in refused[:NAMED]:
         messages.error(request, f"{refused_word} {o.label}: " + " ".join(o.reasons))
+    if len(refused) > NAMED:
+        messages.error(request, f"{refused_word} {len(refused) - NAMED} báo cáo khác vì các lý do tương tự: "
+                                "các ô của chúng trong bảng ghi “Chưa đạt kiểm tra”, mở từng báo cáo để xem lý do.")
 
 
 def _query(params: object, *, page: bool = True) -> str:
