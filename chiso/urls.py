@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("nhap-lieu/tai-len/", include("chiso.collection.upload.urls")),
+    path("nhap-lieu/duyet/", include("chiso.collection.approval.urls")),
     path("nhap-lieu/", include("chiso.collection.entry.urls")),
     path("ke-hoach/", include("chiso.plans.urls")),
     path("doc-bao-cao/", include("chiso.extraction.urls")),

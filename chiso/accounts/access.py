@@ -7,7 +7,7 @@ another ward, in any version, unless granted there too.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -206,3 +206,12 @@ def can_log_for_team(user: AbstractBaseUser | AnonymousUser | None, team: Any) -
     if team.members.filter(user_id=user.pk, left_on__isnull=True, role__in=("leader", "deputy")).exists():
         return True
     return can_manage_team(user, team.unit)
+
+
+def review_judge(user: AbstractBaseUser | AnonymousUser) -> Callable[[Unit], bool]:
+    """``can_review_unit`` for many units (the approval matrix's rows) with two queries, not two per unit."""
+    if getattr(user, "is_superuser", False):
+        return lambda unit: True
+    admin, approver = _scopes(user, {Role.ADMIN}), _scopes(user, {Role.APPROVER})
+    return lambda unit: (any(unit.path.startswith(p) for p in admin)
+                         or any(unit.path.startswith(p) and unit.path != p for p in approver))

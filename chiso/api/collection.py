@@ -1,4 +1,5 @@
-"""Writing through the API: ``POST /values`` and ``POST /submissions/{form}/{version}/{unit}/{period}/{action}``.
+"""Writing through the API: ``POST /values``, ``POST /submissions/{form}/{version}/{unit}/{period}/{action}``
+and, for many reports at once, ``POST /submissions/approve`` and ``POST /submissions/return``.
 
 Both need an API token (``Authorization: Bearer <token>``) or a logged-in session with its CSRF token,
 and act with that user's roles. Figures go through the same action as the web grid
@@ -21,6 +22,7 @@ from chiso.api.auth import WRITE_AUTH
 from chiso.api.schemas import ErrorOut, Reply
 from chiso.collection.entry.grid import find_report
 from chiso.collection.models import Status, Submission
+from chiso.collection.review import Outcome, do_approve_reports, do_return_reports
 from chiso.collection.workflow import TRANSITIONS, WorkflowError, do_transition, submission_for
 from chiso.engine.periods import Period, PeriodError
 from chiso.indicators.models import DataElement
@@ -30,6 +32,7 @@ from chiso.values.models import Channel, DataValue
 
 router = Router(tags=["Nhập liệu và duyệt"])
 MAX_VALUES = 5000
+MAX_REPORTS = 500
 
 
 class ProblemOut(Schema):
@@ -174,6 +177,84 @@ def post_transition(request: HttpRequest, form: str, version: str, unit: str, pe
         head, *lines = str(error).splitlines()
         return _refuse(400, head, lines)
     return Reply(200, _submission_out(submission))
+
+
+class ReportIn(Schema):
+    form: str = Field(..., description="Mã biểu mẫu, ví dụ BC-CDS-THANG-XA")
+    version: str = Field(..., description="Phiên bản danh mục đơn vị, ví dụ 2024")
+    unit: str = Field(..., description="Mã đơn vị")
+    period: str = Field(..., description="Kỳ của báo cáo, ví dụ 2024-12")
+
+
+class ReportsIn(Schema):
+    reports: list[ReportIn] = Field(..., description=f"Tối đa {MAX_REPORTS} báo cáo")
+    reason: str = Field("", description="Lý do; bắt buộc khi trả lại")
+
+
+class ReportOutcomeOut(Schema):
+    form: str
+    unit: str
+    version: str
+    period: str
+    done: bool = Field(..., description="true: đã duyệt (hoặc đã trả lại); false: giữ nguyên, xem reasons")
+    status: str
+    reasons: list[str] = Field(default_factory=list, description="Vì sao báo cáo được giữ nguyên, bằng tiếng Việt")
+
+
+class ReportsOut(Schema):
+    done: int
+    refused: int
+    reports: list[ReportOutcomeOut]
+
+
+@router.post("/submissions/approve", auth=WRITE_AUTH, response={200: ReportsOut, **ERRORS},
+             summary="Duyệt nhiều báo cáo (chỉ các báo cáo đạt kiểm tra)")
+def post_approve_reports(request: HttpRequest, payload: ReportsIn) -> object:
+    """Approves, in one transaction, each listed report that passes its checks: submitted, you review its unit
+    (an approver of a level above, or an administrator), no error-level rule fails on its figures and it holds
+    the form's completeness threshold of lines. The others are left as they were, each with why. A report of
+    a unit whose drafts you may not read makes the whole request a 404, as if it did not exist."""
+    found = _reports(request, payload)
+    if not isinstance(found, list):
+        return found
+    return Reply(200, _outcomes(do_approve_reports(found, acting_user=request.auth)))
+
+
+@router.post("/submissions/return", auth=WRITE_AUTH, response={200: ReportsOut, **ERRORS},
+             summary="Trả lại nhiều báo cáo, cùng một lý do")
+def post_return_reports(request: HttpRequest, payload: ReportsIn) -> object:
+    """Returns each listed submitted report you review, with ``reason`` (required), in one transaction."""
+    if not payload.reason.strip():
+        return _refuse(400, "Cần ghi lý do trả lại (reason) để đơn vị biết phải sửa gì.")
+    found = _reports(request, payload)
+    if not isinstance(found, list):
+        return found
+    return Reply(200, _outcomes(do_return_reports(found, acting_user=request.auth, reason=payload.reason)))
+
+
+def _reports(request: HttpRequest, payload: ReportsIn) -> list[Submission] | object:
+    """The reports named, or the refusal: 400 none or too many, 404 one unknown or not readable by the caller."""
+    if not payload.reports:
+        return _refuse(400, "Không có báo cáo nào trong danh sách.")
+    if len(payload.reports) > MAX_REPORTS:
+        return _refuse(400, f"Tối đa {MAX_REPORTS} báo cáo mỗi lần; hãy chia nhỏ.")
+    found = []
+    for number, item in enumerate(payload.reports, start=1):
+        try:
+            report = find_report(item.form, item.version, item.unit, item.period)
+        except Http404 as error:
+            return _refuse(404, f"Báo cáo {number}: {error}")
+        if report.submission is None or not can_read_drafts(request.auth, report.unit):
+            return _refuse(404, f"Báo cáo {number}: không tìm thấy báo cáo.")
+        found.append(report.submission)
+    return found
+
+
+def _outcomes(outcomes: list[Outcome]) -> ReportsOut:
+    return ReportsOut(done=sum(o.done for o in outcomes), refused=sum(not o.done for o in outcomes), reports=[
+        ReportOutcomeOut(form=o.submission.form.code, unit=o.submission.unit.code,
+                         version=o.submission.unit.version.name, period=o.submission.period, done=o.done,
+                         status=o.submission.status, reasons=list(o.reasons)) for o in outcomes])
 
 
 def _refuse(status: int, detail: str, problems: list[str] | None = None) -> object:

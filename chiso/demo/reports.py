@@ -5,7 +5,10 @@
 * "Số liệu đã công bố": the real figures, whose sources are already public.
 Reports are due (``Form.due_day``) on the 10th of the next month for a ward, the 5th for a tổ dân
 phố (which reports to its ward first). Every report is approved except the last two months: 11/2025 is
-submitted (waiting for the level above) and 12/2025 is a draft — so public pages show figures up to 10/2025.
+submitted (waiting for the level above) and 12/2025 is a draft — so public pages show figures up to 10/2025. On the 2024 map, the tổ dân
+phố reports of 12/2024 wait for quận Thanh Khê's approver (``pheduyet``, the approval matrix
+/nhap-lieu/duyet/): a ward reports itself, so its own figure, not its groups' sum, is in every total and
+nothing published above the groups changes.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from chiso.values.models import DataValue
 
 COMMUNE_TYPES = [UnitType.WARD, UnitType.COMMUNE, UnitType.TOWNLET, UnitType.SPECIAL_ZONE]
 STATE_OF_MONTH = {"2025-11": Status.SUBMITTED, "2025-12": Status.DRAFT}
+GROUPS_WAITING = ("2024", "2024-12")  # (map version, month) of the tổ dân phố reports left submitted
 
 
 def make_form(code: str, name_vi: str, name_en: str, types: list[str], period_type: str,
@@ -44,11 +48,14 @@ def add_reports(commune_elements: list[str]) -> int:
     published = make_form("SO-LIEU-CONG-BO", "Số liệu đã công bố (báo chí, báo cáo)",
                           "Figures already published (press, reports)", [], PeriodType.ANY, real_elements)
     cells: dict[tuple[int, int, str], str] = {}
+    waiting = {(groups.id, unit_id, GROUPS_WAITING[1]) for unit_id in DataValue.objects.filter(
+        unit__type=UnitType.RESIDENTIAL_GROUP, unit__version__name=GROUPS_WAITING[0]).values_list("unit_id", flat=True)}
     for form, query in ((monthly, DataValue.objects.filter(is_illustrative=True, unit__type__in=COMMUNE_TYPES)),
                         (groups, DataValue.objects.filter(unit__type=UnitType.RESIDENTIAL_GROUP)),
                         (published, DataValue.objects.filter(is_illustrative=False))):
         for unit_id, period in query.values_list("unit_id", "period").distinct():
-            cells[(form.id, unit_id, period)] = STATE_OF_MONTH.get(period, Status.APPROVED)
+            key = (form.id, unit_id, period)
+            cells[key] = Status.SUBMITTED if key in waiting else STATE_OF_MONTH.get(period, Status.APPROVED)
     assignments = {(form_id, unit_id) for form_id, unit_id, _ in cells}
     FormAssignment.objects.bulk_create([FormAssignment(form_id=f, unit_id=u) for f, u in assignments],
                                        ignore_conflicts=True)

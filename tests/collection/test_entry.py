@@ -304,7 +304,7 @@ def test_an_approver_sees_the_reports_waiting_for_it(client, officer_thac_gian, 
     do_transition(report(), "submit", acting_user=officer_thac_gian)
     client.force_login(approver_thanh_khe)
     html = client.get("/nhap-lieu/").content.decode()
-    assert "Chờ bạn duyệt (1)" in html
+    assert "Chờ bạn duyệt (7)" in html  # this one and the demo's six tổ dân phố reports of 12/2024
     assert f'href="{grid_url()}">Phường Thạc Gián · Báo cáo CĐS tháng — cấp phường, xã · 2021-05</a>' in html
 
 

@@ -1,0 +1,106 @@
+"""What the review page of one report shows, in the order a reviewer checks it.
+
+Rule violations in words (``review.RuleWords``: names of figures, not codes), figures far from the unit's own
+past (``validation.outliers``), the rates of the indicators whose numerator and denominator are both lines of
+the form (this period and the one before, as %), then the raw figures. Nothing here writes; the permission
+check is ``entry.grid.access_report``'s (404 to whoever may not read the unit's drafts).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from chiso.collection.entry.grid import Report
+from chiso.collection.models import FormElement, Submission
+from chiso.collection.review import ReportChecks, RuleWords, check_reports
+from chiso.collection.validation import active_rules, outliers, stored_values
+from chiso.engine.numbers import format_number
+from chiso.engine.periods import PeriodError
+from chiso.indicators.models import DataElement, Indicator
+
+
+@dataclass(frozen=True)
+class Rate:
+    indicator: Indicator
+    numerator: Decimal | None
+    denominator: Decimal | None
+    value: Decimal | None  # numerator / denominator × factor
+    before: Decimal | None  # the same rate last period
+
+    @property
+    def change(self) -> Decimal | None:
+        return None if self.value is None or self.before is None else self.value - self.before
+
+
+@dataclass(frozen=True)
+class Line:
+    element: DataElement
+    value: Decimal | None
+    before: Decimal | None
+    outlier: float | None  # modified z-score when far from the unit's past
+
+
+@dataclass
+class Sheet:
+    report: Report
+    checks: ReportChecks | None
+    errors: list[str]
+    warnings: list[str]
+    outliers: list[str]
+    rates: list[Rate]
+    lines: list[Line]
+    previous_label: str
+
+
+def sheet(report: Report) -> Sheet:
+    elements = [fe.data_element for fe in FormElement.objects.filter(form=report.form)
+                .select_related("data_element").order_by("order", "id")]
+    period = str(report.period)
+    try:
+        previous = report.period.previous()
+        previous_text, previous_label = str(previous), previous.vi_label()
+    except PeriodError:
+        previous_text, previous_label = "", "Kỳ trước"
+    stored = stored_values([report.unit.pk], [period, previous_text])
+    now, before = stored.get((report.unit.pk, period), {}), stored.get((report.unit.pk, previous_text), {})
+    checks = check_reports([report.submission]).get(report.submission.pk) if report.submission else None
+    words = checks.words if checks and checks.words else RuleWords(active_rules())
+    violations = checks.violations if checks else []
+    flagged = outliers(report.unit, report.period, {e.code: now[e.code] for e in elements if e.code in now})
+    names = {e.code: e.name_vi for e in elements}
+    return Sheet(
+        report=report, checks=checks,
+        errors=[words.sentence(v, now) for v in violations if v.severity == "error"],
+        warnings=[_explained(words.sentence(v, now), v.rule, report.submission) for v in violations
+                  if v.severity == "warning"],
+        outliers=[f"{names[code]}: {format_number(now[code])} — khác xa các kỳ trước của đơn vị (điểm z hiệu "
+                  f"chỉnh {format_number(round(Decimal(str(score)), 1), 1)})." for code, score in flagged.items()],
+        rates=_rates(elements, now, before),
+        lines=[Line(e, now.get(e.code), before.get(e.code), flagged.get(e.code)) for e in elements],
+        previous_label=previous_label,
+    )
+
+
+def _rates(elements: list[DataElement], now: dict[str, Decimal], before: dict[str, Decimal]) -> list[Rate]:
+    """The indicators computed from two lines of the form: their rate now and last period."""
+    ids = [e.pk for e in elements]
+    found = []
+    for indicator in (Indicator.objects.filter(numerator_id__in=ids, denominator_id__in=ids)
+                      .select_related("numerator", "denominator").order_by("code")):
+        assert indicator.numerator is not None and indicator.denominator is not None
+        top, bottom = indicator.numerator.code, indicator.denominator.code
+        found.append(Rate(indicator, now.get(top), now.get(bottom), _ratio(now, top, bottom, indicator),
+                          _ratio(before, top, bottom, indicator)))
+    return found
+
+
+def _ratio(values: dict[str, Decimal], top: str, bottom: str, indicator: Indicator) -> Decimal | None:
+    if top not in values or not values.get(bottom):
+        return None
+    return values[top] / values[bottom] * indicator.factor
+
+
+def _explained(sentence: str, rule: str, submission: Submission | None) -> str:
+    why = (submission.explanations or {}).get(rule, "").strip() if submission else ""
+    return f"{sentence} Giải trình của đơn vị: “{why}”" if why else f"{sentence} (Chưa có giải trình.)"

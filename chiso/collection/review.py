@@ -1,0 +1,231 @@
+"""Approving and returning many reports at once, and the checks a report must pass to be approved.
+
+The rule lives here and only here: **a report may be approved only if it passes its checks** — it is
+submitted, the acting user may review its unit (``accounts.access.can_review_unit``), no error-level
+validation rule fails on its stored figures, and the share of the form's lines it holds a number for
+reaches the form's completeness threshold (``Form.completeness_threshold``, default 100%: every line; the
+same threshold that decides when the units' reports are enough to publish a total). ``do_approve_reports``
+moves each report that passes through ``workflow.do_transition`` in one transaction and leaves the others
+alone, each with the reason, in Vietnamese; ``do_return_reports`` returns submitted reports with one reason.
+The approval matrix, the review page and ``POST /api/v1/submissions/approve|return`` all call these two.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import transaction
+
+from chiso.accounts.access import can_review_unit
+from chiso.collection.models import FormElement, Severity, Status, Submission, ValidationRule
+from chiso.collection.validation import Violation, active_rules, stored_values, violations
+from chiso.collection.workflow import WorkflowError, do_transition
+from chiso.engine import rules as engine
+from chiso.engine.numbers import format_number
+from chiso.indicators.models import DataElement
+from chiso.values.models import DataValue
+
+User = AbstractBaseUser | AnonymousUser
+
+
+@dataclass(frozen=True)
+class Completeness:
+    """How many of the form's lines the report holds, against the form's threshold (in percent)."""
+
+    filled: int
+    expected: int
+    threshold: Decimal
+
+    @property
+    def percent(self) -> Decimal:
+        return Decimal(100) if not self.expected else Decimal(self.filled * 100) / self.expected
+
+    @property
+    def met(self) -> bool:
+        return self.filled * 100 >= self.threshold * self.expected
+
+    @property
+    def label(self) -> str:
+        """ "4/5 dòng có số (80%; cần 100%)" """
+        return (f"{self.filled}/{self.expected} dòng có số ({format_number(self.percent, 0)}%; "
+                f"cần {format_number(self.threshold, 0)}%)")
+
+
+@dataclass
+class ReportChecks:
+    """What a reviewer checks before approving one report, and why it may not be approved yet."""
+
+    submission: Submission
+    violations: list[Violation] = field(default_factory=list)
+    completeness: Completeness | None = None
+    words: RuleWords | None = None
+    values: dict[str, Decimal] = field(default_factory=dict)  # the stored figures, by element code
+
+    @property
+    def errors(self) -> list[Violation]:
+        return [v for v in self.violations if v.severity == Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Violation]:
+        return [v for v in self.violations if v.severity == Severity.WARNING]
+
+    @property
+    def blockers(self) -> list[str]:
+        """Why the report's figures keep it from approval (empty: they pass), one sentence each."""
+        words = self.words or RuleWords(active_rules())
+        found = [f"Vi phạm quy tắc: {words.sentence(v, self.values)}" for v in self.errors]
+        if self.completeness is not None and not self.completeness.met:
+            found.append(f"Chưa đủ số liệu: {self.completeness.label}.")
+        return found
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One report of a bulk action: done, or left alone with the reason."""
+
+    submission: Submission
+    done: bool
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        s = self.submission
+        return f"{s.unit.name} · {s.form.name_vi} · kỳ {s.period}"
+
+
+def check_reports(submissions: Sequence[Submission]) -> dict[int, ReportChecks]:
+    """{submission id: its checks}, read in a handful of queries for any number of reports."""
+    submissions = list(submissions)
+    if not submissions:
+        return {}
+    values = stored_values({s.unit_id for s in submissions}, {s.period for s in submissions})
+    lines: dict[int, set[int]] = defaultdict(set)
+    for form_id, element_id in FormElement.objects.filter(
+            form_id__in={s.form_id for s in submissions}).values_list("form_id", "data_element_id"):
+        lines[form_id].add(element_id)
+    filled: dict[tuple[int, str], set[int]] = defaultdict(set)
+    for unit_id, period, element_id in DataValue.objects.filter(
+            unit_id__in={s.unit_id for s in submissions}, period__in={s.period for s in submissions},
+            data_element_id__in={e for found in lines.values() for e in found}, is_deleted=False,
+            value__isnull=False).values_list("unit_id", "period", "data_element_id"):
+        filled[(unit_id, period)].add(element_id)
+    rules = active_rules()
+    words = RuleWords(rules)
+    found = {}
+    for s in submissions:
+        own, figures = lines[s.form_id], values.get((s.unit_id, s.period), {})
+        found[s.pk] = ReportChecks(
+            s, violations(s.unit, s.period, figures, rules),
+            Completeness(len(own & filled[(s.unit_id, s.period)]), len(own), s.form.completeness_threshold),
+            words, dict(figures))
+    return found
+
+
+def refusals(submission: Submission, checks: ReportChecks | None, acting_user: User) -> list[str]:
+    """Why ``acting_user`` may not approve ``submission`` now (empty: they may). Permission first, so a
+    report the user may not review says nothing about its figures."""
+    if not can_review_unit(acting_user, submission.unit):
+        return [f"Bạn không có quyền duyệt báo cáo của {submission.unit.name}."]
+    if submission.status != Status.SUBMITTED:
+        return [f"Báo cáo đang ở trạng thái '{submission.get_status_display()}': chỉ duyệt được báo cáo đã gửi."]
+    return checks.blockers if checks is not None else []
+
+
+@transaction.atomic
+def do_approve_reports(submissions: Iterable[Submission], *, acting_user: User) -> list[Outcome]:
+    """Approve each report that passes its checks, in one transaction; the others are left as they were,
+    each with why. Reports are locked and read again first, so two reviewers do not approve twice."""
+    wanted = [s.pk for s in submissions]
+    current = _locked(wanted)
+    checks = check_reports([s for s in current if can_review_unit(acting_user, s.unit)])
+    outcomes = []
+    for s in current:
+        reasons = refusals(s, checks.get(s.pk), acting_user)
+        if reasons:
+            outcomes.append(Outcome(s, False, tuple(reasons)))
+            continue
+        try:
+            do_transition(s, "approve", acting_user=acting_user)
+        except WorkflowError as error:
+            outcomes.append(Outcome(s, False, tuple(str(error).splitlines())))
+            continue
+        s.status = Status.APPROVED
+        outcomes.append(Outcome(s, True))
+    return outcomes
+
+
+@transaction.atomic
+def do_return_reports(submissions: Iterable[Submission], *, acting_user: User, reason: str) -> list[Outcome]:
+    """Return each submitted report the user may review, with one reason for all, in one transaction.
+    Without a reason nothing is returned."""
+    wanted = [s.pk for s in submissions]
+    current = _locked(wanted)
+    if not reason.strip():
+        return [Outcome(s, False, ("Cần ghi lý do trả lại để đơn vị biết phải sửa gì.",)) for s in current]
+    outcomes = []
+    for s in current:
+        if not can_review_unit(acting_user, s.unit):
+            outcomes.append(Outcome(s, False, (f"Bạn không có quyền trả lại báo cáo của {s.unit.name}.",)))
+            continue
+        if s.status != Status.SUBMITTED:
+            outcomes.append(Outcome(s, False, (
+                f"Báo cáo đang ở trạng thái '{s.get_status_display()}': chỉ trả lại được báo cáo đã gửi.",)))
+            continue
+        try:
+            do_transition(s, "return", acting_user=acting_user, reason=reason.strip())
+        except WorkflowError as error:
+            outcomes.append(Outcome(s, False, tuple(str(error).splitlines())))
+            continue
+        s.status = Status.RETURNED
+        outcomes.append(Outcome(s, True))
+    return outcomes
+
+
+def _locked(ids: list[int]) -> list[Submission]:
+    """The reports asked for, in the order asked, each once, locked until the transaction ends."""
+    locked = set(Submission.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True))
+    rows = Submission.objects.filter(pk__in=locked).select_related("unit__version", "form")
+    by_id = {s.pk: s for s in rows}
+    return [by_id[pk] for pk in dict.fromkeys(ids) if pk in by_id]
+
+
+SYMBOLS = {"<=": "≤", "<": "<", ">=": "≥", ">": ">", "==": "=", "!=": "≠"}
+
+
+class RuleWords:
+    """A violated rule in words: its name, each side as the names of its figures with their values.
+
+    "Số tài khoản đã kích hoạt không vượt số hồ sơ: Tài khoản đã kích hoạt = 5.200, vượt Hồ sơ đã thu
+    nhận = 5.151 (cần ≤)." rather than ``XHS-06 <= XHS-05``.
+    """
+
+    def __init__(self, rules: Iterable[ValidationRule]) -> None:
+        self.rules = {r.code: r for r in rules}
+        codes = {c for r in self.rules.values() for side in (r.left, r.right) for c in engine.codes_in(side)}
+        self.names = dict(DataElement.objects.filter(code__in=codes).values_list("code", "name_vi"))
+
+    def side(self, text: str, values: Mapping[str, Decimal] | None = None) -> str:
+        """ "2 * DS" → "2 × Dân số" (with ``values``: "2 × Dân số (11.597)")."""
+        parts: list[str] = []
+        for factor, code in engine.terms(text):
+            sign = "− " if factor < 0 and parts else ("−" if factor < 0 else ("+ " if parts else ""))
+            size = abs(factor)
+            if code is None:
+                parts.append(f"{sign}{format_number(size)}")
+                continue
+            name = self.names.get(code, code)
+            if values is not None and code in values:
+                name += f" ({format_number(values[code])})"
+            parts.append(f"{sign}{'' if size == 1 else format_number(size) + ' × '}{name}")
+        return " ".join(parts)
+
+    def sentence(self, violation: Violation, values: Mapping[str, Decimal] | None = None) -> str:
+        rule = self.rules.get(violation.rule)
+        if rule is None:
+            return violation.message.split("): ", 1)[-1]
+        return (f"{rule.name_vi} — cần {self.side(rule.left, values)} {SYMBOLS[rule.operator]} "
+                f"{self.side(rule.right, values)}.")
