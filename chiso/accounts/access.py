@@ -104,11 +104,7 @@ def can_plan_unit(user: AbstractBaseUser | AnonymousUser, unit: Unit) -> bool:
 
 def can_review_unit(user: AbstractBaseUser | AnonymousUser, unit: Unit) -> bool:
     """Approve, return or reopen a unit's report: an approver of a level *above* it, or an admin."""
-    if getattr(user, "is_superuser", False):
-        return True
-    if _covers(user, unit, {Role.ADMIN}):
-        return True
-    return any(unit.path.startswith(prefix) and unit.path != prefix for prefix in _scopes(user, {Role.APPROVER}))
+    return review_judge(user)(unit)
 
 
 def units_to_review(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Unit]:
@@ -209,7 +205,9 @@ def can_log_for_team(user: AbstractBaseUser | AnonymousUser | None, team: Any) -
 
 
 def review_judge(user: AbstractBaseUser | AnonymousUser) -> Callable[[Unit], bool]:
-    """``can_review_unit`` for many units (the approval matrix's rows) with two queries, not two per unit."""
+    """The rule of ``can_review_unit`` (under an administrator's unit, strictly below an approver's) as a test to
+    apply to many units (the approval matrix's rows): two queries, not two per unit. ``units_to_review`` is the
+    same rule as a database filter."""
     if getattr(user, "is_superuser", False):
         return lambda unit: True
     admin, approver = _scopes(user, {Role.ADMIN}), _scopes(user, {Role.APPROVER})

@@ -97,14 +97,17 @@ def test_the_count_waiting_for_review_is_true_and_only_the_reviewers(officer_tha
             do_transition(submission, "reopen", acting_user=city_admin, reason="Kiểm tra lại")
             do_transition(submission, "submit", acting_user=officer)
     day = date(2025, 1, 5)
-    assert calendar_of(approver_thanh_khe, day).to_review_total == 6
-    assert calendar_of(city_admin, day).to_review_total == 6
+    # the six reopened and sent again, after the six tổ dân phố reports of 12/2024 the demo leaves waiting
+    assert calendar_of(approver_thanh_khe, day).to_review_total == 12
+    assert calendar_of(city_admin, day).to_review_total == 12
     assert calendar_of(officer_thac_gian, day).to_review_total == 0  # an officer does not review its own ward
-    assert calendar_of(approver_thanh_khe, day, units=Unit.objects.none()).to_review_total == 6
+    assert calendar_of(approver_thanh_khe, day, units=Unit.objects.none()).to_review_total == 12
     shown = calendar_of(approver_thanh_khe, day)
-    assert [(s.unit.code, s.period) for s in shown.to_review][:2] == [("20221", "2024-10"), ("20221", "2024-11")]
+    waiting = [(s.unit.code, s.period) for s in shown.to_review]  # the longest waiting first
+    assert waiting[0] == ("TDP-TG-01", "2024-12")
+    assert waiting[6:8] == [("20221", "2024-10"), ("20221", "2024-11")]
     assert reporting_calendar(Unit.objects.none(), Unit.objects.none(), units_to_review(approver_thanh_khe),
-                              today=day, limit=4).to_review_total == 6
+                              today=day, limit=4).to_review_total == 12
 
 
 # -- the start page ------------------------------------------------------------------------------------
@@ -141,8 +144,9 @@ def test_the_start_page_counts_every_report_waiting_not_the_first_thirty(client,
     on(monkeypatch, date(2025, 1, 20))
     client.force_login(approver_thanh_khe)
     html = client.get("/nhap-lieu/").content.decode()
-    assert '<a href="/nhap-lieu/duyet/">Chờ bạn duyệt (36)</a>' in html
-    assert '<a href="/nhap-lieu/duyet/">Xem cả 36 báo cáo chờ duyệt</a>' in html
+    # 36 reports sent again and the six tổ dân phố reports of 12/2024 the demo leaves waiting
+    assert '<a href="/nhap-lieu/duyet/">Chờ bạn duyệt (42)</a>' in html
+    assert '<a href="/nhap-lieu/duyet/">Xem cả 42 báo cáo chờ duyệt</a>' in html
     assert html.count("gửi lúc") == 10
 
 
@@ -187,9 +191,9 @@ def test_ended_units_follow_the_chain_only_to_the_day_asked():
     assert ended_units([unit("2025-07", "20209")], today=date(2025, 8, 1)) == []
 
 
-def test_a_reviewer_with_nothing_waiting_sees_zero_and_the_review_page(client, approver_thanh_khe, monkeypatch):
+def test_a_reviewer_with_nothing_waiting_sees_zero_and_the_review_page(client, monkeypatch):
     on(monkeypatch, date(2025, 1, 20))
-    client.force_login(approver_thanh_khe)
+    client.force_login(_user("t_approver_hai_chau", "approver", unit("2024", "492")))  # nothing sent in Hải Châu
     html = client.get("/nhap-lieu/").content.decode()
     assert '<h2 id="cho-duyet"><a href="/nhap-lieu/duyet/">Chờ bạn duyệt (0)</a></h2>' in html
     assert "Không có báo cáo nào chờ bạn duyệt." in html
