@@ -77,7 +77,8 @@
       animation: false,
       grid: { left: 8, right: 8, top: 8, bottom: 48 },
       tooltip: { formatter: function (p) {
-        return esc(p.data[2]) + ": " + esc(fmt(p.data[3])) + esc(marks(p.data[5], p.data[4]));
+        var d = p.data.value;
+        return esc(d[2]) + ": " + esc(fmt(d[3])) + esc(marks(d[5], d[4]));
       } },
       xAxis: { type: "value", show: false, min: centreX - halfX, max: centreX + halfX },
       yAxis: { type: "value", show: false, min: centreY - halfY, max: centreY + halfY },
@@ -86,7 +87,11 @@
         text: [fmt(Math.max.apply(null, values)), fmt(Math.min.apply(null, values))],
         formatter: fmt, inRange: { color: ["#f0d9a8", "#5aa0b8", "#083a50"] }, textStyle: { color: "#1b1f24" } },
       series: [{ type: "scatter", symbolSize: 18, itemStyle: { borderColor: "#fff", borderWidth: 1 },
-        data: data.points.map(function (p) { return [p[1], p[2], p[0], p[3], p[4], p[5]]; }) }]
+        data: data.points.map(function (p) {  // the unit the page is about: larger, with a red ring
+          var point = { value: [p[1], p[2], p[0], p[3], p[4], p[5]] };
+          if (p[6]) { point.symbolSize = 26; point.itemStyle = { borderColor: target, borderWidth: 3 }; point.z = 3; }
+          return point;
+        }) }]
     });
     charts.push(map);
   }
