@@ -15,8 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from django.utils.translation import pgettext
-from django.utils.translation import override
+from django.utils.translation import override, pgettext, pgettext_lazy
 
 from chiso.analytics.queries import Row
 from chiso.collection.exports import Column, Table, source_notes, table_csv, tables_xlsx
@@ -26,13 +25,40 @@ from chiso.portal.indicator_data import IndicatorPage
 from chiso.values.models import Qualifier
 
 TABLES = ("theo-nam", "theo-thang", "theo-don-vi")
-CONTEXT = "tải về"  # the words of downloaded files have their own translations ("Đơn vị": Unit, not Units)
+# The words of downloaded files are translated in their own context, "tải về" ("Đơn vị" is "Unit" in a column
+# header, "Units" in the menu).
 QUALIFIER_EN = {Qualifier.EXACT: "exact", Qualifier.APPROXIMATE: "approximate", Qualifier.AT_LEAST: "at least",
                 Qualifier.AT_MOST: "at most"}
 
 
-def _h(text: str) -> str:
-    return pgettext(CONTEXT, text)
+# Column headers and words, each in the context "tải về" (lazy: read in the file's language)
+H = {
+    "indicator": pgettext_lazy("tải về", "Mã chỉ tiêu"),
+    "code": pgettext_lazy("tải về", "Mã đơn vị"),
+    "unit": pgettext_lazy("tải về", "Đơn vị"),
+    "parent": pgettext_lazy("tải về", "Thuộc"),
+    "version": pgettext_lazy("tải về", "Danh mục đơn vị"),
+    "period": pgettext_lazy("tải về", "Kỳ"),
+    "value": pgettext_lazy("tải về", "Giá trị"),
+    "numerator": pgettext_lazy("tải về", "Tử số"),
+    "denominator": pgettext_lazy("tải về", "Mẫu số"),
+    "qualifier": pgettext_lazy("tải về", "Độ chính xác"),
+    "illustrative": pgettext_lazy("tải về", "Số liệu minh họa"),
+    "estimated": pgettext_lazy("tải về", "Ước tính"),
+    "rank": pgettext_lazy("tải về", "Hạng"),
+    "element": pgettext_lazy("tải về", "Yếu tố dữ liệu"),
+    "source": pgettext_lazy("tải về", "Nguồn"),
+    "yes": pgettext_lazy("tải về", "có"),
+    "years": pgettext_lazy("tải về", "Theo năm"),
+    "months": pgettext_lazy("tải về", "Theo tháng"),
+    "units": pgettext_lazy("tải về", "Theo phường, xã"),
+    "by_year": pgettext_lazy("tải về", "theo năm"),
+    "by_month": pgettext_lazy("tải về", "theo tháng"),
+}
+
+
+def _c(key: str, width: float, *, number: bool = False, decimals: int | None = None) -> Column:
+    return Column(str(H[key]), number=number, decimals=decimals, width=width)
 
 
 def _period(period: Period, lang: str) -> str:
@@ -51,25 +77,25 @@ def _element_decimals(element: object) -> int | None:
 
 def _value_columns(page: IndicatorPage) -> list[Column]:
     unit = page.indicator.unit_of_measure
-    columns = [Column(_h("Giá trị") + (f" ({unit})" if unit else ""), number=True,
-                      decimals=_value_decimals(page), width=14)]
+    value = _c("value", 14, number=True, decimals=_value_decimals(page))
+    columns = [Column(value.header + (f" ({unit})" if unit else ""), True, value.decimals, value.width)]
     if page.indicator.is_ratio:
-        columns += [Column(_h("Tử số"), number=True, decimals=_element_decimals(page.indicator.numerator), width=13),
-                    Column(_h("Mẫu số"), number=True, decimals=_element_decimals(page.indicator.denominator),
-                           width=13)]
+        columns += [_c("numerator", 13, number=True, decimals=_element_decimals(page.indicator.numerator)),
+                    _c("denominator", 13, number=True, decimals=_element_decimals(page.indicator.denominator))]
     return columns
 
 
+def _qualifier(code: str, lang: str) -> str:
+    return QUALIFIER_EN.get(code, code) if lang == "en" else str(dict(Qualifier.choices).get(code, code))
+
+
 def _flags(row: Row, lang: str) -> list[object]:
-    qualifier = QUALIFIER_EN.get(row.qualifier, row.qualifier) if lang == "en" else dict(Qualifier.choices).get(
-        row.qualifier, row.qualifier)
-    yes = _h("có")
-    return [qualifier, yes if row.illustrative else "", yes if row.estimated else ""]
+    yes = str(H["yes"])
+    return [_qualifier(row.qualifier, lang), yes if row.illustrative else "", yes if row.estimated else ""]
 
 
 def _flag_columns() -> list[Column]:
-    return [Column(_h("Độ chính xác"), width=12), Column(_h("Số liệu minh họa"), width=10),
-            Column(_h("Ước tính"), width=9)]
+    return [_c("qualifier", 12), _c("illustrative", 10), _c("estimated", 9)]
 
 
 def _values(page: IndicatorPage, row: Row) -> list[object]:
@@ -79,39 +105,36 @@ def _values(page: IndicatorPage, row: Row) -> list[object]:
     return cells
 
 
-def _series(page: IndicatorPage, rows: Sequence[Row], lang: str, sheet: str, title: str) -> Table:
-    columns = [Column(_h("Mã chỉ tiêu"), width=11), Column(_h("Mã đơn vị"), width=10), Column(_h("Đơn vị"), width=26),
-               Column(_h("Danh mục đơn vị"), width=10), Column(_h("Kỳ"), width=14), *_value_columns(page),
-               *_flag_columns()]
+def _series(page: IndicatorPage, rows: Sequence[Row], lang: str, sheet: str, what: str) -> Table:
+    columns = [_c("indicator", 11), _c("code", 10), _c("unit", 26), _c("version", 10), _c("period", 14),
+               *_value_columns(page), *_flag_columns()]
     body = [[page.indicator.code, row.unit.code, row.unit.name, row.unit.version.name, _period(row.period, lang),
              *_values(page, row), *_flags(row, lang)] for row in rows if row.value is not None]
+    title = f"{page.indicator.code} – {_name(page, lang)}: {page.root.name}, {what}"
     return Table(sheet, title, columns, body, _notes(page, lang))
 
 
 def _cross_section(page: IndicatorPage, lang: str) -> Table:
-    columns = [Column(_h("Hạng"), number=True, decimals=0, width=7), Column(_h("Mã chỉ tiêu"), width=11),
-               Column(_h("Mã đơn vị"), width=10), Column(_h("Đơn vị"), width=26), Column(_h("Thuộc"), width=22),
-               Column(_h("Danh mục đơn vị"), width=10), Column(_h("Kỳ"), width=14), *_value_columns(page),
-               *_flag_columns()]
+    columns = [_c("rank", 7, number=True, decimals=0), _c("indicator", 11), _c("code", 10), _c("unit", 26),
+               _c("parent", 22), _c("version", 10), _c("period", 14), *_value_columns(page), *_flag_columns()]
     body = [[r.rank, page.indicator.code, r.row.unit.code, r.row.unit.name,
              r.row.unit.parent.name if r.row.unit.parent else "", r.row.unit.version.name,
              _period(r.row.period, lang), *_values(page, r.row), *_flags(r.row, lang)] for r in page.ranking]
-    title = _h("%(code)s – %(name)s: các phường, xã của %(area)s, %(period)s") % {
+    month = _period(page.month, lang)
+    title = pgettext("tải về", "%(code)s – %(name)s: các phường, xã của %(area)s, %(period)s") % {
         "code": page.indicator.code, "name": _name(page, lang), "area": page.scope_area.name,
-        "period": _period(page.month, lang).lower() if lang == "vi" else _period(page.month, lang)}
-    return Table(_h("Theo phường, xã"), title, columns, body, _notes(page, lang))
+        "period": month.lower() if lang == "vi" else month}
+    return Table(str(H["units"]), title, columns, body, _notes(page, lang))
 
 
 def _sources(page: IndicatorPage, lang: str) -> Table:
-    columns = [Column(_h("Mã đơn vị"), width=10), Column(_h("Đơn vị"), width=26), Column(_h("Yếu tố dữ liệu"), width=14),
-               Column(_h("Kỳ"), width=14), Column(_h("Giá trị"), number=True, width=14),
-               Column(_h("Độ chính xác"), width=12), Column(_h("Nguồn"), width=60)]
-    qualifiers = QUALIFIER_EN if lang == "en" else dict(Qualifier.choices)
+    columns = [_c("code", 10), _c("unit", 26), _c("element", 14), _c("period", 14), _c("value", 14, number=True),
+               _c("qualifier", 12), _c("source", 60)]
     body = [[f.unit.code, f.unit.name, f.element_code, _period(Period.parse(f.period), lang), f.value,
-             qualifiers.get(f.qualifier, f.qualifier), f.source] for f in page.real]
-    title = _h("%(code)s – %(name)s: số liệu thật và nguồn") % {"code": page.indicator.code,
-                                                              "name": _name(page, lang)}
-    return Table(_h("Nguồn"), title, columns, body, _notes(page, lang))
+             _qualifier(f.qualifier, lang), f.source] for f in page.real]
+    title = pgettext("tải về", "%(code)s – %(name)s: số liệu thật và nguồn") % {
+        "code": page.indicator.code, "name": _name(page, lang)}
+    return Table(str(H["source"]), title, columns, body, _notes(page, lang))
 
 
 def _name(page: IndicatorPage, lang: str) -> str:
@@ -119,22 +142,16 @@ def _name(page: IndicatorPage, lang: str) -> str:
 
 
 def _notes(page: IndicatorPage, lang: str) -> list[str]:
-    month = f"{page.month.start.month:02d}/{page.month.year}"
-    notes = source_notes(lang, published_to=month)
+    notes = source_notes(lang, published_to=f"{page.month.start.month:02d}/{page.month.year}")
     if page.has_illustrative:
-        notes.append(_h("Số liệu minh họa (cột “Số liệu minh họa” = có) do chương trình sinh ra, "
-                       "không phải số liệu thật."))
+        notes.append(pgettext("tải về", "Số liệu minh họa (cột “Số liệu minh họa” = có) do chương trình sinh ra, "
+                                        "không phải số liệu thật."))
     return notes
 
 
-def _title(page: IndicatorPage, lang: str, what: str) -> str:
-    return f"{page.indicator.code} – {_name(page, lang)}: {page.root.name}, {what}"
-
-
 BUILDERS: dict[str, Callable[[IndicatorPage, str], Table]] = {
-    "theo-nam": lambda page, lang: _series(page, page.years, lang, _h("Theo năm"), _title(page, lang, _h("theo năm"))),
-    "theo-thang": lambda page, lang: _series(page, page.series, lang, _h("Theo tháng"),
-                                             _title(page, lang, _h("theo tháng"))),
+    "theo-nam": lambda page, lang: _series(page, page.years, lang, str(H["years"]), str(H["by_year"])),
+    "theo-thang": lambda page, lang: _series(page, page.series, lang, str(H["months"]), str(H["by_month"])),
     "theo-don-vi": _cross_section,
 }
 

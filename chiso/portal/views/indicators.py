@@ -8,9 +8,9 @@ from django.shortcuts import render
 from chiso.indicators.models import Indicator
 from chiso.portal import dashboard, indicator_data, indicator_files, queries
 from chiso.portal.views.common import version_of
-from chiso.web.language import page_language
 from chiso.units import queries as units
 from chiso.units.models import Unit
+from chiso.web.language import page_language
 
 
 def _page(request: HttpRequest, code: str, lang: str | None = None) -> indicator_data.IndicatorPage:

@@ -35,7 +35,7 @@
     var lines = [];
     if (data.goal !== null) {
       lines.push({ yAxis: data.goal, lineStyle: { color: target, type: "dashed" },
-        label: { formatter: words.target + fmt(data.goal), color: target } });
+        label: { formatter: words.target + fmt(data.goal), color: target, position: "insideEndTop" } });
     }
     (data.breaks || []).forEach(function (b) {  // a change of the map inside the series: marked where it falls
       lines.push({ xAxis: month(b[0]), lineStyle: { color: muted, type: "dotted" },
