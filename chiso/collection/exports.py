@@ -229,8 +229,8 @@ def tables_xlsx(tables: Sequence[Table]) -> bytes:
         for note in table.notes:
             put_row(ws, [note])
             ws.cell(ws.max_row, 1).alignment = Alignment(wrap_text=False)
+        header_row = len(table.notes) + 3  # the title, the notes, an empty row
         ws.append([])
-        header_row = ws.max_row + 1
         put_row(ws, [c.header for c in table.columns])
         for cell in ws[header_row]:
             cell.font = Font(bold=True)
@@ -303,10 +303,22 @@ def history_rows(history: Iterable[object]) -> Iterator[list[object]]:
                      timezone.localtime(h.changed_at).strftime("%d/%m/%Y %H:%M:%S")])  # type: ignore[attr-defined]
 
 
+HISTORY_WIDTHS = (11, 30, 10, 24, 9, 10, 8, 12, 12, 12, 30, 24, 7, 10, 24, 16, 18)
+HISTORY_NUMBERS = {6: 0, 7: None, 8: None}  # the revision is whole; figures keep the digits they were typed with
+
+
 def history_export(history: Iterable[object], fmt: str) -> bytes:
-    """The history rows as a CSV or XLSX file."""
-    rows = history_rows(history)
-    if fmt == "xlsx":
-        sheet = SheetData("Lịch sử số liệu", [HISTORY_HEADER, *rows], freeze="A2", bold_rows=(0,))
-        return xlsx_bytes([sheet])
-    return csv_bytes(HISTORY_HEADER, rows)
+    """The history rows as a CSV (BOM, semicolons, decimal commas) or an XLSX workbook: a title naming the
+    unit, a note that the file holds unpublished figures, the headers frozen, numbers as numbers."""
+    rows = list(history_rows(history))
+    if fmt != "xlsx":
+        return csv_bytes(HISTORY_HEADER, rows)
+    from django.utils import timezone
+
+    units = sorted({f"{r[3]} ({r[4]})" for r in rows})
+    title = "Lịch sử sửa số liệu" + (f": {', '.join(units)}" if units else "")
+    columns = [Column(h, number=i in HISTORY_NUMBERS, decimals=HISTORY_NUMBERS.get(i), width=w)
+               for i, (h, w) in enumerate(zip(HISTORY_HEADER, HISTORY_WIDTHS, strict=True))]
+    notes = [f"Xuất lúc {timezone.localtime():%d/%m/%Y %H:%M} từ chiso. Tệp có cả số liệu chưa công bố: chỉ dùng "
+             "trong đơn vị, không công bố lại."]
+    return tables_xlsx([Table("Lịch sử số liệu", title, columns, rows, notes)])
