@@ -163,7 +163,9 @@ def ind_change(value: object, indicator: object) -> str:
 
 # What the catalogue's coded fields say in English (the Vietnamese is each model's choice label).
 CHOICES_EN: dict[str, dict[str, str]] = {
-    "kind": {"rate": "Rate", "count": "Count", "average": "Average", "score": "Score"},
+    "kind": {"rate": "Rate", "count": "Count", "average": "Average", "score": "Score",  # indicators
+             "unchanged": "Unchanged", "merge": "Merged (whole)", "split_part": "Split (part)",  # successions
+             "rename": "Renamed, level changed"},
     "direction": {"up": "Higher is better", "down": "Lower is better"},
     "over_time": {"flow": "Flow within the period (summed)", "stock": "Level at a date (last value of the period)"},
     "over_hierarchy": {"sum": "Summed over units", "none": "Not summed (rates, scores)"},
