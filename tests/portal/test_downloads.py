@@ -204,3 +204,14 @@ def test_an_officers_history_download_has_only_their_wards_drafts(client, tan_ch
     assert sheet.freeze_panes == "A5" and sheet["I5"].number_format == "General"
     client.force_login(officer_thac_gian)
     assert client.get("/nhap-lieu/lich-su/2024/20212/tai-ve.xlsx").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_annual_report_xlsx_has_frozen_headers_and_the_indicators_decimals(client):
+    response = client.get("/bao-cao/2024/491/2024.xlsx")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    sheet = book["Kết quả"]
+    assert (sheet.freeze_panes, book["Nguồn"].freeze_panes) == ("D4", "A2")
+    formats = {row[1].value: (row[5].number_format, row[7].number_format) for row in sheet.iter_rows(min_row=4)}
+    assert formats["XHS-06"] == ("#,##0", "#,##0") and formats["XHS-15"] == ("#,##0.0", "#,##0.0")
