@@ -19,7 +19,7 @@ import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 # the one rule, shared by every writer
 from chiso.engine.spreadsheet import FORMULA_STARTS, put_row, safe_cell
@@ -142,8 +142,8 @@ def rounded(value: object, decimals: int | None) -> object:
 
     >>> rounded(Decimal("95767.0536"), 2), rounded(Decimal("95767.5"), 0), rounded(Decimal("2.5"), None)
     (Decimal('95767.05'), Decimal('95768'), Decimal('2.5'))
-    >>> rounded(7, 1), rounded(None, 1), rounded(0.125, 2)
-    (Decimal('7.0'), None, Decimal('0.13'))
+    >>> rounded(7, 1), rounded(None, 1), rounded(0.125, 2), rounded(Decimal("1E+40"), 2)
+    (Decimal('7.0'), None, Decimal('0.13'), Decimal('1E+40'))
     """
     if value is None or isinstance(value, bool) or not isinstance(value, (Decimal, int, float)):
         return value
@@ -152,7 +152,10 @@ def rounded(value: object, decimals: int | None) -> object:
         return None
     if decimals is None:
         return number
-    return number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    try:
+        return number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    except InvalidOperation:  # more digits than a Decimal context holds: nothing left to round
+        return number
 
 
 def number_text(value: Decimal, lang: str = "vi") -> str:

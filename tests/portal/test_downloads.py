@@ -74,6 +74,15 @@ def test_the_xlsx_has_title_source_licence_formats_frozen_header_and_widths():
     assert sheet["C7"].value == -3.01
 
 
+def test_the_writers_examples_hold():
+    import doctest
+
+    import chiso.collection.exports
+
+    result = doctest.testmod(chiso.collection.exports)
+    assert (result.failed, result.attempted >= 12) == (0, True)
+
+
 # -- the indicator page's downloads -------------------------------------------------------------------
 
 @pytest.fixture
