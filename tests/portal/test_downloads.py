@@ -130,7 +130,8 @@ def test_the_ward_time_series_is_a_file_of_its_own(client, score):
     response = client.get("/chi-tieu/CQS-14/tai-ve.csv?v=2024&don-vi=20218&bang=theo-thang")
     assert response["Content-Disposition"] == 'attachment; filename="chiso-CQS-14-2024-20218-theo-thang.csv"'
     lines = response.content.decode("utf-8-sig").split("\r\n")
-    assert lines[0] == "Mã chỉ tiêu;Mã đơn vị;Đơn vị;Danh mục đơn vị;Kỳ;Giá trị (điểm);Độ chính xác;Số liệu minh họa;Ước tính"
+    assert lines[0] == ("Mã chỉ tiêu;Mã đơn vị;Đơn vị;Danh mục đơn vị;Kỳ;Giá trị (điểm);Độ chính xác;Số liệu minh họa;"
+                        "Ước tính")
     assert lines[1:] == [f"CQS-14;20218;Phường Vĩnh Trung;2024;{score.vi_label()};87,65;Chính xác;;", ""]
     assert client.get("/chi-tieu/CQS-14/tai-ve.csv?v=2024&bang=ca-hai").status_code == 404
 
@@ -141,8 +142,8 @@ def test_the_xlsx_has_every_table_with_formats_frozen_headers_and_the_licence(cl
     book = load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["Theo năm", "Theo tháng", "Theo phường, xã", "Nguồn"]  # the score is a real figure
     sheet = book["Theo phường, xã"]
-    assert sheet["A1"].value == ("CQS-14 – Điểm Bộ chỉ số phục vụ người dân và doanh nghiệp (thang 100): các phường, xã của "
-                                 "Quận Thanh Khê, "
+    assert sheet["A1"].value == ("CQS-14 – Điểm Bộ chỉ số phục vụ người dân và doanh nghiệp (thang 100): "
+                                 "các phường, xã của Quận Thanh Khê, "
                                  + score.vi_label().lower())
     assert sheet["A2"].value.startswith("Nguồn: chiso – Chỉ số chuyển đổi số Đà Nẵng; đơn vị công bố: Sở Khoa học")
     assert sheet["A3"].value.startswith("Giấy phép: Dữ liệu mở theo Điều 43") and "CC BY 4.0" in sheet["A3"].value

@@ -101,11 +101,13 @@ def period_label(value: object) -> str:
 
 @register.filter
 def qualifier_word(value: str) -> str:
-    """The word written before a qualified number: gần, hơn, không quá; nothing when exact."""
+    """The word written before a qualified number: gần, hơn, không quá (English: about, over, at most);
+    nothing when exact."""
     try:
-        return QUALIFIER_WORDS[Qualifier(value)]
+        qualifier = Qualifier(value)
     except ValueError:
         return ""
+    return QUALIFIER_EN[qualifier] if _lang() == "en" else QUALIFIER_WORDS[qualifier]
 
 
 @register.filter
@@ -160,6 +162,9 @@ def ind_change(value: object, indicator: object) -> str:
         return f"{sign}{text} {'pp' if _lang() == 'en' else 'điểm %'}"
     return f"{sign}{text}"
 
+
+QUALIFIER_EN = {Qualifier.EXACT: "", Qualifier.APPROXIMATE: "about", Qualifier.AT_LEAST: "over",
+                Qualifier.AT_MOST: "at most"}
 
 # What the catalogue's coded fields say in English (the Vietnamese is each model's choice label).
 CHOICES_EN: dict[str, dict[str, str]] = {
