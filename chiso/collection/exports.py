@@ -7,6 +7,13 @@ with the quote prefix, so Excel and LibreOffice show it as text instead of runni
 and so does a text that is a plain number (``-12``, ``-1.234,5``). The importer takes the apostrophe off
 again, so a file exported and imported back is unchanged.
 
+Files people download (``Table``, ``table_csv``, ``tables_xlsx``): a CSV holds one table, UTF-8 with a BOM.
+Its numbers are rounded to the column's decimals and written **without thousands grouping**: in Vietnamese with a
+decimal comma and ``;`` between cells (``95767,05``: Excel in a Vietnamese locale opens it as a number, and a
+program never has to guess whether a dot groups thousands), in English with a decimal point and ``,``
+(``95767.05``). Grouping (``95.767,05``) is left to the XLSX, whose number formats show it in the reader's own
+separators.
+
 >>> safe_cell("=HYPERLINK(\\"http://x\\")"), safe_cell("-12"), safe_cell("-1.234,5"), safe_cell(-12)
 ('\\'=HYPERLINK("http://x")', '-12', '-1.234,5', -12)
 >>> safe_cell("@SUM(A1)"), safe_cell("+84 905"), safe_cell("\\tx"), safe_cell("Phường Thạc Gián")
