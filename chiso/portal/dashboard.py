@@ -183,6 +183,15 @@ def reference_cards(unit: Unit, indicators: list[Indicator], month: Period, lang
     return _cards(unit, [(i, reference_goal(i, month.year)) for i in indicators], month, lang)
 
 
+def indicator_card(unit: Unit, indicator: Indicator, month: Period, lang: str) -> Card:
+    """The headline of an indicator's page: ``unit``'s figure against its own target of ``month``'s year
+    when its plan has one, else against the catalogue's reference level (the same standing as the cards)."""
+    own = Target.objects.filter(plan__unit=unit, plan__year=month.year, scope=TargetScope.OWN,
+                                indicator=indicator).first()
+    goal = Goal.of_target(own) if own is not None else reference_goal(indicator, month.year)
+    return _cards(unit, [(indicator, goal)], month, lang)[0]
+
+
 def plan_cards(unit: Unit, year: int, month: Period, lang: str) -> list[Card]:
     """Cards of the own targets of ``unit``'s plan for ``year``, read up to ``month`` (not after December
     of ``year``), with sparklines."""

@@ -1,13 +1,14 @@
-"""What an indicator's page shows: definition, series over time, every unit ranked, map, downloads.
+"""What an indicator's page shows: the headline (latest figure, status against its target), the metadata,
+the series over time, every ward/commune of the scope ranked and mapped; the downloads (``indicator_files``).
 
-Three engine calls per page, each batched: the root's monthly series, its yearly values, and every
-ward/commune under it at the latest month (the ranking, the map and the downloads share it).
+Three engine calls per page, each batched (and the headline's two): the scope unit's monthly series, its
+yearly values, and every ward/commune of the area at the latest month (the ranking, the map and the
+cross-section download share it). The area is the scope itself, or, when the scope is a ward or commune,
+its parent: a ward is ranked and mapped among its neighbours, not alone.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -15,17 +16,15 @@ from chiso.analytics.peers import Ranked
 from chiso.analytics.peers import rank_rows as rank
 from chiso.analytics.queries import Row
 from chiso.engine.periods import Period, periods_between
-from chiso.engine.spreadsheet import put_row, safe_cell
 from chiso.indicators.models import Indicator, IndicatorKind
 from chiso.portal import queries
-from chiso.portal.dashboard import Goal, reference_goal
+from chiso.portal.dashboard import Card, Goal, indicator_card
 from chiso.units import queries as unit_queries
 from chiso.units.models import Unit
+from chiso.units.types import LEVEL
 
 FIRST_MONTH = Period.of_month(2022, 1)
-NUMBER_COLUMNS = {6, 7, 8}  # value, numerator, denominator
-CSV_COLUMNS = ["indicator", "unit_code", "unit_name", "parent", "version", "period", "value", "numerator",
-               "denominator", "qualifier", "illustrative", "estimated", "rank"]
+COMMUNE_LEVEL = 3
 
 
 @dataclass
@@ -39,6 +38,21 @@ class IndicatorPage:
     goal: Goal | None
     real: list[queries.RealFigure]
     breaks: list[unit_queries.MapChange] = field(default_factory=list)  # changes of the map inside ``series``
+    area: Unit | None = None  # whose wards/communes are ranked and mapped: the root, or a ward's parent
+    card: Card | None = None  # the headline: latest figure and status against the target
+
+    @property
+    def scope_area(self) -> Unit:
+        return self.area or self.root
+
+    @property
+    def is_city(self) -> bool:
+        return self.root.code == queries.CITY_CODE
+
+    @property
+    def root_ranked(self) -> Ranked | None:
+        """The scope's own place in the ranking when the scope is one of the ranked wards/communes."""
+        return next((r for r in self.ranking if r.row.unit.pk == self.root.pk), None)
 
     @property
     def has_illustrative(self) -> bool:
@@ -55,7 +69,7 @@ class IndicatorPage:
             "series": [[str(r.period), _float(r.value), r.illustrative, r.estimated] for r in self.series],
             "goal": _float(self.goal.value) if self.goal else None,
             "points": [[r.row.unit.name, r.row.unit.longitude, r.row.unit.latitude, _float(r.row.value),
-                        r.row.illustrative, r.row.estimated] for r in self.ranking
+                        r.row.illustrative, r.row.estimated, r.row.unit.pk == self.root.pk] for r in self.ranking
                        if r.row.unit.latitude is not None and r.row.value is not None],
             "percent": self.indicator.unit_of_measure == "%",
             "decimals": self.indicator.decimals,
@@ -68,80 +82,52 @@ def _float(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def build(indicator: Indicator, root: Unit, month: Period) -> IndicatorPage:
+def area_of(root: Unit) -> Unit:
+    """Whose wards/communes a page ranks and maps: ``root``, or its parent when ``root`` is one of them."""
+    if LEVEL.get(root.type) == COMMUNE_LEVEL and root.parent is not None:
+        return root.parent
+    return root
+
+
+def build(indicator: Indicator, root: Unit, month: Period, lang: str = "vi") -> IndicatorPage:
     months = periods_between(FIRST_MONTH, month) if FIRST_MONTH <= month else [month]
     series = queries.figures([indicator.code], [root], months)
     years = queries.figures([indicator.code], [root], [Period.of_year(y) for y in range(FIRST_MONTH.year,
                                                                                          month.year + 1)])
-    units = queries.communes(root)
-    rows = queries.figures([indicator.code], units, [month])
+    area = area_of(root)
+    rows = queries.figures([indicator.code], queries.communes(area), [month])
+    card = indicator_card(root, indicator, month, lang)
     return IndicatorPage(indicator, root, month, series, years, rank(rows, indicator.direction),
-                         reference_goal(indicator, month.year), queries.real_figures(indicator, [root],
-                                                                                      subtree=True),
-                         unit_queries.map_changes(root, months[0].start, month.end))
+                         card.goal, queries.real_figures(indicator, [root], subtree=True),
+                         unit_queries.map_changes(root, months[0].start, month.end), area, card)
 
 
-def table_rows(page: IndicatorPage) -> list[list[object]]:
-    """Rows of the downloads: the root's months, its years, then every ward/commune ranked."""
-    out: list[list[object]] = []
-
-    def line(row: Row, position: int | None) -> list[object]:
-        return [page.indicator.code, row.unit.code, row.unit.name, row.unit.parent.name if row.unit.parent else "",
-                row.unit.version.name, str(row.period), _plain(row.value), _plain(row.numerator),
-                _plain(row.denominator), row.qualifier, row.illustrative, row.estimated,
-                position if position is not None else ""]
-
-    for row in page.series + page.years:
-        if row.value is not None:
-            out.append(line(row, None))
-    for ranked in page.ranking:
-        out.append(line(ranked.row, ranked.rank))
-    return out
+@dataclass(frozen=True)
+class ReportingForm:
+    code: str
+    reporters: str  # "Phường, Xã" (English: "Ward, Commune")
 
 
-def _plain(value: Decimal | None) -> object:
-    if value is None:
-        return ""
-    return format(value.normalize(), "f") if value != value.to_integral_value() else int(value)
+def reporting_forms(indicator: Indicator, lang: str = "vi") -> list[ReportingForm]:
+    """The report forms that collect the indicator's data elements, and the kinds of unit that fill them."""
+    from chiso.collection.models import Form
+    from chiso.units.types import UnitType
+
+    en = {"phuong": "Ward", "xa": "Commune", "quan": "District", "huyen": "District", "dac_khu": "Special zone",
+          "thanh_pho_tw": "City", "to_dan_pho": "Residential group", "thon": "Village"}
+    labels = dict(UnitType.choices)
+    elements = [i for i in (indicator.reported_id, indicator.numerator_id, indicator.denominator_id) if i]
+    forms = Form.objects.filter(form_elements__data_element_id__in=elements).distinct().order_by("code")
+    found = []
+    for form in forms:
+        kinds = [en.get(t, t) if lang == "en" else str(labels.get(t, t)) for t in form.unit_types or []]
+        found.append(ReportingForm(form.code, ", ".join(kinds) or "–"))
+    return found
 
 
-def as_csv(page: IndicatorPage) -> str:
-    """The rows as CSV; every text cell through ``safe_cell`` (a unit name cannot become a formula)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for row in table_rows(page):
-        writer.writerow([safe_cell("true" if v is True else "false" if v is False else v) for v in row])
-    return out.getvalue()
+def publisher_name(lang: str = "vi") -> str:
+    """The publisher from ``CHISO_PUBLISHER_NAME`` ("tên tiếng Việt | English name")."""
+    from chiso import conf
 
-
-def as_xlsx(page: IndicatorPage) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = page.indicator.code[:31]
-    put_row(sheet, [f"{page.indicator.code} – {page.indicator.name_vi}"])
-    sheet["A1"].font = Font(bold=True)
-    put_row(sheet, [f"Đơn vị tính: {page.indicator.unit_of_measure}; phiên bản danh mục "
-                    f"{page.root.version.name}; số liệu minh họa (illustrative = true) do chương trình sinh ra, "
-                    "không phải số liệu thật; estimated = true: ước tính (có phần tính theo tỷ lệ dân số khi "
-                    "chia tách đơn vị)."])
-    put_row(sheet, CSV_COLUMNS)
-    for cell in sheet[3]:
-        cell.font = Font(bold=True)
-    for row in table_rows(page):
-        put_row(sheet, [float(v) if k in NUMBER_COLUMNS and isinstance(v, str) and v else v
-                        for k, v in enumerate(row)])
-    for letter, width in zip("ABCDEFGHIJKLM", (10, 10, 28, 24, 9, 9, 12, 12, 12, 11, 11, 10, 6), strict=True):
-        sheet.column_dimensions[letter].width = width
-    if page.real:
-        sources = book.create_sheet("Nguồn")
-        put_row(sources, ["unit_code", "unit_name", "data_element", "period", "value", "qualifier", "source"])
-        for f in page.real:
-            put_row(sources, [f.unit.code, f.unit.name, f.element_code, f.period, float(f.value),  # type: ignore[arg-type]
-                              f.qualifier, f.source])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    vi, _, en = conf.env_str("CHISO_PUBLISHER_NAME").partition("|")
+    return (en.strip() or vi.strip()) if lang == "en" else vi.strip()

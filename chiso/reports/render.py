@@ -8,6 +8,7 @@ from pathlib import Path
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from chiso.collection.exports import number_format
 from chiso.engine.numbers import format_number
 from chiso.engine.spreadsheet import put_row
 from chiso.portal.svg import bars, line_chart
@@ -95,11 +96,15 @@ def render_xlsx(report: AnnualReport) -> bytes:
                 f"{line.card.peers.label} ({line.card.peers.period_label})" if line.card.peers else None,
             ])
             sheet.cell(sheet.max_row, 9).number_format = "DD/MM/YYYY"
+            shown = number_format(0 if line.indicator.kind == "count" else line.indicator.decimals)
+            for column in (5, 6, 7, 8, 14):  # the figures, the change, the target: the indicator's decimals
+                sheet.cell(sheet.max_row, column).number_format = shown
     for letter, width in zip("ABCDEFGHIJKLMNOP", (7, 10, 48, 12, 12, 12, 11, 10, 11, 14, 18, 8, 50, 12, 24, 14),
                              strict=True):
         sheet.column_dimensions[letter].width = width
     for row in sheet.iter_rows(min_row=4):
         row[2].alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "D4"  # the headers and the indicator stay in sight
     if report.children:
         children = book.create_sheet("Đơn vị trực thuộc")
         put_row(children, ["Mã", "Đơn vị"] + [f"{i.code} {i.name_vi}" for i in report.child_columns])
@@ -108,6 +113,7 @@ def render_xlsx(report: AnnualReport) -> bytes:
         for child in report.children:
             put_row(children, [child.unit.code, child.unit.name] + [_number(r) for _, r in child.cells])
         children.column_dimensions["B"].width = 28
+        children.freeze_panes = "C2"
     sources = book.create_sheet("Nguồn")
     put_row(sources, ["Số", "Yếu tố dữ liệu", "Kỳ", "Giá trị", "Nguồn"])
     for cell in sources[1]:
@@ -117,6 +123,7 @@ def render_xlsx(report: AnnualReport) -> bytes:
                           value.period, float(value.value) if value.value is not None else None,  # type: ignore[attr-defined]
                           source.text if source else ""])
     sources.column_dimensions["E"].width = 90
+    sources.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

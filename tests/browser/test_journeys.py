@@ -94,12 +94,12 @@ def test_main_journeys(live_server, browser, tmp_path):  # noqa: F811
     expect(page.locator("#chart-map svg")).to_be_visible()
     expect(page.locator("table.ranking tbody tr").first).to_contain_text("Phường Vĩnh Trung")
     with page.expect_download() as download:
-        page.get_by_role("link", name="Tải CSV").click()
+        page.get_by_role("link", name="Theo năm").click()
     saved = tmp_path / "xhs06.csv"
     download.value.save_as(saved)
-    lines = saved.read_text(encoding="utf-8").splitlines()
-    assert lines[0].startswith("indicator,unit_code,unit_name")
-    assert "XHS-06,491,Quận Thanh Khê,Thành phố Đà Nẵng,2024,2024,133713,,,exact,false,false," in lines
+    lines = saved.read_text(encoding="utf-8-sig").splitlines()  # UTF-8 with a BOM, Vietnamese headers
+    assert lines[0].startswith("Mã chỉ tiêu;Mã đơn vị;Đơn vị;")
+    assert "XHS-06;491;Quận Thanh Khê;2024;Năm 2024;133713;Chính xác;;" in lines
     _shot(page, "indicator-XHS-06-1280")
     _axe(page, "indicator", findings)
 

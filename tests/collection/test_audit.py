@@ -180,12 +180,13 @@ def test_a_units_history_exports_as_xlsx(client, officer_thac_gian, changed_twic
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:3] == ("Mã chỉ tiêu", "Chỉ tiêu", "Mã đơn vị")
-    assert [(r[6], r[7], r[8], r[10], r[14]) for r in rows[1:]] == [  # the texts kept, as text cells:
+    assert rows[0][0].startswith("Lịch sử sửa số liệu: Phường Thạc Gián (2024)")  # a title, a note, a blank row
+    assert rows[3][:3] == ("Mã chỉ tiêu", "Chỉ tiêu", "Mã đơn vị") and sheet.freeze_panes == "A5"
+    assert [(r[6], r[7], r[8], r[10], r[14]) for r in rows[4:]] == [  # the texts kept, as text cells:
         (1, None, 100, "=cmd|' /C calc'!A0", None),
         (2, 100, 121, "=cmd|' /C calc'!A0", "@SUM(1+1) sửa theo sổ"),
     ]
-    cells = [sheet.cell(row=r, column=c) for r in (2, 3) for c in (11, 15) if sheet.cell(row=r, column=c).value]
+    cells = [sheet.cell(row=r, column=c) for r in (5, 6) for c in (11, 15) if sheet.cell(row=r, column=c).value]
     assert {(cell.data_type, cell.quotePrefix) for cell in cells} == {("s", True)}  # never a formula (issue 8)
 
 

@@ -44,12 +44,13 @@ def test_every_ward_is_ranked_and_placed_on_the_map(client):
     response = client.get(THANH_KHE_2024)
     text = response.content.decode()
     ranking = text.split('id="xep-hang"', 1)[1].split("</table>", 1)[0]
-    assert '<h2 id="xep-hang">Xếp hạng 10 phường (tháng 12/2024)</h2>' in text
+    assert '<h2 id="xep-hang">Xếp hạng 10 phường của Quận Thanh Khê (tháng 12/2024)</h2>' in text
     assert re.search(r'<td class="num" data-value="1">1/10 phường</td>\s*<td data-value="Phường Vĩnh Trung">', ranking)
     assert "19.212" in ranking
     data = json.loads(re.search(r'<script id="chart-data" type="application/json">(.*?)</script>', text, re.S).group(1))
     assert len(data["points"]) == 6 and data["percent"] is False
-    name, lon, lat, value, illustrative, estimated = data["points"][0]
+    name, lon, lat, value, illustrative, estimated, is_scope = data["points"][0]
+    assert is_scope is False  # the scope is the district: none of its wards is ringed
     assert (name, value, illustrative, estimated) == ("Phường Xuân Hà", 19103.0, True, False)
     assert 108 < lon < 109 and 15 < lat < 17
     assert "4 đơn vị chưa có tọa độ nên không có trên bản đồ: Phường Vĩnh Trung" in html_text(text)
@@ -66,35 +67,37 @@ def html_text(text: str) -> str:
 
 
 @pytest.mark.demo
-def test_the_csv_download_has_the_series_years_and_ranking(client):
+def test_the_csv_downloads_are_the_years_the_months_and_the_wards_each_in_its_own_file(client):
     response = client.get("/chi-tieu/XHS-06/tai-ve.csv?v=2024&don-vi=491")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response["Content-Disposition"] == 'attachment; filename="chiso-XHS-06-2024-491.csv"'
-    lines = response.content.decode().splitlines()
-    assert lines[0] == ("indicator,unit_code,unit_name,parent,version,period,value,numerator,denominator,qualifier,"
-                        "illustrative,estimated,rank")
-    assert "XHS-06,491,Quận Thanh Khê,Thành phố Đà Nẵng,2024,2022-01,51099,,,exact,true,false," in lines
-    assert "XHS-06,491,Quận Thanh Khê,Thành phố Đà Nẵng,2024,2024,133713,,,exact,false,false," in lines
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
-    ranked = [r for r in rows if r["rank"]]
-    assert len(ranked) == 10 and (ranked[0]["unit_name"], ranked[0]["value"]) == ("Phường Vĩnh Trung", "19212")
+    assert response["Content-Disposition"] == 'attachment; filename="chiso-XHS-06-2024-491-theo-nam.csv"'
+    lines = response.content.decode("utf-8").split("\r\n")
+    assert lines[0] == ("\ufeffMã chỉ tiêu;Mã đơn vị;Đơn vị;Danh mục đơn vị;Kỳ;Giá trị (tài khoản);Độ chính xác;"
+                        "Số liệu minh họa;Ước tính")
+    assert "XHS-06;491;Quận Thanh Khê;2024;Năm 2024;133713;Chính xác;;" in lines
+    months = client.get("/chi-tieu/XHS-06/tai-ve.csv?v=2024&don-vi=491&bang=theo-thang").content.decode("utf-8-sig")
+    assert "XHS-06;491;Quận Thanh Khê;2024;Tháng 1/2022;51099;Chính xác;có;" in months.split("\r\n")
+    wards = client.get("/chi-tieu/XHS-06/tai-ve.csv?v=2024&don-vi=491&bang=theo-don-vi").content.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(wards), delimiter=";"))
+    assert len(rows) == 10 and (rows[0]["Hạng"], rows[0]["Đơn vị"], rows[0]["Giá trị (tài khoản)"]) == (
+        "1", "Phường Vĩnh Trung", "19212")
 
 
-def test_the_xlsx_download_has_the_same_rows_and_the_sources(client):
+def test_the_xlsx_download_has_the_three_tables_and_the_sources(client):
     from openpyxl import load_workbook
 
     response = client.get("/chi-tieu/XHS-06/tai-ve.xlsx?v=2024&don-vi=491")
     assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="chiso-XHS-06-2024-491.xlsx"'
     book = load_workbook(io.BytesIO(response.content))
-    sheet = book["XHS-06"]
-    assert sheet["A1"].value == "XHS-06 – Số tài khoản định danh điện tử đã kích hoạt"
-    assert [c.value for c in sheet[3]][:7] == ["indicator", "unit_code", "unit_name", "parent", "version", "period",
-                                               "value"]
-    year = [row for row in sheet.iter_rows(min_row=4, values_only=True) if row[5] == "2024"][0]
-    assert (year[1], year[6], year[10]) == ("491", 133713, False)
-    sources = [row for row in book["Nguồn"].iter_rows(min_row=2, values_only=True)]
-    assert ("491", "Quận Thanh Khê", "XHS-06", "2024", 133713.0, "exact", ARTICLE) in sources
+    assert book.sheetnames == ["Theo năm", "Theo tháng", "Theo phường, xã", "Nguồn"]
+    sheet = book["Theo năm"]
+    assert sheet["A1"].value == "XHS-06 – Số tài khoản định danh điện tử đã kích hoạt: Quận Thanh Khê, theo năm"
+    year = [row for row in sheet.iter_rows(min_row=6, values_only=True) if row[4] == "Năm 2024"][0]
+    assert year == ("XHS-06", "491", "Quận Thanh Khê", "2024", "Năm 2024", 133713, "Chính xác", None, None)
+    sources = [row for row in book["Nguồn"].iter_rows(min_row=6, values_only=True)]
+    assert ("491", "Quận Thanh Khê", "XHS-06", "Năm 2024", 133713, "Chính xác", ARTICLE) in sources
 
 
 def test_unknown_indicator_unit_version_or_format_is_404(client):

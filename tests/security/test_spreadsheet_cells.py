@@ -83,17 +83,19 @@ def test_the_indicator_xlsx_keeps_the_source_and_the_unit_name_as_text(client, p
     _no_formula_in(response.content)
     sources = [c for c in _cells(response.content, "Nguồn") if c.value == PAYLOAD]
     assert len(sources) == 1 and _is_inert(sources[0], PAYLOAD)
-    names = [c for c in _cells(response.content, "XHS-06") if c.value == NAME]
+    names = [c for c in _cells(response.content, "Theo phường, xã") if c.value == NAME]
     assert names and all(_is_inert(c, NAME) for c in names)
-    values = [c for c in _cells(response.content, "XHS-06") if c.column == 7 and c.row > 3 and c.value is not None]
+    header = next(c.row for c in _cells(response.content, "Theo phường, xã") if c.value == "Hạng")
+    values = [c for c in _cells(response.content, "Theo phường, xã")
+              if c.column == 8 and c.row > header and c.value is not None]
     assert values and all(c.data_type == "n" for c in values)  # the figures stay numbers
 
 
 def test_the_indicator_csv_prefixes_the_unit_name(client, poisoned):
-    response = client.get("/chi-tieu/XHS-06/tai-ve.csv?v=2024&don-vi=491")
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
-    named = [r for r in rows if r[1] == "20221"]
-    assert named and all(r[2] == "'" + NAME for r in named)
+    response = client.get("/chi-tieu/XHS-06/tai-ve.csv?v=2024&don-vi=491&bang=theo-don-vi")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    named = [r for r in rows if r[2] == "20221"]
+    assert named and all(r[3] == "'" + NAME for r in named)
     assert not any(cell.startswith(("=", "+", "@")) for r in rows for cell in r)
 
 

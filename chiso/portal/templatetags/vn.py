@@ -101,11 +101,13 @@ def period_label(value: object) -> str:
 
 @register.filter
 def qualifier_word(value: str) -> str:
-    """The word written before a qualified number: gần, hơn, không quá; nothing when exact."""
+    """The word written before a qualified number: gần, hơn, không quá (English: about, over, at most);
+    nothing when exact."""
     try:
-        return QUALIFIER_WORDS[Qualifier(value)]
+        qualifier = Qualifier(value)
     except ValueError:
         return ""
+    return QUALIFIER_EN[qualifier] if _lang() == "en" else QUALIFIER_WORDS[qualifier]
 
 
 @register.filter
@@ -161,11 +163,73 @@ def ind_change(value: object, indicator: object) -> str:
     return f"{sign}{text}"
 
 
+QUALIFIER_EN = {Qualifier.EXACT: "", Qualifier.APPROXIMATE: "about", Qualifier.AT_LEAST: "over",
+                Qualifier.AT_MOST: "at most"}
+
+# What the catalogue's coded fields say in English (the Vietnamese is each model's choice label).
+CHOICES_EN: dict[str, dict[str, str]] = {
+    "kind": {"rate": "Rate", "count": "Count", "average": "Average", "score": "Score",  # indicators
+             "unchanged": "Unchanged", "merge": "Merged (whole)", "split_part": "Split (part)",  # successions
+             "rename": "Renamed, level changed"},
+    "direction": {"up": "Higher is better", "down": "Lower is better"},
+    "over_time": {"flow": "Flow within the period (summed)", "stock": "Level at a date (last value of the period)"},
+    "over_hierarchy": {"sum": "Summed over units", "none": "Not summed (rates, scores)"},
+    "value_type": {"integer": "Whole number", "number": "Decimal number", "percent": "Percentage",
+                   "score": "Score"},
+    "type": {"quoc_gia": "Country", "thanh_pho_tw": "Centrally governed city", "tinh": "Province",
+             "quan": "Urban district", "huyen": "Rural district", "thi_xa": "Town",
+             "thanh_pho_thuoc_tinh": "Provincial city", "phuong": "Ward", "xa": "Commune",
+             "thi_tran": "Township", "dac_khu": "Special zone", "thon": "Village",
+             "to_dan_pho": "Residential group", "khu_dan_cu": "Residential area", "truong_hoc": "School",
+             "co_so_y_te": "Health facility", "ban_quan_ly_cho": "Market board", "co_quan": "Agency"},
+}
+UOM_EN = {"tài khoản": "accounts", "doanh nghiệp": "enterprises", "danh mục": "catalogues", "hồ sơ": "dossiers",
+          "lượt": "visits", "ngày": "days", "người": "people", "sản phẩm": "products", "tập dữ liệu": "datasets",
+          "điểm": "points", "đơn vị": "units"}
+GROUP_EN = {"phường": "wards", "xã": "communes", "đơn vị": "units", "quận": "districts", "huyện": "districts",
+            "đặc khu": "special zones"}
+
+
+@register.filter
+def shown(obj: object, field: str) -> str:
+    """A coded field's label in the page language: ``{{ indicator|shown:"kind" }}`` → Số lượng / Count."""
+    value = str(getattr(obj, field, "") or "")
+    if _lang() == "en" and value in CHOICES_EN.get(field, {}):
+        return CHOICES_EN[field][value]
+    display = getattr(obj, f"get_{field}_display", None)
+    return str(display()) if callable(display) else value
+
+
+@register.filter
+def group_word(group: object) -> str:
+    """A ranking's group ("phường", "xã", "đơn vị") in the page language."""
+    text = str(group)
+    return GROUP_EN.get(text, text) if _lang() == "en" else text
+
+
+@register.filter
+def rank_label(ranked: object) -> str:
+    """"43/94 phường" (English: "43/94 wards"); empty without a rank."""
+    rank = getattr(ranked, "rank", None)
+    if rank is None:
+        return ""
+    return f"{rank}/{getattr(ranked, 'count', '')} {group_word(getattr(ranked, 'group', ''))}"
+
+
 @register.filter
 def uom(indicator: object) -> str:
-    """The unit of measure written after a count ("tài khoản"); nothing for a percentage."""
+    """The unit of measure written after a count ("tài khoản", English "accounts"); nothing for a percentage."""
     text = str(getattr(indicator, "unit_of_measure", "") or "")
-    return "" if text == "%" else text
+    if text == "%":
+        return ""
+    return UOM_EN.get(text, text) if _lang() == "en" else text
+
+
+@register.filter
+def uom_full(indicator: object) -> str:
+    """The unit of measure as the catalogue writes it, "%" included, in the page language."""
+    text = str(getattr(indicator, "unit_of_measure", "") or "")
+    return UOM_EN.get(text, text) if _lang() == "en" else text
 
 
 @register.filter

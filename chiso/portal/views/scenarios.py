@@ -47,6 +47,7 @@ def chart_data(what: scenarios.WhatIf, run: scenarios.engine.Scenario) -> dict[s
         "scenario": [path.get(m, observed[last] if m == last else None) for m in months],
         "target": what.target_value, "deadline": str(what.deadline),
         "percent": what.upper_limit is not None,
+        "count": what.target.indicator.kind == "count",  # whole-number axis ticks
     }
 
 

@@ -35,7 +35,7 @@
     var lines = [];
     if (data.goal !== null) {
       lines.push({ yAxis: data.goal, lineStyle: { color: target, type: "dashed" },
-        label: { formatter: words.target + fmt(data.goal), color: target } });
+        label: { formatter: words.target + fmt(data.goal), color: target, position: "insideEndTop" } });
     }
     (data.breaks || []).forEach(function (b) {  // a change of the map inside the series: marked where it falls
       lines.push({ xAxis: month(b[0]), lineStyle: { color: muted, type: "dotted" },
@@ -73,11 +73,13 @@
     var centreY = (Math.min.apply(null, lats) + Math.max.apply(null, lats)) / 2;
     var halfX = perPixel * width / 2 / squeeze, halfY = perPixel * height / 2;
     var map = echarts.init(mapBox, null, { renderer: "svg" });
+    function point(p) { return [p[1], p[2], p[0], p[3], p[4], p[5]]; }
     map.setOption({
       animation: false,
       grid: { left: 8, right: 8, top: 8, bottom: 48 },
       tooltip: { formatter: function (p) {
-        return esc(p.data[2]) + ": " + esc(fmt(p.data[3])) + esc(marks(p.data[5], p.data[4]));
+        var d = p.data;
+        return esc(d[2]) + ": " + esc(fmt(d[3])) + esc(marks(d[5], d[4]));
       } },
       xAxis: { type: "value", show: false, min: centreX - halfX, max: centreX + halfX },
       yAxis: { type: "value", show: false, min: centreY - halfY, max: centreY + halfY },
@@ -86,7 +88,9 @@
         text: [fmt(Math.max.apply(null, values)), fmt(Math.min.apply(null, values))],
         formatter: fmt, inRange: { color: ["#f0d9a8", "#5aa0b8", "#083a50"] }, textStyle: { color: "#1b1f24" } },
       series: [{ type: "scatter", symbolSize: 18, itemStyle: { borderColor: "#fff", borderWidth: 1 },
-        data: data.points.map(function (p) { return [p[1], p[2], p[0], p[3], p[4], p[5]]; }) }]
+        data: data.points.map(point) },
+        { type: "scatter", z: 3, symbolSize: 26, itemStyle: { borderColor: target, borderWidth: 3 },  // the page's unit, on top
+          data: data.points.filter(function (p) { return p[6]; }).map(point) }]
     });
     charts.push(map);
   }

@@ -37,6 +37,32 @@
     });
   });
 
+  // Tabs (the indicator's metadata): without script every panel shows, one after another, with its heading.
+  document.querySelectorAll("[role=tablist]").forEach(function (list) {
+    var tabs = Array.prototype.slice.call(list.querySelectorAll("[role=tab]"));
+    function show(tab, focus) {
+      tabs.forEach(function (t) {
+        var on = t === tab, panel = document.getElementById(t.getAttribute("aria-controls"));
+        t.setAttribute("aria-selected", on ? "true" : "false");
+        t.tabIndex = on ? 0 : -1;
+        if (panel) { panel.hidden = !on; }
+      });
+      if (focus) { tab.focus(); }
+    }
+    tabs.forEach(function (tab, i) {
+      tab.addEventListener("click", function () { show(tab, false); });
+      tab.addEventListener("keydown", function (e) {
+        var next = e.key === "ArrowRight" ? i + 1 : e.key === "ArrowLeft" ? i - 1 : e.key === "Home" ? 0 : e.key === "End" ? tabs.length - 1 : null;
+        if (next === null) { return; }
+        e.preventDefault();
+        show(tabs[(next + tabs.length) % tabs.length], true);
+      });
+    });
+    list.hidden = false;
+    list.closest("section").classList.add("has-tabs");
+    if (tabs.length) { show(tabs[0], false); }
+  });
+
   // The hierarchy-version switch goes at once when a version is chosen (the button stays for keyboards).
   document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
     select.addEventListener("change", function () { select.form.submit(); });

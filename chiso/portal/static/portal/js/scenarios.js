@@ -11,7 +11,7 @@
   function month(period) { var s = String(period).split("-"); return s[1] + "/" + s[0]; }
   function fmt(data) {
     return function (value) {
-      var text = Number(value).toLocaleString(lang === "en" ? "en-GB" : "vi-VN", { maximumFractionDigits: 2 });
+      var text = Number(value).toLocaleString(lang === "en" ? "en-GB" : "vi-VN", { maximumFractionDigits: data.count ? 0 : 2 });
       return data.percent ? text + "%" : text;
     };
   }
@@ -28,7 +28,7 @@
       legend: { bottom: 0, data: [words.observed, words.scenario] },
       tooltip: { trigger: "axis", valueFormatter: format },
       xAxis: { type: "category", data: data.months.map(month) },
-      yAxis: { type: "value", scale: true, axisLabel: { formatter: format } },
+      yAxis: { type: "value", scale: true, minInterval: data.count ? 1 : 0, axisLabel: { formatter: format } },
       series: [
         { type: "line", name: words.observed, showSymbol: false, data: data.observed,
           lineStyle: { color: "#0b4f6c", width: 2 }, itemStyle: { color: "#0b4f6c" },
