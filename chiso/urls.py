@@ -3,10 +3,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from chiso.api.router import api
+from chiso.web.health import healthz
 
 handler500 = "chiso.web.errors.server_error"  # Vietnamese, with the request id (chiso/web/errors.py)
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),  # database reachable, migrations applied (chiso/web/health.py)
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
