@@ -17,7 +17,7 @@ Writes always go to the primary (``db_for_write``); migrations run on the primar
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
@@ -42,20 +42,24 @@ current: ContextVar[ReadState | None] = ContextVar("chiso_read_state", default=N
 
 
 def replica_aliases() -> list[str]:
-    return [alias for alias in settings.DATABASES if alias.startswith("replica")]
+    """The replicas' aliases (``replica1``, …), added in settings from CHISO_DATABASE_REPLICA_URLS."""
+    return [alias for alias in connections if alias.startswith("replica")]
+
+
+def in_transaction() -> bool:
+    """An ``atomic`` block is open on the primary (one a test case opened around the whole test is not one)."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    return connection.in_atomic_block and any(
+        not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks
+    )
 
 
 class ReplicaRouter:
-    """Django's database router (``DATABASE_ROUTERS``); ``replicas`` only for tests with fake aliases."""
-
-    def __init__(self, replicas: Sequence[str] | None = None) -> None:
-        self.replicas = list(replicas) if replicas is not None else replica_aliases()
+    """Django's database router (``DATABASE_ROUTERS``): the request's replica, or the primary."""
 
     def db_for_read(self, model: type, **hints: Any) -> str:
         state = current.get()
-        if state is None or state.replica is None or state.wrote:
-            return DEFAULT_DB_ALIAS
-        if connections[DEFAULT_DB_ALIAS].in_atomic_block:
+        if state is None or state.replica is None or state.wrote or in_transaction():
             return DEFAULT_DB_ALIAS
         return state.replica
 

@@ -2,7 +2,8 @@
 
 The request id is in the line's ``[…]`` (``chiso.web.logs.FORMAT``), so a line leads to the other lines of the
 same request and to the error page a user saw. The query string is left out (it may hold what a person
-searched for); 5xx answers are logged at ERROR, 4xx at WARNING.
+searched for). Every line is INFO, whatever the status: a 500's traceback is Django's own ERROR line
+(``django.request``), with the same request id.
 """
 
 from __future__ import annotations
@@ -29,8 +30,7 @@ class RequestLogMiddleware:
         response = self.get_response(request)
         milliseconds = (time.perf_counter() - started) * 1000
         status = response.status_code
-        level = logging.ERROR if status >= 500 else logging.WARNING if status >= 400 else logging.INFO
-        logger.log(level, "%s %s %d %.0f ms", request.method, request.path, status, milliseconds,
+        logger.info("%s %s %d %.0f ms", request.method, request.path, status, milliseconds,
                    extra={"request_id": request_id_of(request), "method": request.method, "path": request.path,
                           "status": status, "duration_ms": round(milliseconds, 1)})
         return response
