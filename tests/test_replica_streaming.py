@@ -50,10 +50,11 @@ def _as_postgres(command: list[str]) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def replica(django_db_setup, django_db_blocker):
+def replica(request, django_db_blocker):
     """Module-scoped, so the ``replica1`` alias exists before the test case that may read it is set up."""
     if connection.vendor != "postgresql":
         pytest.skip("a streaming replica needs PostgreSQL (this run is on SQLite)")
+    request.getfixturevalue("django_db_setup")  # the test database (and its small world) first: it is copied
     with django_db_blocker.unblock():
         folder_bin = _bin_dir()
     if folder_bin is None or shutil.which("pg_basebackup") is None:
