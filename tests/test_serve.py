@@ -188,3 +188,45 @@ def test_serve_refuses_impossible_numbers(monkeypatch, option, value, message):
     with pytest.raises(CommandError) as error:
         call_command("serve", option, value, "--no-collectstatic")
     assert str(error.value) == message
+
+
+# -- the database settings: pool and replicas ------------------------------------------------------------
+
+
+def _settings_with(tmp_path, **env):
+    import subprocess
+    import sys
+
+    code = ("import json; from django.conf import settings as s; print(json.dumps({'databases': {a: {"
+            "'options': d.get('OPTIONS', {}), 'age': d['CONN_MAX_AGE'], 'host': d['HOST'], 'test': d.get('TEST', {})}"
+            " for a, d in s.DATABASES.items()}, 'routers': getattr(s, 'DATABASE_ROUTERS', []), "
+            "'middleware': s.MIDDLEWARE[:4], 'pin': s.REPLICA_PIN_SECONDS}))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120,
+                          env={**__import__("os").environ, "DJANGO_SETTINGS_MODULE": "chiso.settings",
+                               "CHISO_DATA_DIR": str(tmp_path), **env},
+                          cwd=Path(__file__).resolve().parent.parent)
+    return json.loads(done.stdout)
+
+
+def test_a_pool_and_two_replicas_from_the_environment(tmp_path):
+    found = _settings_with(tmp_path, CHISO_DATABASE_URL="postgres://chiso@db1:5432/chiso", CHISO_DATABASE_POOL="6",
+                           CHISO_DATABASE_REPLICA_URLS="postgres://chiso@db2/chiso, postgres://chiso@db3/chiso",
+                           CHISO_REPLICA_PIN_SECONDS="3")
+    pool = {"pool": {"min_size": 1, "max_size": 6, "timeout": 10}}
+    assert found["databases"] == {
+        "default": {"options": pool, "age": 0, "host": "db1", "test": {}},
+        "replica1": {"options": pool, "age": 0, "host": "db2", "test": {"MIRROR": "default"}},
+        "replica2": {"options": pool, "age": 0, "host": "db3", "test": {"MIRROR": "default"}},
+    }
+    assert found["routers"] == ["chiso.web.replicas.ReplicaRouter"]
+    assert found["middleware"][:3] == ["chiso.web.request_id.RequestIdMiddleware",
+                                       "chiso.web.request_log.RequestLogMiddleware",
+                                       "chiso.web.replicas.ReplicaMiddleware"]
+    assert found["pin"] == 3
+
+
+def test_without_them_one_database_kept_sixty_seconds_and_no_router(tmp_path):
+    found = _settings_with(tmp_path, CHISO_DATABASE_URL="postgres://chiso@db1:5432/chiso")
+    assert found["databases"] == {"default": {"options": {}, "age": 60, "host": "db1", "test": {}}}
+    assert found["routers"] == []
+    assert "chiso.web.replicas.ReplicaMiddleware" not in found["middleware"]
