@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -194,15 +197,12 @@ def test_serve_refuses_impossible_numbers(monkeypatch, option, value, message):
 
 
 def _settings_with(tmp_path, **env):
-    import subprocess
-    import sys
-
     code = ("import json; from django.conf import settings as s; print(json.dumps({'databases': {a: {"
             "'options': d.get('OPTIONS', {}), 'age': d['CONN_MAX_AGE'], 'host': d['HOST'], 'test': d.get('TEST', {})}"
             " for a, d in s.DATABASES.items()}, 'routers': getattr(s, 'DATABASE_ROUTERS', []), "
             "'middleware': s.MIDDLEWARE[:4], 'pin': s.REPLICA_PIN_SECONDS}))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120,
-                          env={**__import__("os").environ, "DJANGO_SETTINGS_MODULE": "chiso.settings",
+                          env={**os.environ, "DJANGO_SETTINGS_MODULE": "chiso.settings",
                                "CHISO_DATA_DIR": str(tmp_path), **env},
                           cwd=Path(__file__).resolve().parent.parent)
     return json.loads(done.stdout)
