@@ -25,6 +25,17 @@ SETTINGS: tuple[Setting, ...] = (
         "sqlite:///$CHISO_DATA_DIR/chiso.sqlite3",
         "Database URL, e.g. postgres://user:password@host:5432/chiso. Default: an SQLite file in the data folder.",
     ),
+    Setting("CHISO_DATABASE_POOL", "0",
+            "PostgreSQL only: the most connections one server process keeps in its pool (psycopg_pool; Django's "
+            "OPTIONS pool). 0: no pool, each thread keeps its own connection for 60 s. With `chiso serve`, at "
+            "least its --threads (every process has its own pool: workers × this many connections in all)."),
+    Setting("CHISO_DATABASE_REPLICA_URLS", "",
+            "Comma-separated URLs of read-only PostgreSQL replicas (streaming replication of the primary, "
+            "CHISO_DATABASE_URL). Page and API reads that may be a second behind go to one of them; writes, "
+            "transactions, commands and the reads of a user who just wrote go to the primary. Empty: none."),
+    Setting("CHISO_REPLICA_PIN_SECONDS", "5",
+            "After a request that writes (a form sent, a login, an API write), that browser's or client's reads "
+            "go to the primary for this many seconds (a cookie), so a writer reads its own writes."),
     Setting("CHISO_SECRET_KEY", "(random per data folder)", "Django secret key. Set it in production."),
     Setting("CHISO_DEBUG", "False", "True shows Django debug pages. Only 'True' or 'False'."),
     Setting("CHISO_ALLOWED_HOSTS", "127.0.0.1,localhost", "Comma-separated host names the server answers to."),

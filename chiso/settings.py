@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
+from whitenoise.compress import Compressor
 
 from chiso import conf
 from chiso.web.logs import logging_config
+from chiso.web.static import cache_for_a_year
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = conf.data_dir()
@@ -54,6 +57,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "chiso.web.request_id.RequestIdMiddleware",
+    "chiso.web.request_log.RequestLogMiddleware",  # one line per request: method, path, status, ms, request id
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -89,8 +93,6 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "chiso.wsgi.application"
 
-_database_url = conf.env_str("CHISO_DATABASE_URL").replace("$CHISO_DATA_DIR", str(DATA_DIR))
-DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
 # SQLite: WAL lets readers read while a write is under way; IMMEDIATE takes the write lock at BEGIN (no
 # lock upgrade that fails at once); a writer waits up to ``timeout`` seconds for the lock (the busy timeout,
 # 5 s by default: an import held it longer and every other write answered 500). Temp tables (the importer's
@@ -100,9 +102,33 @@ SQLITE_OPTIONS = {
     "transaction_mode": "IMMEDIATE",
     "timeout": 30,
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+DATABASE_POOL = conf.env_int("CHISO_DATABASE_POOL")
+
+
+def _database(url: str) -> dict[str, Any]:
+    """One DATABASES entry: SQLite with the options above; PostgreSQL with a pool when CHISO_DATABASE_POOL > 0
+    (psycopg_pool, one per server process; Django then wants CONN_MAX_AGE 0), else a connection kept 60 s."""
+    database: dict[str, Any] = dict(dj_database_url.parse(url.replace("$CHISO_DATA_DIR", str(DATA_DIR)),
+                                                          conn_max_age=60))
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database["OPTIONS"] = dict(SQLITE_OPTIONS)
+        database["CONN_MAX_AGE"] = 0
+    elif DATABASE_POOL > 0:
+        database["OPTIONS"] = {**database.get("OPTIONS", {}),
+                               "pool": {"min_size": 1, "max_size": DATABASE_POOL, "timeout": 10}}
+        database["CONN_MAX_AGE"] = 0
+    return database
+
+
+DATABASES = {"default": _database(conf.env_str("CHISO_DATABASE_URL"))}
+# Read-only replicas (chiso/web/replicas.py): replica1, replica2, … In tests they mirror the primary.
+for _number, _url in enumerate((u.strip() for u in conf.env_str("CHISO_DATABASE_REPLICA_URLS").split(",")), 1):
+    if _url:
+        DATABASES[f"replica{_number}"] = {**_database(_url), "TEST": {"MIRROR": "default"}}
+if len(DATABASES) > 1:
+    DATABASE_ROUTERS = ["chiso.web.replicas.ReplicaRouter"]
+    MIDDLEWARE.insert(2, "chiso.web.replicas.ReplicaMiddleware")  # before anything reads the database
+REPLICA_PIN_SECONDS = conf.env_int("CHISO_REPLICA_PIN_SECONDS")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -120,8 +146,19 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns when it is missing; collectstatic fills it in production
+# Hashed names, gzip and brotli copies, a year's cache once `chiso collectstatic` (or `chiso serve`) ran; plain
+# names from the apps' folders before that (tests, `make demo`). chiso/web/static.py.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "chiso.web.static.CompressedStaticFiles"},
+}
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+WHITENOISE_ADD_HEADERS_FUNCTION = cache_for_a_year
+# Not compressed: images and archives (WhiteNoise's list) and the API docs' source maps (11 MB only a
+# browser's developer tools fetch: compressing them would make collectstatic three times slower).
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the health check over plain HTTP from the machine itself
 
 LOGIN_URL = "/nhap-lieu/dang-nhap/"  # ward officers are not staff: the admin login refuses them
 

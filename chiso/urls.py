@@ -3,12 +3,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from chiso.api.router import api
+from chiso.web.health import healthz
 
 handler403 = "chiso.web.errors.permission_denied"  # in the site's layout, Vietnamese or English
 handler404 = "chiso.web.errors.page_not_found"  # (chiso/web/errors.py)
 handler500 = "chiso.web.errors.server_error"  # Vietnamese, with the request id (chiso/web/errors.py)
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),  # database reachable, migrations applied (chiso/web/health.py)
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

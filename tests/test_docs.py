@@ -20,7 +20,7 @@ def test_every_setting_is_documented_in_the_readme(setting):
 
 
 COMMANDS = ["demo", "units", "indicators", "bench", "validate", "report", "import", "plans", "index", "criteria",
-            "dhis2", "integration", "tokens", "opendata", "extract", "registers", "teams"]
+            "dhis2", "integration", "tokens", "opendata", "extract", "registers", "teams", "serve"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -1,7 +1,7 @@
 """Load test of issue 8 ("Done when"): a big import while readers, another user's API writes and logins go on.
 
     python -m chiso.bench.load [--database sqlite|URL] [--figures 200000] [--readers 20] [--port 8108]
-                               [--server waitress|runserver] [--json FILE] [--keep]
+                               [--server waitress|runserver|serve] [--workers N] [--json FILE] [--keep]
 
 Everything runs on loopback and stops by itself:
 
@@ -10,14 +10,17 @@ Everything runs on loopback and stops by itself:
    ``--figures`` figures (every ward and commune of the version in force × integer data elements × months
    from 2090-01) and writes a CSV changing every one of them;
 2. starts the app on 127.0.0.1 in a multi-threaded WSGI server (waitress by default: a production server
-   from PyPI with a thread pool; ``runserver`` is what ``chiso demo`` uses);
+   from PyPI with a thread pool; ``runserver`` is what ``chiso demo`` uses; ``serve`` is ``chiso serve``:
+   gunicorn with ``--workers`` processes of 4 threads, compressed static files), and weighs the indicator page
+   (HTML, stylesheets and scripts as the browser receives them with and without gzip and brotli);
 3. a baseline of ``--baseline`` seconds, then the import (``chiso import --user admin`` in its own process,
    as an administrator would run it), while ``--readers`` threads read public pages and the read API
    without pause, the ward officer ``thanhkhe`` writes a figure through ``POST /api/v1/values`` with an API
    token every ``--write-every`` seconds and the officer ``thacgian`` logs in every ``--login-every`` seconds;
    and, in a process of its own, the same officer's figure is saved through ``do_set_values`` every
    ``--write-every`` seconds: its latency is the database wait alone, without HTTP or a busy server;
-4. prints server errors (5xx) and requests without an answer within 60 s, reader latencies (p50/p95/max),
+4. prints server errors (5xx) and requests without an answer within 60 s, reader latencies (p50/p95/max; pages
+   and API reads apart),
    the other writers' latencies, the import's duration, its longest write transaction (wall and CPU time;
    on SQLite the time it holds the write lock; a large import on SQLite writes in batches: of how many) and its
    peak memory.
@@ -112,7 +115,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--figures", type=int, default=200_000, help="Changed figures the import writes")
     parser.add_argument("--readers", type=int, default=20, help="Concurrent readers (default 20)")
     parser.add_argument("--port", type=int, default=8108)
-    parser.add_argument("--server", choices=["waitress", "runserver"], default="waitress")
+    parser.add_argument("--server", choices=["waitress", "runserver", "serve"], default="waitress")
+    parser.add_argument("--workers", type=int, default=0,
+                        help="--server serve: gunicorn processes (default: chiso serve's, 2 × CPUs + 1)")
     parser.add_argument("--baseline", type=float, default=15.0, help="Seconds of load before the import")
     parser.add_argument(
         "--write-every", type=float, default=0.5, help="Seconds between the officer's API writes"
@@ -162,11 +167,14 @@ def _run(args: argparse.Namespace) -> None:
     recorder = Recorder()
     stop = threading.Event()
     results: dict[str, Any] = {}
+    weight: dict[str, int] = {}
     try:
         base = f"http://127.0.0.1:{args.port}"
         _wait_until_up(base, deadline)
         for path in READS[args.reads]:  # warm up: templates, caches
             _get(base + path)
+        weight = page_weight(base, WEIGHED_PAGE)
+        log("indicator page " + ", ".join(f"{k}: {v:,} bytes" for k, v in weight.items()))
         threads = [
             threading.Thread(target=_reader, args=(base, i, READS[args.reads], recorder, stop, deadline),
                              daemon=True)
@@ -224,6 +232,9 @@ def _run(args: argparse.Namespace) -> None:
         except subprocess.TimeoutExpired:
             server.kill()
     report = _report(args, url, recorder.samples, results)
+    report["page_weight"] = weight
+    report["table"] += "\n" + f"{WEIGHED_PAGE} as received (HTML + CSS + JS): " + "; ".join(
+        f"{k} {v:,} bytes".replace(",", ".") for k, v in weight.items())
     print(report["table"])
     if args.json:
         Path(args.json).write_text(
@@ -261,6 +272,9 @@ def _serve(args: argparse.Namespace, env: dict[str, str], folder: Path) -> subpr
             "--connection-limit=200",
             "chiso.wsgi:application",
         ]
+    elif args.server == "serve":
+        command = [sys.executable, "-m", "chiso.cli", "serve", "--port", str(args.port)]
+        command += ["--workers", str(args.workers)] if args.workers else []
     else:
         command = [
             sys.executable,
@@ -275,7 +289,7 @@ def _serve(args: argparse.Namespace, env: dict[str, str], folder: Path) -> subpr
 
 
 def _wait_until_up(base: str, deadline: float) -> None:
-    until = min(deadline, time.monotonic() + 90)
+    until = min(deadline, time.monotonic() + 300)  # chiso serve compresses the static files first
     while time.monotonic() < until:
         try:
             with urllib.request.urlopen(base + "/api/v1/versions", timeout=5) as answer:
@@ -283,7 +297,7 @@ def _wait_until_up(base: str, deadline: float) -> None:
                     return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.5)
-    raise SystemExit("the server did not answer within 90 s")
+    raise SystemExit("the server did not answer within 300 s")
 
 
 def _get(url: str, opener: urllib.request.OpenerDirector | None = None) -> tuple[int, bytes]:
@@ -308,7 +322,7 @@ def _reader(base: str, number: int, paths: tuple[str, ...], recorder: Recorder, 
     rng = Random(number)
     while not stop.is_set() and time.monotonic() < deadline:
         path = rng.choice(paths)
-        _timed(recorder, "read", lambda p=path: _get(base + p)[0])
+        _timed(recorder, "api read" if path.startswith("/api/") else "page", lambda p=path: _get(base + p)[0])
 
 
 def _writer(
@@ -404,13 +418,13 @@ def _report(
     rows = {
         f"{kind} ({phase})": stats(kind, phase)
         for phase in ("baseline", "import")
-        for kind in ("read", "write", "direct write", "login")
+        for kind in ("page", "api read", "write", "direct write", "login")
     }
     errors = sum(r["server_errors"] for r in rows.values())
     database = "SQLite" if url.startswith("sqlite") else "PostgreSQL"
     figures = f"{args.figures:,}".replace(",", ".")
     lines = [
-        f"chiso load — {database}, {args.server} with {args.readers + 4} threads, {args.readers} readers "
+        f"chiso load — {database}, {_server_words(args)}, {args.readers} readers "
         f"({getattr(args, 'reads', 'all')}); "
         f"import of {figures} changed figures",
         f"{'requests':<26}{'count':>7}{'5xx':>6}{'none':>6}{'refused':>9}{'p50 ms':>9}{'p95 ms':>9}"
@@ -448,6 +462,34 @@ def _report(
         "import": imported,
         "table": "\n".join(lines),
     }
+
+
+def _server_words(args: argparse.Namespace) -> str:
+    if args.server == "serve":
+        from chiso.web.management.commands.serve import default_workers
+
+        return f"chiso serve with {args.workers or default_workers()} workers × 4 threads"
+    return f"{args.server} with {args.readers + 4} threads" if args.server == "waitress" else "runserver"
+
+
+WEIGHED_PAGE = "/chi-tieu/XHS-06/"
+ENCODINGS = {"identity": "identity", "gzip": "gzip", "brotli": "gzip, deflate, br"}
+
+
+def page_weight(base: str, path: str) -> dict[str, int]:
+    """Bytes a browser receives for ``path``: its HTML and every stylesheet and script it links, once per
+    Accept-Encoding (urllib does not decompress: the length read is the length sent)."""
+    _, html = _get(base + path)
+    assets = re.findall(rb'(?:src|href)="(/static/[^"]+\.(?:js|css))"', html)
+    weights = {}
+    for name, accept in ENCODINGS.items():
+        total = 0
+        for url in [path.encode(), *assets]:
+            request = urllib.request.Request(base + url.decode(), headers={"Accept-Encoding": accept})
+            with urllib.request.urlopen(request, timeout=REQUEST_TIMEOUT) as answer:
+                total += len(answer.read())
+        weights[name] = total
+    return weights
 
 
 def _log(text: str) -> None:

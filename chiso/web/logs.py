@@ -57,6 +57,8 @@ def logging_config(level: str, log_file: Path | None) -> dict[str, Any]:
             # the root handlers (no mail, no duplicate lines).
             "django": {"handlers": [], "level": level, "propagate": True},
             "chiso": {"handlers": [], "level": level, "propagate": True},
+            # runserver's own line per request ("GET / HTTP/1.1" 200): chiso.request writes one already.
+            "django.server": {"handlers": [], "level": "WARNING", "propagate": True},
             "axes": {"handlers": [], "level": "WARNING", "propagate": True},
         },
     }
