@@ -49,7 +49,8 @@ def index(request: HttpRequest) -> HttpResponse:
     units = sorted(Unit.objects.filter(pk__in=counted).select_related("version", "parent"),
                    key=lambda u: (-(u.version.valid_from.toordinal() if u.version.valid_from else 0), u.path))
     return render(request, "registers/index.html", {
-        "units": [(u, counted[u.pk]) for u in units], "kinds": list(KINDS.values())})
+        "units": [(u, counted[u.pk]) for u in units], "kinds": list(KINDS.values()),
+        "own": queries.own_units(request.user)})
 
 
 @require_GET
@@ -87,7 +88,8 @@ def entry_page(request: HttpRequest, entry_id: int) -> HttpResponse:
     kind = KINDS[entry.kind]
     events = [(event, [queries.show_change(kind, c) for c in event.changes]) for event in queries.history(entry)]
     return render(request, "registers/entry.html", {
-        "entry": entry, "kind": kind, "shown": queries.shown(kind, entry.attributes), "events": events})
+        "entry": entry, "kind": kind, "shown": queries.shown(kind, entry.attributes), "events": events,
+        "can_write": request.user.is_authenticated and can_write_unit(request.user, entry.unit)})
 
 
 @require_GET
