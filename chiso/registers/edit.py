@@ -5,7 +5,8 @@ the answer; every rule (who may write, what a value may be, which day, the revis
 the form shows it at.
 
 Only whoever may write the unit (``accounts.access.can_write_unit``) gets a form: anyone else signed in gets a 404
-(as if the form did not exist), on GET and POST alike; a visitor not signed in is sent to sign in.
+(as if the form did not exist), on GET and POST alike; a visitor not signed in is sent to sign in. A refused form
+is drawn again with what was typed and the error at its field, answered 200 like any form to correct.
 """
 
 from __future__ import annotations
@@ -83,6 +84,7 @@ def parse_revision(raw: str) -> int:
 def _attribute_field(attribute: Attribute, value: str) -> Field:
     label = _(attribute.label)
     name = f"a-{attribute.code}"
+    choices: tuple[tuple[str, str], ...]
     if attribute.type == "yes_no":
         choices = ((("", "–"),) if not attribute.required else (("", _("— chọn —")),)) + (
             ("có", _("có")), ("không", _("không")))
@@ -166,7 +168,7 @@ def add_entry(request: HttpRequest, version: str, code: str, kind_code: str) -> 
             return redirect("registers:kind", version=unit.version.name, code=unit.code, kind_code=kind.code)
     return render(request, "registers/entry_form.html", {
         "unit": unit, "kind": kind, "fields": fields, "problem": problem, "mode": "add",
-        "action": request.path}, status=400 if request.method == "POST" else 200)
+        "action": request.path})
 
 
 def _own_entry(request: HttpRequest, entry_id: int) -> tuple[Entry | None, Kind | None, HttpResponse | None]:
@@ -214,7 +216,7 @@ def change_entry(request: HttpRequest, entry_id: int) -> HttpResponse:
             return redirect("registers:entry", entry_id=entry.pk)
     return render(request, "registers/entry_form.html", {
         "unit": entry.unit, "kind": kind, "entry": entry, "fields": fields, "problem": problem, "mode": "change",
-        "revision": revision, "action": request.path}, status=400 if posted else 200)
+        "revision": revision, "action": request.path})
 
 
 @require_http_methods(["GET", "POST"])
@@ -245,4 +247,4 @@ def retire_entry(request: HttpRequest, entry_id: int) -> HttpResponse:
             return redirect("registers:entry", entry_id=entry.pk)
     return render(request, "registers/entry_form.html", {
         "unit": entry.unit, "kind": kind, "entry": entry, "fields": fields, "problem": problem, "mode": "retire",
-        "revision": revision, "action": request.path}, status=400 if posted else 200)
+        "revision": revision, "action": request.path})

@@ -60,7 +60,7 @@ def own_units(user: User) -> list[Unit]:
     """The units ``user`` writes directly (its grants, not the units below them): the registers it keeps."""
     if user is None or not user.is_authenticated:
         return []
-    grants = (RoleAssignment.objects.filter(user=user, role__in=list(WRITE_ROLES))
+    grants = (RoleAssignment.objects.filter(user_id=user.pk, role__in=list(WRITE_ROLES))
               .select_related("unit__version", "unit__parent").order_by("unit__path"))
     return list({g.unit_id: g.unit for g in grants}.values())
 
