@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from chiso.engine.periods import Period, periods_between
 from chiso.indicators.models import DataElement
-from chiso.registers.kinds import KINDS, Kind, Value
+from chiso.registers.kinds import FEEDERS, KINDS, Kind, Value, sharing
 from chiso.registers.models import EntryEvent
 from chiso.units.models import Unit
 from chiso.values.actions import ValueEntry, WriteResult, do_set_values
@@ -42,6 +42,7 @@ class MonthCount:
     value: int
     entries: int  # entries of the kind on the unit at the month's end
     illustrative: bool
+    also: tuple[tuple[Kind, int], ...] = ()  # the other registers summed into an element they share: (kind, entries)
 
 
 def months_from(unit: Unit, day: date, today: date | None = None) -> list[Period]:
@@ -78,29 +79,62 @@ def _state(events: list[EntryEvent], day: date) -> EntryEvent | None:
     return found
 
 
+@dataclass
+class _Present:
+    attributes: list[dict[str, Value]]
+    illustrative: bool
+    kept: bool  # the unit keeps this register by then: an entry of it was on the unit at some day up to then
+
+
+def _present(timelines: dict[int, list[EntryEvent]], unit: Unit, day: date) -> _Present:
+    present = _Present([], False, False)
+    for events in timelines.values():
+        present.kept = present.kept or any(e.unit_id == unit.pk and e.effective_on <= day for e in events)
+        state = _state(events, day)
+        if state is not None and state.active and state.unit_id == unit.pk:
+            present.attributes.append(state.attributes)
+            present.illustrative = present.illustrative or state.entry.is_illustrative
+    return present
+
+
 def counts(unit: Unit, kind: Kind, months: Iterable[Period]) -> list[MonthCount]:
-    """The value of every element ``kind`` feeds on ``unit`` for each of ``months``, from the entries' states."""
-    timelines = _timelines(unit, kind)
+    """The value of every element ``kind`` feeds on ``unit`` for each of ``months``, from the entries' states.
+
+    An element several registers feed (``kinds.FEEDERS``: KTS-10) is the sum of their counts, and is left out of
+    a month in which the unit does not yet keep every one of them (half a figure is not the figure)."""
+    timelines = {k.code: _timelines(unit, k) for k in sharing(kind)}
     result = []
     for month in months:
-        present: list[dict[str, Value]] = []
-        illustrative = False
-        for events in timelines.values():
-            state = _state(events, month.end)
-            if state is not None and state.active and state.unit_id == unit.pk:
-                present.append(state.attributes)
-                illustrative = illustrative or state.entry.is_illustrative
+        present = {code: _present(lines, unit, month.end) for code, lines in timelines.items()}
+        own = present[kind.code]
         for feed in kind.feeds:
-            result.append(MonthCount(feed.element, month, feed.value(present), len(present), illustrative))
+            others = [(k, f) for k, f in FEEDERS[feed.element] if k.code != kind.code]
+            if not others:
+                result.append(MonthCount(feed.element, month, feed.value(own.attributes), len(own.attributes),
+                                         own.illustrative))
+                continue
+            if not own.kept or not all(present[k.code].kept for k, _ in others):
+                continue
+            value = feed.value(own.attributes) + sum(f.value(present[k.code].attributes) for k, f in others)
+            result.append(MonthCount(
+                feed.element, month, value, len(own.attributes),
+                own.illustrative or any(present[k.code].illustrative for k, _ in others),
+                tuple((k, len(present[k.code].attributes)) for k, _ in others)))
     return result
 
 
 ILLUSTRATIVE = "Số liệu minh họa (sổ theo dõi có mục do bản trình diễn tạo ra) — "
 
 
-def source_text(kind: Kind, entries: int, illustrative: bool = False) -> str:
+def source_text(kind: Kind, entries: int, illustrative: bool = False,
+                also: tuple[tuple[Kind, int], ...] = ()) -> str:
     """The fed figure's source; an illustrative one says so first, as every illustrative figure does."""
-    text = f"Sổ theo dõi {kind.lowered} (chiso): {entries} {kind.entry_label} đang theo dõi vào cuối tháng."
+    if also:
+        kept = [(kind, entries), *also]
+        text = ("Cộng các sổ theo dõi (chiso): " + "; ".join(f"sổ {k.lowered}: {n} {k.entry_label} đang theo dõi"
+                                                             for k, n in kept) + " vào cuối tháng.")
+    else:
+        text = f"Sổ theo dõi {kind.lowered} (chiso): {entries} {kind.entry_label} đang theo dõi vào cuối tháng."
     return ILLUSTRATIVE + text if illustrative else text
 
 
@@ -116,7 +150,7 @@ def write_counts(unit: Unit, kind: Kind, since: date, *, acting_user: User | Non
     if missing:
         raise LookupError(f"Danh mục chưa có yếu tố dữ liệu {', '.join(missing)} mà sổ {kind.label} ghi vào.")
     entries = [ValueEntry(data_element=elements[c.element], unit=unit, period=c.period, value=Decimal(c.value),
-                          source=source_text(kind, c.entries, c.illustrative), comment="",
+                          source=source_text(kind, c.entries, c.illustrative, c.also), comment="",
                           is_illustrative=c.illustrative)
                for c in counts(unit, kind, months)]
     return do_set_values(entries, acting_user=acting_user, channel=channel,

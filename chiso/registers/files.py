@@ -34,7 +34,8 @@ from chiso.values.models import Channel
 
 User = AbstractBaseUser | AnonymousUser
 SHEETS = {"cho": "Chợ", "truong": "Trường học", "co-so-y-te": "Cơ sở khám chữa bệnh", "ocop": "Sản phẩm OCOP",
-          "di-tich": "Di tích số hóa", "tuyen-pho": "Tuyến phố, tuyến đường", "ho-chua-co-dtdm": "Hộ chưa có ĐTTM"}
+          "di-tich": "Di tích số hóa", "tuyen-pho": "Tuyến phố, tuyến đường", "ho-chua-co-dtdm": "Hộ chưa có ĐTTM",
+          "ho-kinh-doanh-tmdt": "Hộ kinh doanh trên sàn TMĐT"}
 KIND_OF_SHEET = {title: code for code, title in SHEETS.items()}
 ID, VERSION, UNIT, UNIT_NAME, NAME = "Mã mục", "Danh mục đơn vị", "Mã đơn vị", "Tên đơn vị", "Tên"
 ACTIVE, LAST, EFFECTIVE, REASON, REVISION = ("Đang theo dõi", "Hiệu lực từ (lần ghi gần nhất)",

@@ -81,6 +81,8 @@ class Attribute:
                     if str(item).replace("\x00", "").strip()]
             if len(kept) > 20:
                 raise AttributeFault(f"{self.lowered}: nhiều nhất 20 mục, cách nhau bằng dấu ';'")
+            if self.required and not kept:
+                raise AttributeFault(f"cần ghi {self.lowered}")
             return kept
         text = str(raw).replace("\x00", "")
         if len(text) > LONGEST_TEXT:
@@ -252,9 +254,19 @@ OCOP = Kind(
     (Attribute("producer", "Chủ thể sản xuất", "text"),
      Attribute("stars", "Số sao OCOP", "integer", low=3, high=5),
      Attribute("platforms", "Sàn thương mại điện tử", "list")),
-    (Feed("OCOP"), Feed("OCOP-TMDT", where=(("platforms", NONEMPTY),))),
+    (Feed("OCOP"), Feed("OCOP-TMDT", where=(("platforms", NONEMPTY),)),
+     Feed("KTS-10", where=(("platforms", NONEMPTY),))),
     note="Sản phẩm có ít nhất một sàn được tính vào số sản phẩm OCOP trên sàn thương mại điện tử (OCOP-TMDT). "
-         "Chỉ tiêu KTS-10 còn đếm cả hộ kinh doanh, nên sổ này không ghi vào KTS-10.",
+         "Chỉ tiêu KTS-10 đếm cả sản phẩm OCOP lẫn hộ kinh doanh trên sàn: sổ chỉ ghi KTS-10 khi đơn vị giữ cả sổ "
+         "hộ kinh doanh trên sàn thương mại điện tử (KTS-10 = hai số cộng lại).",
+)
+BUSINESS_ONLINE = Kind(
+    "ho-kinh-doanh-tmdt", "Hộ kinh doanh trên sàn thương mại điện tử", "hộ kinh doanh", False,
+    (Attribute("business_line", "Ngành hàng", "text"),
+     Attribute("platforms", "Sàn thương mại điện tử", "list", required=True)),
+    (Feed("KTS-10", where=(("platforms", NONEMPTY),)),),
+    note="Chỉ tiêu KTS-10 = số sản phẩm OCOP trên sàn (sổ Sản phẩm OCOP) + số hộ kinh doanh trên sàn (sổ này); sổ chỉ "
+         "ghi KTS-10 khi đơn vị giữ cả hai sổ. Tên hộ kinh doanh chỉ cán bộ của đơn vị và cấp trên xem được.",
 )
 HERITAGE = Kind(
     "di-tich", "Di tích được số hóa", "di tích", True,
@@ -280,6 +292,29 @@ HOUSEHOLDS = Kind(
     note="Một mục là số đếm của một thôn, không có tên hộ. Chỉ cán bộ của đơn vị và cấp trên xem được.",
     not_more_than=(("without_smartphone", "households"),),
 )
-KINDS: dict[str, Kind] = {k.code: k for k in (MARKET, SCHOOL, HEALTH, OCOP, HERITAGE, STREET, HOUSEHOLDS)}
+KINDS: dict[str, Kind] = {k.code: k for k in (MARKET, SCHOOL, HEALTH, OCOP, HERITAGE, STREET, HOUSEHOLDS,
+                                              BUSINESS_ONLINE)}
 FED = sorted({feed.element for kind in KINDS.values() for feed in kind.feeds})
 """Every data element some register writes."""
+FEEDERS: dict[str, tuple[tuple[Kind, Feed], ...]] = {
+    element: tuple((kind, feed) for kind in KINDS.values() for feed in kind.feeds if feed.element == element)
+    for element in FED}
+"""For each fed element, every (register, feed) that adds to it. An element fed by several registers (KTS-10: OCOP
+products on e-commerce + business households on e-commerce) is their sum, written only for a unit that keeps every
+one of them (``registers.counts``): one register alone would pass half the figure for the whole.
+
+>>> [(k.code, f.element) for k, f in FEEDERS["KTS-10"]]
+[('ocop', 'KTS-10'), ('ho-kinh-doanh-tmdt', 'KTS-10')]
+>>> [e for e, feeders in FEEDERS.items() if len(feeders) > 1]
+['KTS-10']
+"""
+
+
+def sharing(kind: Kind) -> list[Kind]:
+    """``kind`` and the other registers that feed an element with it, ``kind`` first."""
+    found = [kind]
+    for feed in kind.feeds:
+        for other, _ in FEEDERS[feed.element]:
+            if other not in found:
+                found.append(other)
+    return found

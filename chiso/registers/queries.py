@@ -14,6 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Q, QuerySet
 
 from chiso.accounts.access import can_read_register, unpublished_read_prefixes
+from chiso.accounts.models import WRITE_ROLES, RoleAssignment
 from chiso.registers.kinds import KINDS, Kind, Value
 from chiso.registers.models import Entry, EntryEvent
 from chiso.units.models import Unit
@@ -53,6 +54,15 @@ def kinds_under(user: User, unit: Unit) -> list[tuple[Kind, int]]:
     counted = dict(entries_under(user, unit).values("kind").annotate(n=Count("id")).values_list("kind", "n"))
     return [(kind, counted.get(code, 0)) for code, kind in KINDS.items()
             if kind.public or can_read_register(user, unit, public=False) or counted.get(code)]
+
+
+def own_units(user: User) -> list[Unit]:
+    """The units ``user`` writes directly (its grants, not the units below them): the registers it keeps."""
+    if user is None or not user.is_authenticated:
+        return []
+    grants = (RoleAssignment.objects.filter(user_id=user.pk, role__in=list(WRITE_ROLES))
+              .select_related("unit__version", "unit__parent").order_by("unit__path"))
+    return list({g.unit_id: g.unit for g in grants}.values())
 
 
 def readable_entry(user: User, entry_id: int) -> Entry | None:

@@ -13,12 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from chiso.accounts.access import can_read_register, can_write_unit
+from chiso.accounts.access import can_read_register, can_read_unpublished, can_write_unit
+from chiso.collection.queries import published
 from chiso.engine.periods import Period
 from chiso.indicators.models import DataElement
 from chiso.registers import queries
 from chiso.registers.files import RegisterImportRefused, export_workbook, import_workbook
-from chiso.registers.kinds import KINDS, Kind
+from chiso.registers.kinds import FEEDERS, KINDS, Kind
+from chiso.registers.models import EntryEvent
 from chiso.units.models import Unit
 from chiso.values.models import DataValue
 
@@ -49,7 +51,8 @@ def index(request: HttpRequest) -> HttpResponse:
     units = sorted(Unit.objects.filter(pk__in=counted).select_related("version", "parent"),
                    key=lambda u: (-(u.version.valid_from.toordinal() if u.version.valid_from else 0), u.path))
     return render(request, "registers/index.html", {
-        "units": [(u, counted[u.pk]) for u in units], "kinds": list(KINDS.values())})
+        "units": [(u, counted[u.pk]) for u in units], "kinds": list(KINDS.values()),
+        "own": queries.own_units(request.user)})
 
 
 @require_GET
@@ -70,10 +73,17 @@ def kind_page(request: HttpRequest, version: str, code: str, kind_code: str) -> 
     last = min(timezone.localdate(), unit.effective_to() or timezone.localdate())  # an ended map: its last month
     month = Period.of_month(last.year, last.month)
     codes = [f.element for f in kind.feeds]
-    fed = {v.data_element.code: v for v in DataValue.objects.filter(
-        unit=unit, period=str(month), data_element__code__in=codes, is_deleted=False)}
+    figures = DataValue.objects.filter(unit=unit, period=str(month), data_element__code__in=codes, is_deleted=False)
+    if not can_read_unpublished(request.user, unit):
+        figures = published(figures)  # a draft figure is the ward's and its superiors' until its report is approved
+    fed = {v.data_element.code: v for v in figures.select_related("data_element")}
     names = dict(DataElement.objects.filter(code__in=codes).values_list("code", "name_vi"))
-    feeds = [(f, names.get(f.element, ""), kind.describe(f), fed.get(f.element)) for f in kind.feeds]
+    kept = set(EntryEvent.objects.filter(unit=unit).values_list("entry__kind", flat=True).distinct())
+    feeds = []
+    for f in kind.feeds:
+        others = [(k, k.describe(g)) for k, g in FEEDERS[f.element] if k.code != kind.code]
+        missing = [k for k, _ in others if k.code not in kept] + ([kind] if others and kind.code not in kept else [])
+        feeds.append((f, names.get(f.element, ""), kind.describe(f), fed.get(f.element), others, missing))
     return render(request, "registers/kind.html", {
         "unit": unit, "kind": kind, "rows": rows, "retired": retired, "feeds": feeds, "month": f"{month.start:%m/%Y}",
         "can_write": request.user.is_authenticated and can_write_unit(request.user, unit)})
@@ -87,7 +97,8 @@ def entry_page(request: HttpRequest, entry_id: int) -> HttpResponse:
     kind = KINDS[entry.kind]
     events = [(event, [queries.show_change(kind, c) for c in event.changes]) for event in queries.history(entry)]
     return render(request, "registers/entry.html", {
-        "entry": entry, "kind": kind, "shown": queries.shown(kind, entry.attributes), "events": events})
+        "entry": entry, "kind": kind, "shown": queries.shown(kind, entry.attributes), "events": events,
+        "can_write": request.user.is_authenticated and can_write_unit(request.user, entry.unit)})
 
 
 @require_GET

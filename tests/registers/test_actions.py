@@ -155,7 +155,8 @@ def test_bad_input_is_refused_with_the_field_and_nothing_is_written(officer_than
          "Phường Thanh Khê (danh mục 2025-07) chỉ có hiệu lực 01/07/2025 – nay; ngày hiệu lực 01/03/2025 nằm ngoài. "
          "Sau sắp xếp đơn vị, ghi cho đơn vị mới."),
         (("sach", ward, "A", {}), {}, "kind",
-         "Không có sổ theo dõi 'sach'. Có: cho, truong, co-so-y-te, ocop, di-tich, tuyen-pho, ho-chua-co-dtdm."),
+         "Không có sổ theo dõi 'sach'. Có: cho, truong, co-so-y-te, ocop, di-tich, tuyen-pho, ho-chua-co-dtdm, "
+         "ho-kinh-doanh-tmdt."),
     ]
     for args, extra, field, message in cases:
         with pytest.raises(RegisterError) as refused:
