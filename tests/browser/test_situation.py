@@ -4,7 +4,7 @@ first and sees the date the target is reached move. At 1280 and 360 px, in Vietn
 
 The test gives the city (2025-07) three 2026 targets above what its demo figures will reach, dated six months
 after the month the portal reads. Fails on any console error, page error, failed request or HTTP status >= 400;
-screenshots go to ``test-artifacts/`` (and /work/shots/leader when it exists). A live-server test.
+screenshots go to ``test-artifacts/``. A live-server test.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from tests.conftest import ensure_whole_demo  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.empties_database, pytest.mark.django_db(transaction=True)]
 WAIT = 30_000  # ms: a box is redrawn by the server (2 000 bootstrap draws) on a machine that may be busy
-SHOTS = Path("/work/shots/leader")
 GAPS = {"XHS-01": 30, "XHS-04": 20, "XHS-10": 10}  # target = the city's latest value + this (at most 100)
 
 
@@ -58,13 +57,6 @@ def _targets() -> list[int]:
         found.append(do_set_target(city, 2026, Indicator.objects.get(code=code), goal, acting_user=admin,
                                    target_date=deadline.end).id)
     return found
-
-
-def _shots(page: Page, name: str) -> None:
-    _shot(page, name)
-    if SHOTS.parent.exists():
-        SHOTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def _shares(page: Page) -> list[float]:
@@ -103,7 +95,7 @@ def test_the_leader_lands_on_the_situation_and_runs_a_scenario(live_server, brow
     assert result.inner_text() != before
     expect(box.locator(".scenario-chart svg")).to_have_count(1)  # redrawn after the swap
     _axe(page, "situation", findings)
-    _shots(page, "situation-vi-1280")
+    _shot(page, "situation-vi-1280")
 
     # Nothing is saved unless saved with a name; the leader's own saved scenarios are listed and compared.
     assert SavedScenario.objects.count() == 0
@@ -119,7 +111,7 @@ def test_the_leader_lands_on_the_situation_and_runs_a_scenario(live_server, brow
     box.get_by_role("button", name="So sánh hai kịch bản").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("So sánh hai kịch bản")
     expect(page.locator("table.scenario-comparison")).to_contain_text("trước hạn")
-    _shots(page, "situation-compare-1280")
+    _shot(page, "situation-compare-1280")
     assert SavedScenario.objects.filter(created_by__username="lanhdao").count() == 2
 
     narrow = browser.new_context(viewport={"width": 360, "height": 780}, locale="vi-VN",

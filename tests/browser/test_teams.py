@@ -4,13 +4,12 @@ XHS-14 for that month grows by the logged count.
 
 Run with the other browser tests (``-m browser``); builds the whole demo if needed and empties the database after
 (like tests/browser/test_entry.py). Fails on any console error, page error, failed request or HTTP status ≥ 400.
-Screenshots at 360 and 1280 px go to ``test-artifacts/`` (and /work/shots/teams when that folder exists).
+Screenshots at 360 and 1280 px go to ``test-artifacts/``.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,15 +17,11 @@ import pytest
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
 
-from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, expect  # noqa: E402
 
+from tests.browser.test_smoke import Problems, _shot, browser  # noqa: E402, F401
 from tests.conftest import ensure_whole_demo  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-SHOTS = Path("/work/shots/teams")
 PHOTO = Path(__file__).resolve().parents[2] / "chiso" / "teams" / "static" / "teams" / "icon-512.png"
 WARD_PAGE = "/to-cns/phuong/2025-07/20209/"
 VI = {"extra_http_headers": {"Accept-Language": "vi"}, "locale": "vi-VN"}
@@ -34,37 +29,10 @@ VI = {"extra_http_headers": {"Accept-Language": "vi"}, "locale": "vi-VN"}
 pytestmark = [pytest.mark.browser, pytest.mark.empties_database, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} not installed")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture(scope="module", autouse=True)
 def demo(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         ensure_whole_demo()
-
-
-class Problems(list[str]):
-    def watch(self, page: Page) -> Page:
-        page.on("console", lambda m: self.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
-        page.on("pageerror", lambda e: self.append(f"page error: {e}"))
-        page.on("requestfailed", lambda r: self.append(f"request failed: {r.url} {r.failure}"))
-        page.on("response", lambda r: self.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
-        return page
-
-
-def _shot(page: Page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    if SHOTS.is_dir():
-        shutil.copy(path, SHOTS / path.name)
 
 
 def _login(page: Page, base: str, username: str, target: str) -> None:
