@@ -138,5 +138,5 @@ def test_a_ward_card_and_the_indicator_page_name_their_peer_group(client):
     text = html.unescape(client.get("/don-vi/2024/20209/?nam=2024").content.decode())
     assert "Xếp thứ 1/10 phường trong Quận Thanh Khê (cả năm 2024); trung vị 68,0%" in text
     page = html.unescape(client.get("/chi-tieu/CQS-03/?v=2024").content.decode())
-    assert "Xếp hạng 56 đơn vị (tháng 12/2024)" in page
+    assert "Xếp hạng 56 đơn vị của Thành phố Đà Nẵng (tháng 12/2024)" in page
     assert '<td class="num" data-value="1">1/56 đơn vị</td>' in page
