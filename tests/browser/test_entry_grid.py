@@ -103,6 +103,7 @@ def test_a_ward_officer_fills_a_month_saves_the_good_cells_and_submits(live_serv
     rate = page.locator("output.rate-value[data-num='CQS-03.TS']")
     expect(rate).to_have_text("50,0%")  # 10 of 20, computed as typed
     expect(state(page, BAD)).to_have_attribute("data-level", "error")
+    page.wait_for_load_state("networkidle")  # the last cells' checks answered (a save would abort them: harmless)
     counted.press("Control+s")
 
     expect(page.locator(".entry-problems")).to_have_text(
@@ -123,6 +124,7 @@ def test_a_ward_officer_fills_a_month_saves_the_good_cells_and_submits(live_serv
     counted.press("Control+a")
     counted.type("20")
     expect(state(page, BAD)).to_have_attribute("data-level", "changed")  # its check has answered
+    page.wait_for_load_state("networkidle")
     counted.press("Control+s")
     expect(page.locator(".entry-messages")).to_have_text("Đã lưu 1 số liệu.")
     assert stored.count() == 77

@@ -14,7 +14,7 @@ from decimal import Decimal
 from chiso.collection.entry.grid import Report
 from chiso.collection.models import FormElement, Submission
 from chiso.collection.review import ReportChecks, RuleWords, check_reports
-from chiso.collection.validation import active_rules, outliers, stored_values
+from chiso.collection.validation import Outlier, active_rules, outliers, stored_values
 from chiso.engine.numbers import format_number
 from chiso.engine.periods import PeriodError
 from chiso.indicators.models import DataElement, Indicator
@@ -38,7 +38,7 @@ class Line:
     element: DataElement
     value: Decimal | None
     before: Decimal | None
-    outlier: float | None  # modified z-score when far from the unit's past
+    outlier: Outlier | None  # when far from the unit's past (with the words that say how far)
 
 
 @dataclass
@@ -74,8 +74,7 @@ def sheet(report: Report) -> Sheet:
         errors=[words.sentence(v, now) for v in violations if v.severity == "error"],
         warnings=[_explained(words.sentence(v, now), v.rule, report.submission) for v in violations
                   if v.severity == "warning"],
-        outliers=[f"{names[code]}: {format_number(now[code])} — khác xa các kỳ trước của đơn vị (điểm z hiệu "
-                  f"chỉnh {format_number(round(Decimal(str(score)), 1), 1)})." for code, score in flagged.items()],
+        outliers=[f"{names[code]}: {format_number(now[code])} — {found.words}." for code, found in flagged.items()],
         rates=_rates(elements, now, before),
         lines=[Line(e, now.get(e.code), before.get(e.code), flagged.get(e.code)) for e in elements],
         previous_label=previous_label,
