@@ -327,3 +327,15 @@ def test_many_refusals_are_named_ten_at_a_time(client, approver_thanh_khe, monke
     assert text.count("Chưa đủ số liệu: 5/6 dòng có số (83%; cần 100%).") == 2
     assert "Chưa duyệt 4 báo cáo khác vì các lý do tương tự" in text
     assert set(states().values()) == {"submitted"}
+
+
+def test_an_outlier_is_said_in_words_not_as_a_score(client, approver_thanh_khe, monkeypatch):
+    from chiso.collection.approval import sheet
+    from chiso.collection.validation import Outlier
+
+    far = Outlier("DS", 40043.3, "gấp khoảng 40 lần mức thường thấy của tổ dân phố (khoảng 10)")
+    monkeypatch.setattr(sheet, "outliers", lambda unit, period, values: {"DS": far} if "DS" in values else {})
+    client.force_login(approver_thanh_khe)
+    text = client.get(review_url("TDP-TG-01")).content.decode()
+    assert "Dân số: 402 — gấp khoảng 40 lần mức thường thấy của tổ dân phố (khoảng 10)." in text
+    assert "40.043" not in text and "điểm z" not in text
