@@ -103,7 +103,6 @@ def test_a_ward_officer_fills_a_month_saves_the_good_cells_and_submits(live_serv
     rate = page.locator("output.rate-value[data-num='CQS-03.TS']")
     expect(rate).to_have_text("50,0%")  # 10 of 20, computed as typed
     expect(state(page, BAD)).to_have_attribute("data-level", "error")
-    page.wait_for_load_state("networkidle")  # the last cells' checks answered (a save would abort them: harmless)
     counted.press("Control+s")
 
     expect(page.locator(".entry-problems")).to_have_text(
@@ -124,7 +123,6 @@ def test_a_ward_officer_fills_a_month_saves_the_good_cells_and_submits(live_serv
     counted.press("Control+a")
     counted.type("20")
     expect(state(page, BAD)).to_have_attribute("data-level", "changed")  # its check has answered
-    page.wait_for_load_state("networkidle")
     counted.press("Control+s")
     expect(page.locator(".entry-messages")).to_have_text("Đã lưu 1 số liệu.")
     assert stored.count() == 77
@@ -150,4 +148,5 @@ def test_a_ward_officer_fills_a_month_saves_the_good_cells_and_submits(live_serv
     expect(state(narrow, "DS")).to_contain_text("9.999.999 lớn bất thường cho một phường")
     _shot(narrow, "grid-360")
     assert narrow.evaluate("document.documentElement.scrollWidth") <= 360, "the grid must not scroll sideways"
-    assert problems == []
+    # a save leaves the page while the checks of the last cells typed may be in flight: those are aborted, harmlessly
+    assert [p for p in problems if not ('/kiem-tra/' in p and 'ERR_ABORTED' in p)] == []

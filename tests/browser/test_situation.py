@@ -122,7 +122,7 @@ def test_the_leader_lands_on_the_situation_and_runs_a_scenario(live_server, brow
     width = small.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, f"the page scrolls sideways at 360 px ({width} px)"
     assert _shares(small) == shares
-    _shots(small, "situation-vi-360")
+    _shot(small, "situation-vi-360")
 
     for context, name in ((wide, "1280"), (narrow, "360")):
         context.add_cookies([{"name": "django_language", "value": "en", "url": base}])
@@ -130,7 +130,7 @@ def test_the_leader_lands_on_the_situation_and_runs_a_scenario(live_server, brow
         english.goto(base + "/tinh-hinh/2025-07/48/")
         expect(english.get_by_role("heading", level=1)).to_have_text("Unit situation: Thành phố Đà Nẵng")
         expect(english.locator(".at-risk-sentence").first).to_contain_text("expected to reach")
-        _shots(english, f"situation-en-{name}")
+        _shot(english, f"situation-en-{name}")
         english.close()
     narrow.close()
     wide.close()
