@@ -105,11 +105,13 @@ def test_the_main_navigation_leads_officers_to_entry_and_signed_in_users_to_plan
     nav = re.compile(r'<nav class="site-nav".*?</nav>', re.S)
     anonymous = nav.search(page_text(client, "/")).group(0)
     assert re.findall(r'<a href="([^"?]*)', anonymous) == ["/", "/don-vi/", "/chi-tieu/", "/xep-hang/", "/du-lieu-mo/",
-                                                          "/nhap-lieu/", "/admin/"]
+                                                          "/so-theo-doi/", "/nhap-lieu/", "/admin/"]
     assert ">Nhập liệu</a>" in anonymous and "Kế hoạch" not in anonymous
     client.force_login(officer_thac_gian)
     signed_in = nav.search(page_text(client, "/ke-hoach/")).group(0)
     assert '<a href="/ke-hoach/" aria-current="page">Kế hoạch</a>' in signed_in
+    assert re.findall(r'<a href="([^"?]*)', signed_in)[5:10] == ["/so-theo-doi/", "/tinh-hinh/", "/nhap-lieu/",
+                                                                "/nhap-lieu/tai-len/", "/ke-hoach/"]
     english = nav.search(client.get("/don-vi/", HTTP_ACCEPT_LANGUAGE="en").content.decode()).group(0)
     assert ">Data entry</a>" in english and ">Plans</a>" in english and ">Rankings</a>" in english
     assert ">Open data</a>" in english
