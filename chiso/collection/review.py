@@ -1,7 +1,7 @@
 """Approving and returning many reports at once, and the checks a report must pass to be approved.
 
 The rule lives here and only here: **a report may be approved only if it passes its checks** — it is
-submitted, the acting user may review its unit (``accounts.access.can_review_unit``), no error-level
+submitted, the acting user may review its unit (``accounts.access.review_judge``: ``can_review_unit`` for many units), no error-level
 validation rule fails on its stored figures, and the share of the form's lines it holds a number for
 reaches the form's completeness threshold (``Form.completeness_threshold``, default 100%: every line; the
 same threshold that decides when the units' reports are enough to publish a total). ``do_approve_reports``
@@ -13,20 +13,21 @@ The approval matrix, the review page and ``POST /api/v1/submissions/approve|retu
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 
-from chiso.accounts.access import can_review_unit
+from chiso.accounts.access import review_judge
 from chiso.collection.models import FormElement, Severity, Status, Submission, ValidationRule
 from chiso.collection.validation import Violation, active_rules, stored_values, violations
 from chiso.collection.workflow import WorkflowError, do_transition
 from chiso.engine import rules as engine
 from chiso.engine.numbers import format_number
 from chiso.indicators.models import DataElement
+from chiso.units.models import Unit
 from chiso.values.models import DataValue
 
 User = AbstractBaseUser | AnonymousUser
@@ -125,10 +126,12 @@ def check_reports(submissions: Sequence[Submission]) -> dict[int, ReportChecks]:
     return found
 
 
-def refusals(submission: Submission, checks: ReportChecks | None, acting_user: User) -> list[str]:
+def refusals(submission: Submission, checks: ReportChecks | None, acting_user: User,
+             may_review: Callable[[Unit], bool] | None = None) -> list[str]:
     """Why ``acting_user`` may not approve ``submission`` now (empty: they may). Permission first, so a
-    report the user may not review says nothing about its figures."""
-    if not can_review_unit(acting_user, submission.unit):
+    report the user may not review says nothing about its figures. ``may_review``: the user's
+    ``review_judge``, read once for many reports."""
+    if not (may_review or review_judge(acting_user))(submission.unit):
         return [f"Bạn không có quyền duyệt báo cáo của {submission.unit.name}."]
     if submission.status != Status.SUBMITTED:
         return [f"Báo cáo đang ở trạng thái '{submission.get_status_display()}': chỉ duyệt được báo cáo đã gửi."]
@@ -141,10 +144,11 @@ def do_approve_reports(submissions: Iterable[Submission], *, acting_user: User) 
     each with why. Reports are locked and read again first, so two reviewers do not approve twice."""
     wanted = [s.pk for s in submissions]
     current = _locked(wanted)
-    checks = check_reports([s for s in current if can_review_unit(acting_user, s.unit)])
+    may_review = review_judge(acting_user)  # the user's roles, read once, not per report
+    checks = check_reports([s for s in current if may_review(s.unit)])
     outcomes = []
     for s in current:
-        reasons = refusals(s, checks.get(s.pk), acting_user)
+        reasons = refusals(s, checks.get(s.pk), acting_user, may_review)
         if reasons:
             outcomes.append(Outcome(s, False, tuple(reasons)))
             continue
@@ -166,9 +170,10 @@ def do_return_reports(submissions: Iterable[Submission], *, acting_user: User, r
     current = _locked(wanted)
     if not reason.strip():
         return [Outcome(s, False, ("Cần ghi lý do trả lại để đơn vị biết phải sửa gì.",)) for s in current]
+    may_review = review_judge(acting_user)
     outcomes = []
     for s in current:
-        if not can_review_unit(acting_user, s.unit):
+        if not may_review(s.unit):
             outcomes.append(Outcome(s, False, (f"Bạn không có quyền trả lại báo cáo của {s.unit.name}.",)))
             continue
         if s.status != Status.SUBMITTED:
