@@ -66,13 +66,13 @@ postgres:
 	fi
 
 # ruff and mypy on the pure engine, the figure-writing code and the audited actions (pyproject.toml says which).
-LINTED := chiso/engine chiso/values chiso/accounts/actions.py chiso/plans/actions.py chiso/ranking \
+LINTED := chiso/engine chiso/values chiso/totals tests/totals chiso/accounts/actions.py chiso/plans/actions.py chiso/ranking \
           tests/test_architecture.py tests/ranking
 lint: $(STAMP)
 	@echo "== ruff and mypy =="
 	$(BIN)/ruff check $(LINTED)
 	CHISO_DATA_DIR=$$(mktemp -d) $(BIN)/mypy --strict chiso/engine
-	CHISO_DATA_DIR=$$(mktemp -d) $(BIN)/mypy chiso/values chiso/accounts/actions.py chiso/plans/actions.py chiso/ranking
+	CHISO_DATA_DIR=$$(mktemp -d) $(BIN)/mypy chiso/values chiso/totals chiso/accounts/actions.py chiso/plans/actions.py chiso/ranking
 
 clean:
 	rm -rf $(VENV) test-artifacts

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "chiso.units",
     "chiso.indicators",
     "chiso.values",
+    "chiso.totals",
     "chiso.plans",
     "chiso.analytics",
     "chiso.ranking",

@@ -22,6 +22,7 @@ LAYERS: list[set[str]] = [
     {"collection"},
     {"plans"},
     {"registers"},  # writes figures (values) from its entries; above collection, whose closed reports bind it
+    {"totals"},  # roll-ups kept fresh by the write path (values.hooks); reads reports' publication (collection)
     {"analytics"},
     {"teams"},  # community teams: a register and logs that write figures (above values, collection)
     {"ranking"},

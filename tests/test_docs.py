@@ -19,7 +19,7 @@ def test_every_setting_is_documented_in_the_readme(setting):
     assert f"| `{setting.name}` |" in README
 
 
-COMMANDS = ["demo", "units", "indicators", "bench", "validate", "report", "import", "plans", "index", "criteria",
+COMMANDS = ["demo", "totals", "units", "indicators", "bench", "validate", "report", "import", "plans", "index", "criteria",
             "dhis2", "integration", "tokens", "opendata", "extract", "registers", "teams", "serve"]
 
 

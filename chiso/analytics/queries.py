@@ -14,12 +14,15 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from chiso.analytics.mapping import Mapping, map_unit, rounded_estimate
 from chiso.engine import aggregate as agg
 from chiso.engine.periods import Period
 from chiso.indicators.models import DataElement, Indicator, OverHierarchy
+from chiso.totals.measures import built_keys, key_of
+from chiso.totals.read import StoredBelow, branches_of
+from chiso.totals.refresh import stored
 from chiso.units.models import HierarchyVersion, Unit
 from chiso.values.models import DataValue
 
@@ -98,31 +101,55 @@ def overlapping_versions(period: Period, versions: list[HierarchyVersion] | None
             if (v.valid_from is None or v.valid_from <= period.end) and (v.valid_to is None or period.start <= v.valid_to)]
 
 
+class Rolled:
+    """Which roots may read the roll-ups (``chiso.totals``) instead of adding up their subtree's raw figures, and
+    with which reading: every figure, or published ones only. A root whose reader may see drafts somewhere
+    strictly inside its subtree (but not all of it) mixes both readings, so it adds up its raw figures."""
+
+    def __init__(self, measures: Sequence[Measure], periods: Sequence[Period], published_only: bool,
+                 drafts_under: Sequence[str]):
+        self.keys = {key_of(m.elements) for m in measures if m.additive}
+        self.periods = [str(p) for p in periods]
+        self.possible = bool(self.keys) and all(stored(p) for p in periods)
+        self.published_only, self.drafts_under = published_only, drafts_under
+        self._usable: bool | None = None
+
+    def reading(self, unit: Unit) -> bool | None:
+        """False: every figure; True: published only; None: add up the raw figures. Asked for branches only."""
+        if self._usable is None:  # asked once, and only when a branch is among the roots
+            self._usable = self.possible and self.keys <= built_keys()
+        if not self._usable:
+            return None
+        if not self.published_only or any(unit.path.startswith(p) for p in self.drafts_under):
+            return False
+        if any(p.startswith(unit.path) for p in self.drafts_under):
+            return None
+        return True
+
+
 class _VersionData:
-    """Units and figures of one hierarchy version under some roots, loaded once."""
+    """Units and figures of one hierarchy version under some roots, loaded once. A root that reads the roll-ups
+    loads only its own figures and its stored children's total; the others load their whole subtree."""
 
     def __init__(self, roots: list[Unit], element_ids: set[int], start, end,  # type: ignore[no-untyped-def]
-                 published_only: bool = False, drafts_under: Sequence[str] = ()):
-        minimal: list[str] = []
-        for prefix in sorted({u.path for u in roots}):  # sorted, a subtree follows its root
-            if not minimal or not prefix.startswith(minimal[-1]):
-                minimal.append(prefix)
-        condition = Q()
-        for prefix in minimal:
-            condition |= Q(path__startswith=prefix)
-        units = Unit.objects.filter(condition, version_id=roots[0].version_id) if len(minimal) <= 50 else \
-            Unit.objects.filter(version_id=roots[0].version_id)
+                 published_only: bool = False, drafts_under: Sequence[str] = (), rolled: Rolled | None = None):
+        branches = branches_of([u.id for u in roots]) if rolled is not None else set()
+        self.reading: dict[int, bool] = {}  # the roots that read their children's total from the roll-ups
+        for root in roots if rolled is not None else ():
+            reading = rolled.reading(root) if root.id in branches else False  # a leaf: nothing below to add up
+            if reading is not None:
+                self.reading[root.id] = reading
+        walked = [u for u in roots if u.id not in self.reading]
+        units = _subtrees(roots)  # for the coverage of published totals
         self.children: dict[int, list[int]] = defaultdict(list)
-        unit_ids = []
-        for unit_id, parent_id in units.values_list("id", "parent_id"):
-            unit_ids.append(unit_id)
+        for unit_id, parent_id in (units if published_only else _subtrees(walked)).values_list("id", "parent_id"):
             if parent_id is not None:
                 self.children[parent_id].append(unit_id)
         values = DataValue.objects.filter(
             data_element_id__in=element_ids, is_deleted=False, period_start__gte=start, period_end__lte=end,
         )
-        values = values.filter(unit__in=units) if len(minimal) <= 50 else values.filter(
-            unit__version_id=roots[0].version_id)
+        own_only = Q(unit_id__in=list(self.reading))
+        values = values.filter(own_only | Q(unit__in=_subtrees(walked))) if walked else values.filter(own_only)
         self.coverage: ReportCoverage | None = None
         if published_only:
             from chiso.collection.queries import ReportCoverage, readable
@@ -139,6 +166,8 @@ class _VersionData:
         for key, found in self.observations.items():
             found.sort(key=lambda o: o.period.start)
             self.starts[key] = [o.period.start for o in found]
+        self.below = StoredBelow(self.reading, branches, rolled.keys, rolled.periods) if (
+            rolled is not None and branches & self.reading.keys()) else None
 
     def within(self, key: tuple[int, int], period: Period) -> list[agg.Obs]:
         """The figures of one unit and element whose period starts inside ``period`` (binary search)."""
@@ -160,6 +189,8 @@ class _VersionData:
                 illustrative = illustrative or found.illustrative
             return tuple(parts), agg.combine_qualifiers(qualifiers), illustrative
 
+        if unit_id in self.reading and measure.additive and self.below is not None:
+            return agg.with_children(own(unit_id), self.below.total(unit_id, key_of(measure.elements), period))
         return agg.over_hierarchy(unit_id, lambda u: self.children.get(u, []), own, measure.additive)
 
     def reported_rate(self, unit_id: int, measure: Measure, period: Period) -> agg.TimeValue | None:
@@ -172,6 +203,22 @@ class _VersionData:
 _PERIODS: dict[str, Period] = {}
 
 
+def _subtrees(roots: Sequence[Unit]) -> QuerySet[Unit]:
+    """The units of ``roots``' subtrees (one version), as a query."""
+    if not roots:
+        return Unit.objects.none()
+    minimal: list[str] = []
+    for prefix in sorted({u.path for u in roots}):  # sorted, a subtree follows its root
+        if not minimal or not prefix.startswith(minimal[-1]):
+            minimal.append(prefix)
+    if len(minimal) > 50:
+        return Unit.objects.filter(version_id=roots[0].version_id)
+    condition = Q()
+    for prefix in minimal:
+        condition |= Q(path__startswith=prefix)
+    return Unit.objects.filter(condition, version_id=roots[0].version_id)
+
+
 def _period(text: str) -> Period:
     if text not in _PERIODS:
         _PERIODS[text] = Period.parse(text)
@@ -179,7 +226,7 @@ def _period(text: str) -> Period:
 
 
 def evaluate(codes: list[str], units: list[Unit], periods: list[Period], *, published_only: bool = False,
-             drafts_under: Sequence[str] = ()) -> list[Row]:
+             drafts_under: Sequence[str] = (), roll_ups: bool = True) -> list[Row]:
     """Rows for every (code, unit, period); units may belong to any hierarchy version.
 
     ``published_only``: use only figures of approved reports (public pages, published exports).
@@ -188,6 +235,10 @@ def evaluate(codes: list[str], units: list[Unit], periods: list[Period], *, publ
     so a total, a rate or a figure re-expressed from older units counts a draft only where the reader
     may read that unit's drafts; a total whose every source the reader may read is not withheld as
     incomplete (it is their own work in progress).
+
+    A unit's total is its own figure in front of its children's stored total (``chiso.totals``, kept fresh by
+    every write) when those are current; ``roll_ups`` False adds up the raw figures of the whole subtree
+    instead (the tests and the benchmark compare the two).
     """
     wanted = measures(codes)
     if not periods or not units:
@@ -208,7 +259,8 @@ def evaluate(codes: list[str], units: list[Unit], periods: list[Period], *, publ
                 mapping = mappings[(unit.id, version.id)]
                 plans.setdefault(key, []).append((version, mapping))
                 roots[version.id] += [s.unit for s in mapping.sources]
-    data = {vid: _VersionData(rs, element_ids, start, end, published_only, drafts_under)
+    rolled = Rolled(wanted, periods, published_only, drafts_under) if roll_ups else None
+    data = {vid: _VersionData(rs, element_ids, start, end, published_only, drafts_under, rolled)
             for vid, rs in roots.items() if rs}
     rows = []
     for measure in wanted:

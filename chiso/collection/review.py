@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
@@ -28,6 +29,7 @@ from chiso.engine import rules as engine
 from chiso.engine.numbers import format_number
 from chiso.indicators.models import DataElement
 from chiso.units.models import Unit
+from chiso.values import hooks
 from chiso.values.models import DataValue
 
 User = AbstractBaseUser | AnonymousUser
@@ -146,6 +148,12 @@ def do_approve_reports(submissions: Iterable[Submission], *, acting_user: User) 
     current = _locked(wanted)
     may_review = review_judge(acting_user)  # the user's roles, read once, not per report
     checks = check_reports([s for s in current if may_review(s.unit)])
+    with hooks.gathered():  # the roll-ups once for all the reports approved
+        return _approve_each(current, checks, acting_user, may_review)
+
+
+def _approve_each(current: list[Submission], checks: dict[int, Any], acting_user: User,
+                  may_review: Callable[[Unit], bool]) -> list[Outcome]:
     outcomes = []
     for s in current:
         reasons = refusals(s, checks.get(s.pk), acting_user, may_review)

@@ -20,8 +20,9 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 
 from chiso.accounts.access import can_lock_unit, can_review_unit, can_write_unit
-from chiso.collection.models import Form, Status, Submission, SubmissionEvent
+from chiso.collection.models import PUBLISHED, Form, Status, Submission, SubmissionEvent
 from chiso.units.models import Unit
+from chiso.values import hooks
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -84,10 +85,15 @@ def do_transition(
     event = SubmissionEvent(submission=submission, action=action, from_status=submission.status,
                             to_status=transition.target, reason=reason,
                             by=acting_user if acting_user.is_authenticated else None)
+    published_before = submission.status in PUBLISHED
     submission.status = transition.target
     submission.updated_by = event.by
     submission.save()
     event.save()
+    if published_before != (submission.status in PUBLISHED):  # its figures became public, or stopped being
+        hooks.figures_changed([[(element_id, submission.unit_id, submission.period) for element_id in
+                                submission.form.form_elements.values_list("data_element_id", flat=True)]],
+                              publication_only=True)
     return submission
 
 

@@ -42,6 +42,7 @@ from chiso.demo.teams import add_teams
 from chiso.engine.periods import Period
 from chiso.indicators.catalogue import load_catalogue
 from chiso.indicators.models import DataElement, Indicator, OverHierarchy
+from chiso.totals.refresh import rebuild
 from chiso.units import invariants
 from chiso.units.loaders import UnitSpec, load_reference, refresh_paths, upsert_units
 from chiso.units.models import HierarchyVersion, Succession, SuccessionKind, Unit
@@ -136,6 +137,7 @@ def build_demo(*, illustrative: bool = True, scope: Scope = ALL) -> dict[str, in
 
         summary |= add_rankings()
         summary |= add_teams()  # community teams, illustrative members, a month of logs (chiso/demo/teams.py)
+    summary["totals"] = rebuild().rows  # the roll-ups of everything loaded in bulk; writes keep them fresh after
     analyze()
     return summary
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from chiso.engine.periods import Period, PeriodKind
 
@@ -92,7 +93,7 @@ def over_time(observations: Sequence[Obs], period: Period, over: str) -> TimeVal
     coarsest = min(_FINENESS[o.period.kind] for o in inside)
     used = [o for o in inside if _FINENESS[o.period.kind] == coarsest]
     kind = used[0].period.kind
-    expected = len(period.children(kind)) if kind != PeriodKind.DAY else len(used)
+    expected = _parts(period, kind) if kind != PeriodKind.DAY else len(used)
     return TimeValue(
         sum((o.value for o in used), Decimal(0)),
         combine_qualifiers(o.qualifier for o in used),
@@ -100,6 +101,12 @@ def over_time(observations: Sequence[Obs], period: Period, over: str) -> TimeVal
         len({o.period for o in used}),
         expected,
     )
+
+
+@lru_cache(maxsize=4096)
+def _parts(period: Period, kind: PeriodKind) -> int:
+    """How many periods of ``kind`` make up ``period`` (asked for every flow figure added up: kept)."""
+    return len(period.children(kind))
 
 
 def ratio_of_sums(pairs: Iterable[tuple[Decimal, Decimal]]) -> Decimal | None:
@@ -143,26 +150,40 @@ def over_hierarchy(
     ``own(u)`` gives a unit's own figure (already aggregated over time); ``children(u)`` its
     children. Completeness counts, at each branch, the units whose figure is used.
     """
-    mine = own(unit)
     kids = children(unit)
     if additive and kids:
-        totals = [over_hierarchy(k, children, own, additive) for k in kids]
-        with_value = [t for t in totals if t.parts is not None]
-        columns = zip(*(t.parts for t in with_value if t.parts is not None), strict=True)
-        children_parts = tuple(sum(column, Decimal(0)) for column in columns) if with_value else None
+        return with_children(own(unit), below([over_hierarchy(k, children, own, additive) for k in kids]))
+    return with_children(own(unit), None)
+
+
+def below(totals: Sequence[Total]) -> Total:
+    """The children's side of a branch: their figures added up, with the qualifier, the illustrative flag and
+    the completeness counts of them all. Stored per branch by ``chiso.totals``; ``with_children`` then puts the
+    branch's own figure in front, exactly as ``over_hierarchy`` does."""
+    with_value = [t for t in totals if t.parts is not None]
+    columns = zip(*(t.parts for t in with_value if t.parts is not None), strict=True)
+    parts = tuple(sum(column, Decimal(0)) for column in columns) if with_value else None
+    return Total(
+        parts=parts,
+        qualifier=combine_qualifiers(t.qualifier for t in with_value),
+        illustrative=any(t.illustrative for t in with_value),
+        reported=sum(t.reported for t in totals),
+        expected=sum(t.expected for t in totals),
+        children=parts,
+    )
+
+
+def with_children(mine: Leaf | None, children: Total | None) -> Total:
+    """A unit's total from its own figure and, for an additive figure of a branch, its children's (``below``):
+    the own figure wins and the children's is kept beside it; without one, the children's total is the figure.
+    ``children`` None: a leaf, or a figure that does not add up over units."""
+    if children is None:
         if mine is None:
-            return Total(
-                parts=children_parts,
-                qualifier=combine_qualifiers(t.qualifier for t in with_value),
-                illustrative=any(t.illustrative for t in with_value),
-                reported=sum(t.reported for t in totals),
-                expected=sum(t.expected for t in totals),
-                children=children_parts,
-            )
-        return Total(mine[0], mine[1], mine[2], 1, 1, own=mine[0], children=children_parts)
+            return Total(None, reported=0, expected=1)
+        return Total(mine[0], mine[1], mine[2], 1, 1, own=mine[0])
     if mine is None:
-        return Total(None, reported=0, expected=1)
-    return Total(mine[0], mine[1], mine[2], 1, 1, own=mine[0])
+        return children
+    return Total(mine[0], mine[1], mine[2], 1, 1, own=mine[0], children=children.parts)
 
 
 def weighted_sum(totals: Sequence[tuple[Decimal, Total]]) -> Total:

@@ -27,7 +27,7 @@ from chiso.engine.periods import Period
 from chiso.indicators.models import DataElement, SanityBound
 from chiso.units.models import Unit
 from chiso.units.types import UnitType
-from chiso.values import bulkwrite
+from chiso.values import bulkwrite, hooks
 from chiso.values.bulkwrite import StoredFigure
 from chiso.values.models import QUALIFIER_WORDS, Channel, DataValue, DataValueHistory, Qualifier
 
@@ -304,6 +304,7 @@ def _planned(entries: Sequence[ValueEntry], found: CheckResult,
 def _apply(stage: bulkwrite.Stage, *, acting_user: User | None, channel: Channel, reason: str) -> None:
     user = _user(acting_user)
     stage.apply(channel=channel, user_id=user.pk if user else None, now=timezone.now(), reason=reason)
+    hooks.figures_changed(stage.keys())  # the roll-ups, in this transaction
 
 
 def _written(found: CheckResult, changed: list[tuple[StoredFigure, ValueEntry]], new: list[ValueEntry],
@@ -345,6 +346,7 @@ def do_delete_value(data_value: DataValue, *, acting_user: User | None, channel:
     data_value.updated_at = timezone.now()
     data_value.save()
     _history(data_value, old, reason).save()
+    hooks.figures_changed([[(data_value.data_element_id, data_value.unit_id, data_value.period)]])
 
 
 # -- the rules ----------------------------------------------------------------------------------------

@@ -291,6 +291,16 @@ def run_windows(run_id: int, size: int) -> list[tuple[int, int]]:
     return [(start, min(start + size, int(high) + 1)) for start in range(int(low), int(high) + 1, size)]
 
 
+def run_keys(run_id: int, batch: int = 20_000) -> Iterable[list[Key]]:
+    """The cells run ``run_id`` wrote (through its history rows), ``batch`` at a time."""
+    values, history = DataValue._meta.db_table, DataValueHistory._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT DISTINCT d.data_element_id, d.unit_id, d.period FROM {history} h "
+                       f"JOIN {values} d ON d.id = h.data_value_id WHERE h.run_id = %s", (run_id,))
+        while found := cursor.fetchmany(batch):
+            yield [(int(e), int(u), str(p)) for e, u, p in found]
+
+
 def undo(run_id: int, window: tuple[int, int], *, channel: str, user_id: int | None, now: datetime,
          reason: str) -> int:
     """Take back what run ``run_id`` wrote through its history rows of ids ``window`` (call inside a write

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from chiso.values import bulkwrite
+from chiso.values import bulkwrite, hooks
 from chiso.values.actions import (
     MAX_WARNINGS,
     CheckResult,
@@ -145,6 +145,7 @@ class PartedWrite:
                     self.stage.apply(channel=self.channel, user_id=user.pk if user else None, now=now,
                                      reason=self.reason, rows=rows, run_id=run.pk)
                     if number == len(spans):  # done with the last batch, in its transaction
+                        hooks.figures_changed(self.stage.keys())  # the roll-ups, once for the whole run
                         WriteRun.objects.filter(pk=run.pk).update(status=WriteRun.Status.DONE,
                                                                   finished_at=timezone.now())
         except (bulkwrite.Moved, IntegrityError):
@@ -188,7 +189,10 @@ def undo_run(run: WriteRun, note: str) -> int:
         with transaction.atomic():
             undone += bulkwrite.undo(run.pk, window, channel=run.channel, user_id=run.started_by_id, now=now,
                                      reason=reason)
-    WriteRun.objects.filter(pk=run.pk).update(status=WriteRun.Status.UNDONE, finished_at=timezone.now(), note=note)
+    with transaction.atomic():
+        hooks.figures_changed(bulkwrite.run_keys(run.pk))  # the roll-ups of everything the run touched
+        WriteRun.objects.filter(pk=run.pk).update(status=WriteRun.Status.UNDONE, finished_at=timezone.now(),
+                                                  note=note)
     run.status, run.note = WriteRun.Status.UNDONE, note
     return undone
 
