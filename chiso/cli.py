@@ -2,6 +2,7 @@
 
     chiso demo [--fresh] [--no-serve] [--port N] [--data-dir DIR]   the Đà Nẵng demo (reused), served
     chiso bench [--size S|M|L] [--database sqlite|postgres] [--json FILE]   the analytics benchmark
+    chiso bench --load [--database sqlite|URL] [--readers N]   the load benchmark (chiso serve, 50 clients)
     chiso units load [--units F] [--successions F] [--versions F] [--no-national]
     chiso indicators load [--pillars F] [--data-elements F] [--indicators F ...]
     chiso plans import FILE --user U                      import a plan spreadsheet (all rows or none)
@@ -50,10 +51,27 @@ def prepare_bench(argv: list[str]) -> None:
         sys.exit(f"chiso bench: {error}")
 
 
+LOAD_DEFAULTS = {"--server": "serve", "--readers": "50", "--baseline": "60", "--write-every": "2"}
+
+
+def run_load_bench(argv: list[str]) -> None:
+    """``chiso bench --load``: the load benchmark of issue 13 (``chiso serve`` on the demo, 50 clients, 60 s alone
+    then during an import of 200.000 figures while another client saves a figure every 2 s); any option of
+    ``python -m chiso.bench.load`` overrides these."""
+    from chiso.bench.load import main as load
+
+    given = {a.split("=", 1)[0] for a in argv if a.startswith("--")}
+    defaults = [x for option, value in LOAD_DEFAULTS.items() if option not in given for x in (option, value)]
+    load([*defaults, *argv])
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["demo"] and not any(a in ("-h", "--help") for a in argv):
         prepare_demo_environment(argv)
+    if argv[:1] == ["bench"] and "--load" in argv:
+        run_load_bench([a for a in argv[1:] if a != "--load"])
+        return
     if argv[:1] == ["bench"] and not any(a in ("-h", "--help") for a in argv):
         prepare_bench(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chiso.settings")

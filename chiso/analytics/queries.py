@@ -280,6 +280,14 @@ def _reads_every_source(plan: list[tuple[HierarchyVersion, Mapping]], drafts_und
 
 def _row(measure: Measure, unit: Unit, period: Period, plan: list[tuple[HierarchyVersion, Mapping]],
          data: dict[int, _VersionData], published_only: bool = False) -> Row:
+    if len(plan) == 1 and len(plan[0][1].sources) == 1 and plan[0][1].sources[0].weight == 1 \
+            and not plan[0][1].sources[0].estimated:
+        # the unit itself (or the one whole unit it continues), in one map version: its total as computed (the
+        # general path below would multiply it by 1 and add it to nothing, twice; this is most rows)
+        version, mapping = plan[0]
+        total = data[version.id].total(mapping.sources[0].unit.id, measure, period)
+        coverage = _coverage(measure, unit, period, total, plan, data) if published_only else None
+        return _finish(measure, unit, period, total, list(mapping.notes), plan, data, coverage)
     per_version: list[agg.Total] = []
     notes: list[str] = []
     for version, mapping in plan:

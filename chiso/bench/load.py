@@ -70,6 +70,7 @@ READ_PATHS = (
     "/api/v1/values?unit=20209&limit=100",
     "/api/v1/values?data=XHS-06&limit=100",
     "/api/v1/versions",
+    "/api/v1/analytics/values?data=XHS-06,CQS-03&units=48,48/children&periods=2025-12,2025Q4&hierarchy=2025-07",
 )
 READS = {  # --reads: what the readers ask for
     "all": READ_PATHS,
