@@ -171,3 +171,48 @@ def test_check_finds_a_changed_total_and_rebuild_mends_it(world):
     assert len(differences) == 1 and f"({units[0].id}, '{row.measure}', '{row.period}', False)" in differences[0]
     rebuild()
     assert check() == []
+
+
+def test_a_reorganisation_sends_readers_to_the_raw_figures_until_the_rebuild(world):
+    """A tổ dân phố moved to another ward: the stored totals of both wards are stale, so nothing reads them until
+    `chiso totals rebuild`; every read stays right meanwhile, and the rebuild makes the roll-ups current again."""
+    from chiso.units.loaders import refresh_paths
+
+    units, elements, codes, form, admin = world
+    city, district, ward, other, group, *_ = units
+    do_set_values([ValueEntry(elements[2], group, Period.parse("2024-04"), Decimal(13))], acting_user=None,
+                  channel=Channel.CLI)
+    assert built_keys()
+    Unit.objects.filter(pk=group.pk).update(parent=other)
+    refresh_paths()
+    assert built_keys() == set()  # the map changed: the roll-ups are not read
+    for unit_ in (ward, other):
+        unit_.refresh_from_db()
+    _same_reads(codes, [city, district, ward, other])
+    moved = evaluate([codes[1]], [other], [Period.parse("2024-04")])[0]
+    assert moved.children_value == Decimal(13)  # the group's figure now counts under the other ward
+    assert check() == ["Chưa dựng tổng theo cấp (hoặc bản đồ đã đổi từ lần dựng trước): chạy `chiso totals rebuild`."]
+    rebuild()
+    assert built_keys()
+    _same_reads(codes, [city, district, ward, other])
+    assert check() == []
+
+
+def test_the_command_rebuilds_resumes_and_checks(world, capsys):
+    from django.core.management import CommandError, call_command
+
+    from chiso.totals.models import TotalsState
+
+    units, *_ = world
+    call_command("totals", "rebuild", "--check")
+    assert "Mọi tổng theo cấp khớp với số liệu gốc." in capsys.readouterr().out
+    rows = BelowTotal.objects.count()
+    # a rebuild stopped after the deepest level: the next run goes on from there and ends current
+    deepest = max(u.path.count("/") - 1 for u in Unit.objects.filter(id__in=BelowTotal.objects.values("unit_id")))
+    TotalsState.objects.update(built=False, done_depth=deepest, done_unit=10**12)
+    call_command("totals", "rebuild")
+    assert "Đã dựng" in capsys.readouterr().out
+    assert BelowTotal.objects.count() == rows and built_keys()
+    BelowTotal.objects.filter(unit=units[0]).update(reported=999)
+    with pytest.raises(CommandError, match="Tổng theo cấp lệch với số liệu gốc"):
+        call_command("totals", "rebuild", "--check")
