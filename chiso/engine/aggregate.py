@@ -79,6 +79,9 @@ _FINENESS = {PeriodKind.YEAR: 0, PeriodKind.QUARTER: 1, PeriodKind.MONTH: 2, Per
 
 def over_time(observations: Sequence[Obs], period: Period, over: str) -> TimeValue | None:
     """The value of one unit's data element for ``period`` from its reported figures."""
+    if len(observations) == 1 and observations[0].period == period:  # the figure of exactly that period: most
+        o = observations[0]
+        return TimeValue(o.value, o.qualifier, o.illustrative, 1, 1)
     inside = [o for o in observations if period.contains(o.period)]
     if not inside:
         return None

@@ -228,13 +228,11 @@ class Period:
         return self.start.month if self.kind.rank >= PeriodKind.MONTH.rank else None
 
     def __str__(self) -> str:
-        if self.kind is PeriodKind.YEAR:
-            return f"{self.year:04d}"
-        if self.kind is PeriodKind.QUARTER:
-            return f"{self.year:04d}Q{self.quarter}"
-        if self.kind is PeriodKind.MONTH:
-            return f"{self.year:04d}-{self.start.month:02d}"
-        return self.start.isoformat()
+        text = self.__dict__.get("_text")
+        if text is None:  # written once: the engine keys its figures by it, millions of times
+            text = _text(self)
+            object.__setattr__(self, "_text", text)
+        return text
 
     def __repr__(self) -> str:
         return f"Period({str(self)!r})"
@@ -307,6 +305,16 @@ class Period:
     def previous(self) -> Period:
         """The preceding period of the same kind (raises PeriodError before 1900)."""
         return Period.for_date(self.start - timedelta(days=1), self.kind)
+
+
+def _text(period: Period) -> str:
+    if period.kind is PeriodKind.YEAR:
+        return f"{period.year:04d}"
+    if period.kind is PeriodKind.QUARTER:
+        return f"{period.year:04d}Q{period.quarter}"
+    if period.kind is PeriodKind.MONTH:
+        return f"{period.year:04d}-{period.start.month:02d}"
+    return period.start.isoformat()
 
 
 def periods_between(start: Period, end: Period) -> list[Period]:

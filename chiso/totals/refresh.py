@@ -261,7 +261,8 @@ def _figures(units: Sequence[int], element_ids: Sequence[int], start: date, end:
     reports = PublishedReports(units)
     for chunk in chunks(list(units)):
         values = (DataValue.objects.filter(unit_id__in=chunk, data_element_id__in=element_ids, is_deleted=False,
-                                           value__isnull=False, period_start__gte=start, period_end__lte=end)
+                                           value__isnull=False, period_start__gte=start, period_end__lte=end,
+                                           period_end__gte=start)  # implied; lets the unit index find them
                   .values_list("unit_id", "data_element_id", "period", "value", "qualifier", "is_illustrative"))
         for unit_id, element_id, period, value, qualifier, illustrative in values.iterator(5000):
             found[(unit_id, element_id)].append(Figure(agg.Obs(_period(period), value, qualifier, illustrative),  # type: ignore[arg-type]
@@ -351,7 +352,8 @@ def branches_of(units: Sequence[int]) -> set[int]:
     """Those of ``units`` that have children (one query per 500)."""
     found: set[int] = set()
     for chunk in chunks(list(units)):
-        found.update(Unit.objects.filter(parent_id__in=chunk).values_list("parent_id", flat=True).distinct())
+        found.update(Unit.objects.filter(parent_id__in=chunk).order_by().values_list("parent_id", flat=True)
+                     .distinct())
     return found
 
 
