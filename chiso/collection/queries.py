@@ -88,6 +88,13 @@ class PublishedReports:
                     form_id__in={f for f, _, _ in self.approved}).values_list("form_id", "data_element_id"):
                 self.forms.setdefault(element_id, []).append(form_id)
 
+    @staticmethod
+    def any_among(unit_ids: list[int], periods: set[str]) -> bool:
+        """Whether any of the units has an approved or locked report of any of the periods (a superset test:
+        when not, no figure of theirs in those periods is published)."""
+        return any(Submission.objects.filter(unit_id__in=unit_ids[i:i + 500], period__in=sorted(periods),
+                                             status__in=PUBLISHED).exists() for i in range(0, len(unit_ids), 500))
+
     def holds(self, element_id: int, unit_id: int, period: str) -> bool:
         return any((form_id, unit_id, period) in self.approved for form_id in self.forms.get(element_id, ()))
 

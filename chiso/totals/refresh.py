@@ -73,7 +73,13 @@ def figures_changed(batches: Iterable[list[Key]], *, publication_only: bool = Fa
     if not by_parent:
         return
     measures = [m for m in catalogue().values() if m.key in keys]
-    refresh_ancestors(by_parent, measures, (True,) if publication_only else READINGS)
+    if publication_only:
+        readings: tuple[bool, ...] = (True,)
+    elif PublishedReports.any_among(list(by_parent), {p for pairs in by_parent.values() for _, p in pairs}):
+        readings = READINGS
+    else:  # no changed figure is in a published report (an import into open reports): the public totals stay
+        readings = (False,)
+    refresh_ancestors(by_parent, measures, readings)
 
 
 def refresh_ancestors(cells: dict[int, set[tuple[int, str]]], measures: Sequence[Measure],
