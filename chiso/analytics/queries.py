@@ -20,7 +20,7 @@ from chiso.analytics.mapping import Mapping, map_unit, rounded_estimate
 from chiso.engine import aggregate as agg
 from chiso.engine.periods import Period
 from chiso.indicators.models import DataElement, Indicator, OverHierarchy
-from chiso.totals.measures import built_keys, key_of
+from chiso.totals.measures import current, key_of
 from chiso.totals.read import StoredBelow, branches_of
 from chiso.totals.refresh import stored
 from chiso.units.models import HierarchyVersion, Unit
@@ -113,11 +113,13 @@ class Rolled:
         self.possible = bool(self.keys) and all(stored(p) for p in periods)
         self.published_only, self.drafts_under = published_only, drafts_under
         self._usable: bool | None = None
+        self.mark = ""
 
     def reading(self, unit: Unit) -> bool | None:
         """False: every figure; True: published only; None: add up the raw figures. Asked for branches only."""
         if self._usable is None:  # asked once, and only when a branch is among the roots
-            self._usable = self.possible and self.keys <= built_keys()
+            built, self.mark = current() if self.possible else (set(), "")
+            self._usable = self.possible and self.keys <= built
         if not self._usable:
             return None
         if not self.published_only or any(unit.path.startswith(p) for p in self.drafts_under):
@@ -174,7 +176,7 @@ class _VersionData:
         for key, found in self.observations.items():
             found.sort(key=lambda o: o.period.start)
             self.starts[key] = [o.period.start for o in found]
-        self.below = StoredBelow(self.reading, branches, rolled.keys, rolled.periods) if (
+        self.below = StoredBelow(self.reading, branches, rolled.keys, rolled.periods, rolled.mark) if (
             rolled is not None and branches & self.reading.keys()) else None
 
     def within(self, key: tuple[int, int], period: Period) -> list[agg.Obs]:

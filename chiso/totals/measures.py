@@ -70,14 +70,18 @@ def units_mark() -> str:
 
 def built_keys() -> set[str]:
     """The keys of the measures whose roll-ups are complete and current; empty when they are not to be read
-    (never built, or the map changed since): readers then add up the raw figures, as before the roll-ups.
-    One query (every analytics read asks)."""
+    (never built, or the map changed since): readers then add up the raw figures, as before the roll-ups."""
+    return current()[0]
+
+
+def current() -> tuple[set[str], str]:
+    """``built_keys`` and the map's trace they were checked against, in one query (every analytics read asks)."""
     sql = (f"SELECT s.built, s.units, s.measures, ({MARK_SQL.format(units=Unit._meta.db_table)}) "
            f"FROM {TotalsState._meta.db_table} s")
     with connection.cursor() as cursor:
         cursor.execute(sql)
         found = cursor.fetchone()
     if found is None:
-        return set()
+        return set(), ""
     built, mark, keys, now = found
-    return set(keys.split()) if built and mark == now else set()
+    return (set(keys.split()) if built and mark == now else set()), str(now)

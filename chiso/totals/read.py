@@ -16,7 +16,9 @@ class StoredBelow:
     """The children's totals of ``reading``'s units (unit id → read published figures only) that are ``branches``,
     for the measure keys and periods asked, read in one query per 500 units."""
 
-    def __init__(self, reading: dict[int, bool], branches: set[int], keys: Iterable[str], periods: Iterable[str]):
+    def __init__(self, reading: dict[int, bool], branches: set[int], keys: Iterable[str], periods: Iterable[str],
+                 mark: str = ""):
+        self.mark = mark  # the map's trace, read with the roll-ups' state
         self.reading = reading
         self.branches = branches & reading.keys()
         self.rows: dict[tuple[int, str, str], agg.Total] = {}
@@ -33,7 +35,7 @@ class StoredBelow:
         found = self.rows.get((unit_id, key, str(period)))
         if found is None:
             if self._leaves is None:
-                self._leaves = LeafCounts()
+                self._leaves = LeafCounts(self.mark)
             return agg.Total(None, reported=0, expected=self._leaves.under(unit_id))
         return replace(found)  # the caller may change its copy
 

@@ -28,7 +28,7 @@ from django.utils import timezone
 from chiso.collection.queries import PublishedReports
 from chiso.engine import aggregate as agg
 from chiso.engine.periods import Period, PeriodKind
-from chiso.totals.measures import Measure, built_keys, catalogue, units_mark, with_elements
+from chiso.totals.measures import Measure, built_keys, catalogue, current, units_mark, with_elements
 from chiso.totals.models import BelowTotal, TotalsState
 from chiso.units.models import Unit
 from chiso.values.hooks import Key
@@ -61,7 +61,7 @@ def figures_changed(batches: Iterable[list[Key]], *, publication_only: bool = Fa
     """Recompute what the changed cells are part of (inside the caller's transaction); nothing to do while the
     roll-ups are not built (readers use the raw figures then). ``publication_only``: only the published reading
     can have changed."""
-    keys = built_keys()
+    keys, mark = current()
     if not keys:
         for _ in batches:  # drain a streamed source all the same
             pass
@@ -79,11 +79,11 @@ def figures_changed(batches: Iterable[list[Key]], *, publication_only: bool = Fa
         readings = READINGS
     else:  # no changed figure is in a published report (an import into open reports): the public totals stay
         readings = (False,)
-    refresh_ancestors(by_parent, measures, readings)
+    refresh_ancestors(by_parent, measures, readings, mark)
 
 
 def refresh_ancestors(cells: dict[int, set[tuple[int, str]]], measures: Sequence[Measure],
-                      readings: tuple[bool, ...] = (False, True)) -> None:
+                      readings: tuple[bool, ...] = (False, True), mark: str = "") -> None:
     """Recompute the roll-ups of every ancestor of ``cells`` (unit → its changed (element, period) pairs)."""
     paths = _paths(list(cells))
     needs: dict[int, set[tuple[str, str]]] = defaultdict(set)  # branch → (measure key, period)
@@ -110,7 +110,7 @@ def refresh_ancestors(cells: dict[int, set[tuple[int, str]]], measures: Sequence
         for chunk in groups_of(nodes):
             wanted = set().union(*(needs[u] for u in chunk))
             refresh_level(chunk, [by_key[k] for k in sorted({k for k, _ in wanted})],
-                          sorted({_period(p) for _, p in wanted}, key=lambda p: (p.start, p.end)), readings)
+                          sorted({_period(p) for _, p in wanted}, key=lambda p: (p.start, p.end)), readings, mark)
 
 
 # -- one level ------------------------------------------------------------------------------------------------
@@ -122,10 +122,10 @@ class Figure:
 
 
 def refresh_level(nodes: Sequence[int], measures: Sequence[Measure], periods: Sequence[Period],
-                  readings: tuple[bool, ...] = (False, True)) -> int:
+                  readings: tuple[bool, ...] = (False, True), mark: str = "") -> int:
     """Recompute the roll-ups of ``nodes`` (branch units of one depth) for every measure × period × reading
     (False: every figure, True: published ones) given, from their children's own figures and their children's
-    roll-ups. Returns the rows written."""
+    roll-ups. Returns the rows written. ``mark``: the map's trace if already read in this transaction."""
     if not nodes or not measures or not periods:
         return 0
     children: dict[int, list[int]] = defaultdict(list)
@@ -137,7 +137,7 @@ def refresh_level(nodes: Sequence[int], measures: Sequence[Measure], periods: Se
     element_ids = sorted({e for m in measures for e in m.elements})
     figures = _figures(kids, element_ids, min(p.start for p in periods), max(p.end for p in periods))
     stored_below = _stored(list(branches), [m.key for m in measures], [str(p) for p in periods])
-    leaves = LeafCounts()
+    leaves = LeafCounts(mark)
     parent = {kid: node for node, found in children.items() for kid in found}
     # The children with something for a measure: a figure of one of its elements, or a stored total below. The
     # others add only to what was expected (one leaf, or every leaf under a branch) and are not visited.
@@ -309,8 +309,8 @@ class LeafCounts:
 
     _cache: tuple[str, dict[int, int]] | None = None
 
-    def __init__(self) -> None:
-        mark = units_mark()
+    def __init__(self, mark: str = "") -> None:
+        mark = mark or units_mark()
         if LeafCounts._cache is None or LeafCounts._cache[0] != mark:
             LeafCounts._cache = (mark, _count_leaves())
         self.counts = LeafCounts._cache[1]
