@@ -18,7 +18,7 @@ from django.db.models import Q, QuerySet
 
 from chiso.analytics.mapping import Mapping, map_unit, rounded_estimate
 from chiso.engine import aggregate as agg
-from chiso.engine.periods import Period
+from chiso.engine.periods import Period, period_of
 from chiso.indicators.models import DataElement, Indicator, OverHierarchy
 from chiso.totals.measures import current, key_of
 from chiso.totals.read import StoredBelow, branches_of
@@ -171,7 +171,7 @@ class _VersionData:
                     "unit_id", "data_element_id", "period", "value", "qualifier", "is_illustrative"):
                 if value is not None:
                     self.observations[(unit_id, element_id)].append(
-                        agg.Obs(_period(period), value, qualifier, illustrative))
+                        agg.Obs(period_of(period), value, qualifier, illustrative))
         self.starts: dict[tuple[int, int], list[object]] = {}
         for key, found in self.observations.items():
             found.sort(key=lambda o: o.period.start)
@@ -210,9 +210,6 @@ class _VersionData:
                              measure.reported.over_time)
 
 
-_PERIODS: dict[str, Period] = {}
-
-
 def _subtrees(roots: Sequence[Unit]) -> QuerySet[Unit]:
     """The units of ``roots``' subtrees (one version), as a query."""
     if not roots:
@@ -227,12 +224,6 @@ def _subtrees(roots: Sequence[Unit]) -> QuerySet[Unit]:
     for prefix in minimal:
         condition |= Q(path__startswith=prefix)
     return Unit.objects.filter(condition, version_id=roots[0].version_id)
-
-
-def _period(text: str) -> Period:
-    if text not in _PERIODS:
-        _PERIODS[text] = Period.parse(text)
-    return _PERIODS[text]
 
 
 def evaluate(codes: list[str], units: list[Unit], periods: list[Period], *, published_only: bool = False,
@@ -407,7 +398,7 @@ def resolve_units(spec: str, version: HierarchyVersion) -> list[Unit]:
             found += list(unit.children.select_related("version").order_by("code"))
         elif selector.startswith("level-") and selector[6:].isdigit():
             depth = int(selector[6:])
-            from chiso.units.types import LEVEL, UnitType
+            from chiso.units.types import LEVEL
             types = [t for t, level in LEVEL.items() if level == depth]
             found += list(Unit.objects.filter(version=version, path__startswith=unit.path, type__in=types)
                           .exclude(id=unit.id).select_related("version").order_by("code"))

@@ -30,6 +30,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import lru_cache
 
 __all__ = ["MAX_YEAR", "MIN_YEAR", "Period", "PeriodError", "PeriodKind", "months_in", "periods_between"]
 
@@ -305,6 +306,12 @@ class Period:
     def previous(self) -> Period:
         """The preceding period of the same kind (raises PeriodError before 1900)."""
         return Period.for_date(self.start - timedelta(days=1), self.kind)
+
+
+@lru_cache(maxsize=65536)
+def period_of(text: str) -> Period:
+    """``Period.parse`` of a period as the database stores it, kept: the engine reads it for every figure."""
+    return Period.parse(text)
 
 
 def _text(period: Period) -> str:

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from chiso.collection.queries import PublishedReports
 from chiso.engine import aggregate as agg
-from chiso.engine.periods import Period, PeriodKind
+from chiso.engine.periods import Period, PeriodKind, period_of
 from chiso.totals.measures import Measure, built_keys, catalogue, current, units_mark, with_elements
 from chiso.totals.models import BelowTotal, TotalsState
 from chiso.units.models import Unit
@@ -97,7 +97,7 @@ def refresh_ancestors(cells: dict[int, set[tuple[int, str]]], measures: Sequence
             if (element_id, period) not in touched:
                 touched[(element_id, period)] = [
                     (m.key, str(p)) for m in with_elements(measures, [element_id])
-                    for p in stored_periods(_period(period))]
+                    for p in stored_periods(period_of(period))]
             found.update(touched[(element_id, period)])
         for ancestor in ancestors:
             needs[ancestor] |= found
@@ -110,7 +110,7 @@ def refresh_ancestors(cells: dict[int, set[tuple[int, str]]], measures: Sequence
         for chunk in groups_of(nodes):
             wanted = set().union(*(needs[u] for u in chunk))
             refresh_level(chunk, [by_key[k] for k in sorted({k for k, _ in wanted})],
-                          sorted({_period(p) for _, p in wanted}, key=lambda p: (p.start, p.end)), readings, mark)
+                          sorted({period_of(p) for _, p in wanted}, key=lambda p: (p.start, p.end)), readings, mark)
 
 
 # -- one level ------------------------------------------------------------------------------------------------
@@ -271,7 +271,7 @@ def _figures(units: Sequence[int], element_ids: Sequence[int], start: date, end:
                                            period_end__gte=start)  # implied; lets the unit index find them
                   .values_list("unit_id", "data_element_id", "period", "value", "qualifier", "is_illustrative"))
         for unit_id, element_id, period, value, qualifier, illustrative in values.iterator(5000):
-            found[(unit_id, element_id)].append(Figure(agg.Obs(_period(period), value, qualifier, illustrative),  # type: ignore[arg-type]
+            found[(unit_id, element_id)].append(Figure(agg.Obs(period_of(period), value, qualifier, illustrative),  # type: ignore[arg-type]
                                                        reports.holds(element_id, unit_id, period)))
     ordered = {}
     for key, items in found.items():
@@ -380,13 +380,6 @@ def chunks(items: list[int]) -> Iterable[list[int]]:
         yield items[start:start + CHUNK]
 
 
-_PERIODS: dict[str, Period] = {}
-
-
-def _period(text: str) -> Period:
-    if text not in _PERIODS:
-        _PERIODS[text] = Period.parse(text)
-    return _PERIODS[text]
 
 
 # -- rebuild and check ------------------------------------------------------------------------------------
@@ -437,7 +430,7 @@ def rebuild(log: Callable[[str], None] | None = None, *, fresh: bool = False) ->
 
 def _periods_with_figures() -> list[Period]:
     texts = set(DataValue.objects.filter(is_deleted=False).values_list("period", flat=True).distinct())
-    return sorted({p for t in texts for p in stored_periods(_period(t))}, key=lambda p: (p.start, p.end))
+    return sorted({p for t in texts for p in stored_periods(period_of(t))}, key=lambda p: (p.start, p.end))
 
 
 def _branch_depths() -> dict[int, int]:
