@@ -17,6 +17,7 @@ import time
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -57,10 +58,12 @@ def stored(period: Period) -> bool:
 
 # -- hearing of changes -------------------------------------------------------------------------------------
 
-def figures_changed(batches: Iterable[list[Key]], *, publication_only: bool = False) -> None:
+def figures_changed(batches: Iterable[list[Key]], *, publication_only: bool = False,
+                    after_commit: bool = False) -> None:
     """Recompute what the changed cells are part of (inside the caller's transaction); nothing to do while the
     roll-ups are not built (readers use the raw figures then). ``publication_only``: only the published reading
-    can have changed."""
+    can have changed. ``after_commit`` (a write done in batches of their own, on SQLite): each group of units in
+    a short transaction of its own, which reads the figures as committed (SQLite's IMMEDIATE transactions)."""
     keys, mark = current()
     if not keys:
         for _ in batches:  # drain a streamed source all the same
@@ -79,11 +82,11 @@ def figures_changed(batches: Iterable[list[Key]], *, publication_only: bool = Fa
         readings = READINGS
     else:  # no changed figure is in a published report (an import into open reports): the public totals stay
         readings = (False,)
-    refresh_ancestors(by_parent, measures, readings, mark)
+    refresh_ancestors(by_parent, measures, readings, "" if after_commit else mark, apart=after_commit)
 
 
 def refresh_ancestors(cells: dict[int, set[tuple[int, str]]], measures: Sequence[Measure],
-                      readings: tuple[bool, ...] = (False, True), mark: str = "") -> None:
+                      readings: tuple[bool, ...] = (False, True), mark: str = "", *, apart: bool = False) -> None:
     """Recompute the roll-ups of every ancestor of ``cells`` (unit → its changed (element, period) pairs)."""
     paths = _paths(list(cells))
     needs: dict[int, set[tuple[str, str]]] = defaultdict(set)  # branch → (measure key, period)
@@ -109,8 +112,10 @@ def refresh_ancestors(cells: dict[int, set[tuple[int, str]]], measures: Sequence
         nodes = [u for u in needs if depth.get(u) == level]
         for chunk in groups_of(nodes):
             wanted = set().union(*(needs[u] for u in chunk))
-            refresh_level(chunk, [by_key[k] for k in sorted({k for k, _ in wanted})],
-                          sorted({period_of(p) for _, p in wanted}, key=lambda p: (p.start, p.end)), readings, mark)
+            with transaction.atomic() if apart else nullcontext():  # apart: a short transaction per group
+                refresh_level(chunk, [by_key[k] for k in sorted({k for k, _ in wanted})],
+                              sorted({period_of(p) for _, p in wanted}, key=lambda p: (p.start, p.end)), readings,
+                              mark)
 
 
 # -- one level ------------------------------------------------------------------------------------------------

@@ -16,7 +16,8 @@ Key = tuple[int, int, str]  # (data element id, unit id, period)
 
 
 class Listener(Protocol):
-    def __call__(self, batches: Iterable[list[Key]], *, publication_only: bool = False) -> None: ...
+    def __call__(self, batches: Iterable[list[Key]], *, publication_only: bool = False,
+                 after_commit: bool = False) -> None: ...
 
 
 _listeners: list[Listener] = []
@@ -28,17 +29,20 @@ def on_figures_changed(listener: Listener) -> None:
         _listeners.append(listener)
 
 
-def figures_changed(batches: Iterable[list[Key]], *, publication_only: bool = False) -> None:
+def figures_changed(batches: Iterable[list[Key]], *, publication_only: bool = False,
+                    after_commit: bool = False) -> None:
     """Tell every listener; ``batches`` yields lists of cells (a large write streams them). ``publication_only``:
-    the figures are as they were, only whether they are published changed (a report approved or reopened)."""
+    the figures are as they were, only whether they are published changed (a report approved or reopened).
+    ``after_commit``: told outside any transaction, after a write done in batches of their own (SQLite's large
+    imports and their undo): the listener works in short transactions of its own too."""
     if not _listeners:
         return
-    if _gathering:
+    if _gathering and not after_commit:
         _gathering[-1].setdefault(publication_only, []).extend(list(b) for b in batches)
         return
     batches = [list(b) for b in batches] if len(_listeners) > 1 else batches
     for listener in _listeners:
-        listener(batches, publication_only=publication_only)
+        listener(batches, publication_only=publication_only, after_commit=after_commit)
 
 
 @contextmanager

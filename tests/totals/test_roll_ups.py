@@ -216,3 +216,25 @@ def test_the_command_rebuilds_resumes_and_checks(world, capsys):
     BelowTotal.objects.filter(unit=units[0]).update(reported=999)
     with pytest.raises(CommandError, match="Tổng theo cấp lệch với số liệu gốc"):
         call_command("totals", "rebuild", "--check")
+
+
+def test_a_write_in_batches_and_its_undo_leave_the_roll_ups_equal_to_the_figures(world):
+    """SQLite's large imports write batch by batch, each its own transaction, and refresh the roll-ups after the
+    last (short transactions of their own); an undone run refreshes them too. Forced here on every database."""
+    from chiso.values.parted import PartedWrite, undo_run
+
+    units, elements, codes, form, admin = world
+    city, district, ward, other, *groups = units
+    entries = [ValueEntry(e, u, Period.parse(p), Decimal(10 + i))
+               for i, (e, u, p) in enumerate((e, u, p) for e in elements for u in (other, *groups)
+                                             for p in ("2024-03", "2024-04"))]
+    with PartedWrite(acting_user=None, channel=Channel.IMPORT, reason="thử nhập theo đợt", batch=4) as write:
+        assert write.check(entries, list(range(2, 2 + len(entries)))).refusals == []
+        write.keep()
+        write.commit()
+    assert write.run is not None and write.run.status == "done"
+    _same_reads(codes, units[:4])
+    assert check() == []
+    undo_run(write.run, "thử hoàn tác")
+    _same_reads(codes, units[:4])
+    assert check() == []
