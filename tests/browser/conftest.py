@@ -16,6 +16,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.collection.test_import_support import counts
 from tests.conftest import ensure_whole_demo
 
 
@@ -27,12 +28,15 @@ def demo_put_back_after_each_test(django_db_setup, django_db_blocker) -> Iterato
 
     with django_db_blocker.unblock():
         ensure_whole_demo()
-        if connection.vendor != "sqlite" or not connection.is_in_memory_db():
-            yield
-            return
-        connection.ensure_connection()
-        copy = sqlite3.connect(":memory:", check_same_thread=False)
-        connection.connection.backup(copy)
+        in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()
+        if in_memory:
+            connection.ensure_connection()
+            copy = sqlite3.connect(":memory:", check_same_thread=False)
+            connection.connection.backup(copy)
+            built = counts()  # (figures, history rows) of the demo
+    if not in_memory:
+        yield
+        return
 
     flush = TransactionTestCase._fixture_teardown
 
@@ -45,6 +49,7 @@ def demo_put_back_after_each_test(django_db_setup, django_db_blocker) -> Iterato
         connection.ensure_connection()
         copy.backup(connection.connection)
         ContentType.objects.clear_cache()  # ids are the copy's again
+        assert counts() == built, "the demo put back still holds figures written by the test before"
 
     TransactionTestCase._fixture_teardown = _put_the_demo_back  # type: ignore[method-assign]
     try:
