@@ -53,8 +53,8 @@ def small_world():  # type: ignore[no-untyped-def]
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests marked ``demo`` ask for the whole demo and run after the others (which see only the small world);
-    a test marked ``empties_database`` (a live-server test: pytest-django empties the database after it) runs
-    last of all."""
+    a test marked ``empties_database`` (a live-server test: Django empties the database after it, or
+    tests/browser/conftest.py puts the demo back) runs last of all."""
     for item in items:
         if item.get_closest_marker("demo") is not None:
             item.fixturenames.insert(0, "whole_demo")  # type: ignore[attr-defined]

@@ -1,9 +1,10 @@
 """Browser test of the entry grid: a ward officer types, pastes a column, sees a check fail, saves, submits.
 
 Run it with the other browser tests, on their own: ``.venv/bin/python -m pytest -m browser tests/browser``.
-The live server needs ``django_db(transaction=True)``, after which pytest-django empties the database;
-so this module builds the demo again when an earlier browser test left it empty, and again after its test
-for the browser tests that follow. Never run ``playwright install``: the test drives /usr/bin/chromium.
+The live server needs ``django_db(transaction=True)``, after which Django would empty the database;
+tests/browser/conftest.py puts the demo back instead (on the in-memory SQLite test database; elsewhere this
+module builds the demo again when an earlier browser test left it empty). Never run ``playwright install``:
+the test drives /usr/bin/chromium.
 
 Fails on any console error, uncaught page error, failed request or response of status 400 or more.
 Screenshots (1280 and 360 px wide) go to ``test-artifacts/``.

@@ -76,10 +76,12 @@ def _login(page: Page, base: str) -> None:
     expect(page).to_have_url(base + GRID)
 
 
-def _checks_answered(page: Page) -> None:
+def _checks_answered(page: Page, last: str) -> None:
     """Wait until the cells' checks (sent 350 ms after typing) have all answered, as an officer who glances at the
-    cells before saving: on the test's in-memory SQLite a save racing a check can meet "table is locked"."""
-    page.wait_for_timeout(400)
+    cells before saving: on the test's in-memory SQLite a save racing a check can meet "table is locked". The check
+    of the cell typed last has answered (its state has a level: every earlier cell's delay is over too), and no
+    check is still in flight."""
+    expect(state(page, last)).not_to_have_attribute("data-level", "")
     page.wait_for_function("() => !document.querySelector('.htmx-request')")
 
 
@@ -110,7 +112,7 @@ def test_a_ward_officer_fills_a_month_saves_the_good_cells_and_submits(live_serv
     rate = page.locator("output.rate-value[data-num='CQS-03.TS']")
     expect(rate).to_have_text("50,0%")  # 10 of 20, computed as typed
     expect(state(page, BAD)).to_have_attribute("data-level", "error")
-    _checks_answered(page)
+    _checks_answered(page, inputs[-1])
     counted.press("Control+s")
 
     expect(page.locator(".entry-problems")).to_have_text(
@@ -131,7 +133,7 @@ def test_a_ward_officer_fills_a_month_saves_the_good_cells_and_submits(live_serv
     counted.press("Control+a")
     counted.type("20")
     expect(state(page, BAD)).to_have_attribute("data-level", "changed")  # its check has answered
-    _checks_answered(page)
+    _checks_answered(page, BAD)
     counted.press("Control+s")
     expect(page.locator(".entry-messages")).to_have_text("Đã lưu 1 số liệu.")
     assert stored.count() == 77

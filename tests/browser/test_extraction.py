@@ -4,8 +4,8 @@ figure's history page, the sentence as its source (December 2025 is a draft: the
 published figures, the officer sees the draft in the grid).
 
 The figures are read by the extraction reader itself (elements, the ward, the month, "hơn" as at least).
-Run with the other browser tests: ``pytest -m browser tests/browser`` (a live-server test empties the database
-after it: marked ``empties_database``, it runs last, and builds the demo again if an earlier one emptied it).
+Run with the other browser tests: ``pytest -m browser tests/browser`` (a live-server test: marked
+``empties_database``, it runs last; the demo is put back after it, tests/browser/conftest.py).
 Fails on any console error, page error, failed request or HTTP status >= 400;
 screenshots of the review page at 1280 and 360 px go to ``test-artifacts/``.
 """

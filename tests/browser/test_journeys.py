@@ -1,8 +1,8 @@
 """The main journeys in Debian's Chromium: overview → district → ward, version switch, an indicator and
 its CSV, search without diacritics, the annual report; axe-core accessibility checks on each page.
 
-One test function: the live server needs ``django_db(transaction=True)``, which empties the database
-after the test, so the demo built once per run serves one test (see test_smoke.py). Run on its own:
+One test function: the live server needs ``django_db(transaction=True)``; the demo built once per run is
+put back after the test (tests/browser/conftest.py). Run on its own:
 ``pytest -m browser tests/browser``. Fails on any console error, page error, failed request or HTTP
 status ≥ 400; screenshots at 1280 and 360 px go to ``test-artifacts/``, axe findings to
 ``test-artifacts/axe.json``.

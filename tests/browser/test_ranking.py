@@ -4,8 +4,8 @@ to the council, records the decision and publishes it, and the public ranking sh
 
 The setup loads a small method and opens a round of quận Thanh Khê's 10 phường (2024) through the ranking
 actions, and fills the other nine wards' cards through them too, so the browser walks one ward's card.
-Run with the other browser tests: ``pytest -m browser tests/browser`` (a live-server test empties the database
-after it: marked ``empties_database``, it runs last, and builds the demo again if an earlier one emptied it).
+Run with the other browser tests: ``pytest -m browser tests/browser`` (a live-server test: marked
+``empties_database``, it runs last; the demo is put back after it, tests/browser/conftest.py).
 Fails on any console error, page error, failed request or HTTP status >= 400; screenshots of the ranking table
 and the scorecard at 1280 and 360 px go to ``test-artifacts/``.
 """

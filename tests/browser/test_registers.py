@@ -2,7 +2,7 @@
 form and sees the KTS-11.TS figure of the month the register feeds grow by one, and the entry's history row; at
 1280 px and at 360 px (one market each), with no console error, failed request or error response.
 
-Run it with the other browser tests, on their own (it empties the database, like every live-server test here):
+Run it with the other browser tests, on their own (a live-server test, like every test here):
 ``.venv/bin/python -m pytest -m browser tests/browser/test_registers.py``. Screenshots go to ``test-artifacts/``.
 """
 

@@ -1,12 +1,12 @@
 """Browser helpers and the walk through the unit tree, in Debian's Chromium through Playwright.
 
-The walk is one step of ``test_journeys.test_main_journeys``: every browser check runs in one test
-function, because the database the live server reads is emptied after each such test (below).
+The walk is one step of ``test_journeys.test_main_journeys``.
 
 Run it on its own: ``.venv/bin/python -m pytest -m browser tests/browser`` (the Makefile does).
-The live server needs ``django_db(transaction=True)``, and pytest-django empties the database after
-such a test, so the demo built once per run would be gone for any test after it. In a run of its
-own that is harmless. Never run ``playwright install``: the test drives /usr/bin/chromium.
+The live server needs ``django_db(transaction=True)``, after which Django would empty the database; on the
+in-memory SQLite test database tests/browser/conftest.py puts the demo, built once per run, back instead, so
+every browser test starts from the whole demo. Never run ``playwright install``: the test drives
+/usr/bin/chromium.
 
 Fails on any console error, uncaught page error, failed request or response of status 400 or more.
 Screenshots (1280 and 360 px wide) go to ``test-artifacts/``.

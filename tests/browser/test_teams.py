@@ -2,8 +2,8 @@
 is kept on the phone and sent once when the connection returns; the ward officer approves it and the ward's
 XHS-14 for that month grows by the logged count.
 
-Run with the other browser tests (``-m browser``); builds the whole demo if needed and empties the database after
-(like tests/browser/test_entry.py). Fails on any console error, page error, failed request or HTTP status ≥ 400.
+Run with the other browser tests (``-m browser``); starts from the whole demo, which is put back after it
+(tests/browser/conftest.py). Fails on any console error, page error, failed request or HTTP status ≥ 400.
 Screenshots at 360 and 1280 px go to ``test-artifacts/``.
 """
 
