@@ -17,7 +17,6 @@ import time
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -112,10 +111,28 @@ def refresh_ancestors(cells: dict[int, set[tuple[int, str]]], measures: Sequence
         nodes = [u for u in needs if depth.get(u) == level]
         for chunk in groups_of(nodes):
             wanted = set().union(*(needs[u] for u in chunk))
-            with transaction.atomic() if apart else nullcontext():  # apart: a short transaction per group
-                refresh_level(chunk, [by_key[k] for k in sorted({k for k, _ in wanted})],
-                              sorted({period_of(p) for _, p in wanted}, key=lambda p: (p.start, p.end)), readings,
-                              mark)
+            measures_ = [by_key[k] for k in sorted({k for k, _ in wanted})]
+            periods = sorted({period_of(p) for _, p in wanted}, key=lambda p: (p.start, p.end))
+            if not apart:
+                refresh_level(chunk, measures_, periods, readings, mark)
+                continue
+            for few, year in _slices(measures_, periods):  # apart: short transactions (rows are independent)
+                with transaction.atomic():
+                    refresh_level(chunk, few, year, readings)
+
+
+APART_MEASURES = 12  # measures per short transaction of a refresh done apart (with one year's periods)
+
+
+def _slices(measures: Sequence[Measure], periods: Sequence[Period],
+            ) -> Iterable[tuple[Sequence[Measure], list[Period]]]:
+    """(measures, one year's periods) pieces of a refresh done apart, each a transaction of its own."""
+    years: dict[int, list[Period]] = defaultdict(list)
+    for period in periods:
+        years[period.start.year].append(period)
+    for start in range(0, len(measures), APART_MEASURES):
+        for year in sorted(years):
+            yield measures[start:start + APART_MEASURES], years[year]
 
 
 # -- one level ------------------------------------------------------------------------------------------------
