@@ -43,7 +43,7 @@ def compare(result: Preview, acting_user: User | None, problems: Problems,
     figures it read (only of units the user may write: permission is checked before anything is read) give the
     preview's old → new."""
     items = result.items
-    entries = [entry_for(item) for item in items]
+    entries = result.entries
     found = check(entries, items) if check is not None else check_values(entries, acting_user=acting_user)
     _place(result, found.refusals, problems)
     if warnings is not None:
@@ -137,8 +137,8 @@ def commit(result: Preview, *, acting_user: User | None) -> WriteResult:
     if result.problems:
         raise ImportRefused(result.problems)
     try:
-        return do_set_values([entry_for(item) for item in result.items], acting_user=acting_user,
-                             channel=Channel.IMPORT, reason=f"Nhập từ tệp {result.name}")
+        return do_set_values(result.entries, acting_user=acting_user, channel=Channel.IMPORT,
+                             reason=f"Nhập từ tệp {result.name}")
     except ValueWriteError as error:
         problems = Problems(result.name)
         _place(result, error.refusals, problems)

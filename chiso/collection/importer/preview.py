@@ -234,7 +234,7 @@ class _Reader:
                         yield number, cells
                         continue
                     unit, period, period_text = place
-                    key = (element.pk, unit.pk, period_text)
+                    key = (element.id, unit.id, period_text)
                     if key not in seen:
                         item = Item(unit, element, period, value, EXACT, None, None, sheet, number, value_col,
                                     key)
@@ -347,7 +347,7 @@ class _Reader:
             return
         qualifier, value, doubt, percent = read
         unit, period = where
-        key = (element.pk, unit.pk, self.period_texts[period])
+        key = (element.id, unit.id, self.period_texts[period])
         item = Item(unit, element, period, value, qualifier, source, comment, sheet, number, col, key)
         first = self.seen.get(key)
         if first is not None:
