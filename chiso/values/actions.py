@@ -253,12 +253,13 @@ def _write(entries: Sequence[ValueEntry], *, acting_user: User | None, channel: 
     """Check and stage outside the write transaction, then write set-based in a short one (``bulkwrite``):
     on SQLite other writers wait only for those few statements. If a figure moved or its report closed
     in between, everything is checked again and written under lock."""
-    found = check_values(entries, acting_user=acting_user)
-    if found.refusals:
-        raise ValueWriteError(found.refusals)
     stage = bulkwrite.Stage()
     try:
-        changed, new = _stage(stage, entries, found)
+        with bulkwrite.collector_paused():  # the checks and the stage of a large write make a million objects
+            found = check_values(entries, acting_user=acting_user)
+            if found.refusals:
+                raise ValueWriteError(found.refusals)
+            changed, new = _stage(stage, entries, found)
         try:
             with transaction.atomic():
                 if closed_to(acting_user, [key for key, changes in zip(found._keys, found.changes, strict=True)

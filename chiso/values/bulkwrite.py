@@ -1,8 +1,8 @@
 """How ``values.actions.do_set_values`` writes many figures quickly and holds the write lock briefly.
 
-Only ``values.actions`` calls this; the rules live there (``client_side``, a way of reading many rows, is shared
-with the importer's checks). The write is prepared before the write transaction and done in it with a few
-set-based statements:
+Only ``values.actions`` calls this; the rules live there (``client_side``, a way of reading many rows, and
+``collector_paused`` are shared with the importer). The write is prepared before the write transaction and done
+in it with a few set-based statements:
 
 1. ``stored_figures`` reads the stored state of the cells (light rows, not ORM objects: an import of a
    million figures would otherwise hold a million model instances);
@@ -26,9 +26,10 @@ such a run wrote, batch by batch (``values.parted.PartedWrite`` and ``undo_run``
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -125,6 +126,22 @@ def stored_figures(keys: Iterable[Key], *, lock: bool = False) -> dict[Key, Stor
             if key in wanted:
                 found[key] = StoredFigure(*row)
     return found
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while a write or a file becomes a million objects (rows, figures,
+    entries, keys): its passes over every object made so far took a third of the preview of a million figures
+    (3,7 s of 11 s of CPU) and 1,3 s of the write's 11 s, and these objects hold no reference cycles for it to
+    find. Reference counting frees everything as usual; the collector is on again afterwards (unless it was off
+    before)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def client_side(rows: QuerySet[Any, Any]) -> Iterator[tuple[Any, ...]]:
