@@ -109,6 +109,9 @@ def _place(result: Preview, refusals: list[Refusal], problems: Problems) -> None
             column = layout.columns.get("unit", layout.columns.get("unit_name"))
         else:
             column = item.column
+        if problems.full:  # a file of a million figures may have as many warnings: only the first are placed
+            problems.count()
+            continue
         problems.add(refusal.message, refusal.message_en or refusal.message,
                      row=item.row, **layout.where(column))  # type: ignore[arg-type]
 
