@@ -187,7 +187,8 @@ class Stage:
                 with cursor.cursor.copy(f"COPY {self.table} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
                     for block in _copy_blocks(changed, new):
                         copy.write(block)
-                cursor.execute(f"ANALYZE {self.table}")  # autovacuum never sees a temporary table
+                if changed:  # the UPDATE joins the stage; a write of new figures only reads it through
+                    cursor.execute(f"ANALYZE {self.table}")  # autovacuum never sees a temporary table
             else:
                 # the driver's own executemany: Django's peeks at the rows through itertools.tee, which then
                 # keeps every row given in memory until the last (a million rows, some 300 MB)
