@@ -85,6 +85,7 @@ def test_a_batched_write_writes_everything_each_batch_its_own_transaction_histor
         city_admin):
     old = _stored_before()
     new = _entries(500)
+    highest = DataValue.objects.order_by("-id").values_list("id", flat=True).first()
     savepoints = []
 
     def count(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
@@ -101,6 +102,9 @@ def test_a_batched_write_writes_everything_each_batch_its_own_transaction_histor
     assert (run.status, run.figures, run.started_by, run.channel) == ("done", 22, city_admin, "import")
     assert run.finished_at is not None and run.finished_at >= run.started_at
     assert [_figure(e).value for e in new] == [e.value for e in new]
+    created = sorted(_figure(e).pk for i, e in enumerate(new) if i not in OLD_AT)
+    assert highest is not None and len(created) == 14
+    assert highest < created[0] and created[-1] <= highest + 22  # right after the highest id: no gap grows by batch
     rows = DataValueHistory.objects.filter(run=run)
     assert rows.count() == 22
     assert {(h.changed_by_id, h.channel, h.reason, h.is_illustrative) for h in rows} == {

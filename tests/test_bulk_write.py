@@ -112,6 +112,41 @@ def test_changed_and_new_figures_get_exact_rows_and_history(officer_thac_gian: U
     assert list(history) == [(1, None, None, "approximate", "t_bulk_admin")]
 
 
+def test_texts_with_tabs_newlines_and_backslashes_are_stored_as_written():
+    """The stage is filled in COPY's text format on PostgreSQL: what that format escapes comes back unchanged."""
+    cells = _cells(2)
+    texts = ["Sổ\tgốc\\N", "dòng 1\ndòng 2\r\nhết \\ \\\\ \"trích\""]
+    do_set_values([ValueEntry(*cells[0], Decimal(1), source=texts[0], comment=texts[1])],
+                  acting_user=None, channel=Channel.IMPORT)
+    do_set_values([ValueEntry(*cells[0], Decimal(2), source=texts[1], comment=None),  # changed, comment kept
+                   ValueEntry(*cells[1], Decimal(3), source="\\N", comment=texts[0])],  # new
+                  acting_user=None, channel=Channel.IMPORT)
+    stored = [DataValue.objects.get(data_element=e, unit=u, period=str(p)) for e, u, p in cells]
+    assert [(v.source, v.comment) for v in stored] == [(texts[1], texts[1]), ("\\N", texts[0])]
+    assert list(DataValueHistory.objects.filter(data_value=stored[0]).order_by("revision")
+                .values_list("source", "comment")) == [(texts[0], texts[1]), (texts[1], texts[1])]
+
+
+def test_each_new_figure_has_its_own_history_row_and_a_never_used_id():
+    """The history rows of new figures come from the rows written (ids given up front on SQLite, handed on by
+    RETURNING on PostgreSQL): each names its own figure; an id once used, even by a figure since removed, is
+    not given again."""
+    cells = _cells(300)
+    do_set_values(_entries(cells[:3], 1), acting_user=None, channel=Channel.IMPORT)
+    highest = DataValue.objects.order_by("-id").first()
+    assert highest is not None
+    removed = highest.pk
+    DataValueHistory.objects.filter(data_value=highest).delete()
+    highest.delete()
+    do_set_values(_entries(cells[3:], 1000), acting_user=None, channel=Channel.IMPORT)
+    written = DataValue.objects.filter(period__startswith="2091-").exclude(pk__lte=removed)
+    assert written.count() == 297
+    history = {h.data_value_id: (h.revision, h.old_value, h.value) for h in DataValueHistory.objects.filter(
+        data_value__in=written)}
+    assert history == {v.pk: (1, None, v.value) for v in written}
+    assert sorted(v.value for v in written) == [Decimal(1000 + i) for i in range(297)]
+
+
 def _someone_writes_after_staging(monkeypatch: pytest.MonkeyPatch,
                                   cell: tuple[DataElement, Unit, Period]) -> None:
     fill = bulkwrite.Stage.fill

@@ -79,6 +79,10 @@ def format_number(value: Number | None, decimals: int | None = None, lang: str =
     if decimals is not None and decimals < 0:
         raise ValueError(f"decimals must be >= 0, got {decimals}")
     thousands, decimal_mark = _SEPARATORS[lang]
+    if decimals is None and (type(value) is int or (type(value) is Decimal and value.is_finite()
+                                                     and value == value.to_integral_value())):
+        # a whole number, the common case (an import words a warning for each of thousands): Python groups it
+        return f"{int(value):,}".replace(",", thousands)
     number = _to_decimal(value)
     with localcontext() as context:
         wanted = MAX_AUTO_DECIMALS if decimals is None else decimals

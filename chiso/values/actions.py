@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import IntegrityError, transaction
@@ -95,7 +96,12 @@ class ValueEntry:
 
     @property
     def key(self) -> Key:
-        return (self.data_element.pk, self.unit.pk, str(self.period))
+        # Kept on the entry once worked out, beside its fields (not one of them: equality is untouched): a write
+        # asks it several times per figure. Not ``cached_property``, which takes a lock on every read (Python 3.11).
+        key: Key | None = self.__dict__.get("_key")
+        if key is None:
+            key = self.__dict__["_key"] = (self.data_element.id, self.unit.id, str(self.period))
+        return key
 
     def where(self) -> str:
         return f"{self.data_element.code} ({self.unit.name}, kỳ {self.period})"
@@ -168,7 +174,9 @@ def check_values(entries: Sequence[ValueEntry], *, acting_user: User | None, loc
     if result.refusals or not against_stored:
         return result
     result.stored = _existing(keys, lock=lock)
-    result.changes = [_changes(result.stored.get(key), entry) for entry, key in zip(entries, keys, strict=True)]
+    stored = result.stored
+    result.changes = [_changes(stored.get(key), entry) for entry, key in zip(entries, keys, strict=True)] \
+        if stored else [True] * len(entries)  # nothing stored yet (a new period): every figure is new
     changing = [i for i, changes in enumerate(result.changes) if changes]
     closed = closed_to(acting_user, [keys[i] for i in changing])
     result.refusals = [Refusal(
@@ -245,12 +253,13 @@ def _write(entries: Sequence[ValueEntry], *, acting_user: User | None, channel: 
     """Check and stage outside the write transaction, then write set-based in a short one (``bulkwrite``):
     on SQLite other writers wait only for those few statements. If a figure moved or its report closed
     in between, everything is checked again and written under lock."""
-    found = check_values(entries, acting_user=acting_user)
-    if found.refusals:
-        raise ValueWriteError(found.refusals)
     stage = bulkwrite.Stage()
     try:
-        changed, new = _stage(stage, entries, found)
+        with bulkwrite.collector_paused():  # the checks and the stage of a large write make a million objects
+            found = check_values(entries, acting_user=acting_user)
+            if found.refusals:
+                raise ValueWriteError(found.refusals)
+            changed, new = _stage(stage, entries, found)
         try:
             with transaction.atomic():
                 if closed_to(acting_user, [key for key, changes in zip(found._keys, found.changes, strict=True)
@@ -287,17 +296,21 @@ def _stage(stage: bulkwrite.Stage, entries: Sequence[ValueEntry], found: CheckRe
 
 def _planned(entries: Sequence[ValueEntry], found: CheckResult,
              ) -> tuple[list[tuple[StoredFigure, ValueEntry]], list[ValueEntry]]:
-    """The figures that change (with the stored figure, texts filled) and the new ones."""
+    """The figures that change (with the stored figure) and the new ones. A source or comment given as None (keep
+    the stored one) is filled where the rows are staged (``bulkwrite.Stage``), not by copying the entry."""
+    stored = found.stored
+    if not stored:  # nothing stored: every figure that changes is new
+        return [], [entry for entry, changes in zip(entries, found.changes, strict=True) if changes]
     changed: list[tuple[StoredFigure, ValueEntry]] = []
     new: list[ValueEntry] = []
     for entry, key, changes in zip(entries, found._keys, found.changes, strict=True):
         if not changes:
             continue
-        current = found.stored.get(key)
+        current = stored.get(key)
         if current is None:
-            new.append(_filled(entry, None))
+            new.append(entry)
         else:
-            changed.append((current, _filled(entry, current)))  # type: ignore[arg-type]
+            changed.append((current, entry))
     return changed, new
 
 
@@ -372,73 +385,112 @@ def _forbidden(entries: Sequence[ValueEntry], acting_user: User | None) -> list[
 
 
 def _each(entries: Sequence[ValueEntry], keys: list[Key]) -> tuple[list[Refusal], list[Refusal]]:
-    """Refusals and warnings of each figure on its own: value type, qualifier, validity, duplicates."""
+    """Refusals and warnings of each figure on its own: value type, qualifier, validity, duplicates.
+
+    One pass, with what many figures share worked out once (a unit's validity, the usual ranges): a figure that
+    breaks nothing costs a few comparisons (``bounds.ordinary``), and words are written only for the figures
+    refused or warned about (an import checks a million figures, twice: preview and write)."""
     refusals, warnings = [], []
-    seen: set[Key] = set()
-    validity: dict[int, tuple[object, object]] = {}
-    usual = _sanity_bounds(entries)
-    for index, (entry, key) in enumerate(zip(entries, keys, strict=True)):
-        where = entry.where()
-        if key in seen:
+    twice = _repeated(keys)
+    validity: dict[int, tuple[date | None, date | None]] = {}
+    usual = _sanity_bounds(keys)
+    ordinary, qualifiers = bounds.ordinary, QUALIFIERS
+    for index, entry in enumerate(entries):
+        unit, value = entry.unit, entry.value
+        if twice and index in twice:
+            where = entry.where()
             refusals.append(Refusal(RefusalKind.DUPLICATE, index, f"{where}: trùng với một giá trị trước đó trong "
                                     "cùng lần ghi; giữ lại một.", f"{where}: the same figure twice in one write."))
-        seen.add(key)
-        if entry.unit.pk not in validity:
-            validity[entry.unit.pk] = (entry.unit.effective_from(), entry.unit.effective_to())
-        start, end = validity[entry.unit.pk]
-        if (start and entry.period.end < start) or (end and entry.period.end > end):  # type: ignore[operator]
-            valid = f"{_day(start)} – {_day(end)}"
-            refusals.append(Refusal(
-                RefusalKind.OUTSIDE_VALIDITY, index,
-                f"{where}: {entry.unit.name} (mã {entry.unit.code}, danh mục {entry.unit.version.name}) chỉ có hiệu "
-                f"lực {valid}, không gồm ngày cuối kỳ ({entry.period.end:%d/%m/%Y}). Ghi số liệu cho đơn vị có "
-                "hiệu lực vào cuối kỳ.",
-                f"{where}: {entry.unit.name} (code {entry.unit.code}, version {entry.unit.version.name}) is valid "
-                f"only {valid}, which does not include the end of the period. Write figures for the unit valid "
-                "at the period's end.", field="unit"))
-        if entry.qualifier not in QUALIFIERS:
+        span = validity.get(unit.id)
+        if span is None:
+            span = validity[unit.id] = (unit.effective_from(), unit.effective_to())
+        start, end = span
+        last_day = entry.period.end
+        if (start and last_day < start) or (end and last_day > end):
+            refusals.append(_outside_validity(entry, index, start, end))
+        if entry.qualifier not in qualifiers:
+            where = entry.where()
             refusals.append(Refusal(RefusalKind.INVALID, index, f"{where}: độ chính xác '{entry.qualifier}' không hợp "
                                     f"lệ (có: {', '.join(Qualifier.values)}).",
                                     f"{where}: unknown qualifier '{entry.qualifier}'.", field="qualifier"))
-        if entry.value is not None:
-            value_type = entry.data_element.value_type
-            value = entry.value if isinstance(entry.value, Decimal) else Decimal(str(entry.value))
+        if value is None:
+            continue
+        if not isinstance(value, Decimal):
+            value = Decimal(str(value))
+        value_type = entry.data_element.value_type
+        if not ordinary(value, value_type):
             fault = bounds.fault(value, value_type)
             if fault is not None:
+                where = entry.where()
                 refusals.append(Refusal(RefusalKind.INVALID, index, f"{where}: {_show(value)} — {fault}",
                                         f"{where}: {value} is not allowed for a {value_type} figure.", field="value"))
-            else:
-                doubt = bounds.warning(value, value_type)
-                if doubt is not None:
-                    warnings.append(Refusal(RefusalKind.INVALID, index, f"{where}: {doubt}", doubt, field="value"))
-                unusual = _outside_usual(value, entry.unit, usual.get((entry.data_element.pk, entry.unit.type)))
-                if unusual is not None:
-                    warnings.append(Refusal(RefusalKind.INVALID, index, f"{where}: {unusual[0]}", unusual[1],
-                                            field="value"))
+                continue
+            doubt = bounds.warning(value, value_type)
+            if doubt is not None:
+                warnings.append(Refusal(RefusalKind.INVALID, index, f"{entry.where()}: {doubt}", doubt, field="value"))
+        if usual:
+            bound = usual.get((keys[index][0], unit.type))
+            if bound is not None and ((bound.low is not None and value < bound.low)
+                                      or (bound.high is not None and value > bound.high)):
+                vi, en = _outside_usual(value, unit, bound)
+                warnings.append(Refusal(RefusalKind.INVALID, index, f"{entry.where()}: {vi}", en, field="value"))
     return refusals, warnings
 
 
-def _sanity_bounds(entries: Sequence[ValueEntry]) -> dict[tuple[int, str], SanityBound]:
+def _repeated(keys: list[Key]) -> set[int]:
+    """The positions of the cells given a second (third, …) time."""
+    if len(set(keys)) == len(keys):
+        return set()
+    seen: set[Key] = set()
+    again = set()
+    for index, key in enumerate(keys):
+        if key in seen:
+            again.add(index)
+        seen.add(key)
+    return again
+
+
+def _outside_validity(entry: ValueEntry, index: int, start: date | None, end: date | None) -> Refusal:
+    where, unit = entry.where(), entry.unit
+    valid = f"{_day(start)} – {_day(end)}"
+    return Refusal(
+        RefusalKind.OUTSIDE_VALIDITY, index,
+        f"{where}: {unit.name} (mã {unit.code}, danh mục {unit.version.name}) chỉ có hiệu "
+        f"lực {valid}, không gồm ngày cuối kỳ ({entry.period.end:%d/%m/%Y}). Ghi số liệu cho đơn vị có "
+        "hiệu lực vào cuối kỳ.",
+        f"{where}: {unit.name} (code {unit.code}, version {unit.version.name}) is valid "
+        f"only {valid}, which does not include the end of the period. Write figures for the unit valid "
+        "at the period's end.", field="unit")
+
+
+def _sanity_bounds(keys: list[Key]) -> dict[tuple[int, str], SanityBound]:
     """The usual ranges (``indicators.SanityBound``) of the data elements and kinds of unit written."""
-    elements = {entry.data_element.pk for entry in entries}
+    elements = {key[0] for key in keys}
     if not elements:
         return {}
     return {(b.data_element_id, b.unit_type): b for b in SanityBound.objects.filter(data_element_id__in=elements)}
 
 
-def _outside_usual(value: Decimal, unit: Unit, usual: SanityBound | None) -> tuple[str, str] | None:
-    """A warning (Vietnamese, English) when ``value`` is outside what the element usually is for this kind of
-    unit: written all the same, for the writer to check."""
-    if usual is None or not ((usual.low is not None and value < usual.low)
-                             or (usual.high is not None and value > usual.high)):
-        return None
-    kind = UnitType(unit.type).label.lower() if unit.type in UnitType.values else "đơn vị"
-    low, high = (format_number(b) if b is not None else "…" for b in (usual.low, usual.high))
+def _outside_usual(value: Decimal, unit: Unit, usual: SanityBound) -> tuple[str, str]:
+    """The warning (Vietnamese, English) for ``value`` outside what the element usually is for this kind of unit:
+    written all the same, for the writer to check."""
+    kind = _kind_word(unit.type)
+    low, high = _usual_range(usual.low, usual.high)
     side = "lớn" if usual.high is not None and value > usual.high else "nhỏ"
     why = f" ({usual.why})" if usual.why else ""
     return (f"{_show(value)} {side} bất thường cho một {kind}: thường trong khoảng {low} – {high}{why}. "
             "Kiểm tra lại xem có gõ thừa hay thiếu chữ số; nếu đúng vẫn lưu được.",
             f"{value} is outside the usual range for a {unit.type} ({usual.low} – {usual.high}); check it.")
+
+
+@lru_cache(maxsize=64)
+def _kind_word(unit_type: str) -> str:
+    return UnitType(unit_type).label.lower() if unit_type in UnitType.values else "đơn vị"
+
+
+@lru_cache(maxsize=1024)
+def _usual_range(low: Decimal | None, high: Decimal | None) -> tuple[str, str]:
+    return format_number(low) if low is not None else "…", format_number(high) if high is not None else "…"
 
 
 def _conflicts(entries: Sequence[ValueEntry], keys: list[Key], stored: dict[Key, StoredFigure],

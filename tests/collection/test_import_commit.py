@@ -220,3 +220,20 @@ def test_cli_hierarchy_option(tmp_path, superuser):
     out, _ = run(str(path), "--hierarchy", "2025-07", "--dry-run", "--user", superuser.username)
     assert "1 mới" in out
     assert DataValueHistory.objects.filter(reason="Nhập từ tệp a.csv").count() == 0
+
+
+def test_a_file_with_more_refusals_than_shown_places_the_first_and_counts_the_rest():
+    """Past ``MAX_PROBLEMS`` the action's refusals are counted, not placed on rows (a million warnings would be)."""
+    from chiso.collection.importer.problems import MAX_PROBLEMS
+    from chiso.indicators.models import DataElement, ValueType
+
+    codes = list(DataElement.objects.filter(value_type=ValueType.INTEGER).order_by("code")
+                 .values_list("code", flat=True)[:20])
+    cells = [(f"{year}-{month:02d}", code) for year in range(2091, 2096) for month in range(1, 13) for code in codes]
+    rows = [f"20209,{period},{code},-1" for period, code in cells[:MAX_PROBLEMS + 3]]
+    found = look("am.csv", csv_text("unit,period,data_element,value", *rows).encode())
+    assert len(found.problems) == MAX_PROBLEMS + 1
+    first = found.problems[0]
+    assert (first.row, first.column, first.message()) == (
+        2, "D", f"{codes[0]} (Phường Thanh Khê, kỳ 2091-01): -1 — số đếm không được âm.")
+    assert found.problems[-1].text() == f"am.csv: … và 3 lỗi khác (chỉ hiện {MAX_PROBLEMS} lỗi đầu tiên)."

@@ -154,3 +154,17 @@ def test_two_decimal_round_trip(value: Decimal) -> None:
     text = format_number(value, decimals=2)
     assert parse_vn_number(text) == value
     assert "," in text
+
+
+class _General(Decimal):
+    """A Decimal that ``format_number`` takes the general way (its short way is for ``int`` and ``Decimal`` only)."""
+
+
+@given(st.one_of(st.integers(min_value=-10 ** 27, max_value=10 ** 27),  # the general way keeps 28 digits
+                 st.integers(min_value=-10 ** 20, max_value=10 ** 20).map(Decimal),
+                 st.integers(min_value=-10 ** 6, max_value=10 ** 6).map(lambda n: Decimal(n).scaleb(3)),
+                 st.integers(min_value=-10 ** 6, max_value=10 ** 6).map(lambda n: Decimal(f"{n}.000"))),
+       st.sampled_from(["vi", "en"]))
+def test_a_whole_number_reads_the_same_by_the_short_way(value: int | Decimal, lang: str) -> None:
+    """The short way for whole numbers writes what the general way writes (``-0`` as ``0``)."""
+    assert format_number(value, lang=lang) == format_number(_General(value), lang=lang)

@@ -21,6 +21,7 @@ from chiso.engine import rules as engine
 from chiso.engine.periods import Period, PeriodError
 from chiso.indicators.models import DataElement
 from chiso.units.models import Unit
+from chiso.values.bulkwrite import client_side
 from chiso.values.models import DataValue
 
 CHUNK = 500  # ids per IN (...) list, well under every database's limit
@@ -59,18 +60,26 @@ class Outlier:
     words: str = ""  # "gấp khoảng 40 lần mức thường thấy của phường (khoảng 72)"
 
 
-def stored_codes(pairs: Iterable[tuple[int, str]]) -> dict[tuple[int, str], dict[str, Decimal]]:
-    """{(unit id, period): {code: value}} of the stored, not deleted figures of the pairs asked for."""
+def stored_codes(pairs: Iterable[tuple[int, str]], only: Iterable[str] | None = None,
+                 ) -> dict[tuple[int, str], dict[str, Decimal]]:
+    """{(unit id, period): {code: value}} of the stored, not deleted figures of the pairs asked for (of the data
+    elements ``only``, when given: those the rules name; the figures' index is then read by element, not every
+    figure of each unit)."""
     wanted = set(pairs)
     found: dict[tuple[int, str], dict[str, Decimal]] = defaultdict(dict)
     units = sorted({u for u, _ in wanted})
     periods = {p for _, p in wanted}
-    codes = dict(DataElement.objects.values_list("id", "code"))
+    elements = DataElement.objects.all() if only is None else DataElement.objects.filter(code__in=set(only))
+    codes = dict(elements.values_list("id", "code"))
+    if not codes:
+        return found
     for start in range(0, len(units), CHUNK):
         rows = DataValue.objects.filter(unit_id__in=units[start:start + CHUNK], period__in=periods,
                                         is_deleted=False, value__isnull=False)
-        for unit_id, period, element_id, value in rows.values_list(
-                "unit_id", "period", "data_element_id", "value").iterator(chunk_size=20000):
+        if only is not None:
+            rows = rows.filter(data_element_id__in=list(codes))
+        for unit_id, period, element_id, value in client_side(rows.values_list(
+                "unit_id", "period", "data_element_id", "value")):
             if (unit_id, period) in wanted:
                 found[(unit_id, period)][codes[element_id]] = value
     return found
@@ -92,7 +101,10 @@ def violations(groups: Mapping[tuple[int, str], Mapping[str, Decimal]],
             compiled.append((rule, sides[0], _OPERATORS[rule.operator], sides[1]))
         except (engine.RuleSyntaxError, KeyError):
             continue  # a broken rule is the rule loader's business, not the file's
-    stored = stored_codes(groups)
+    if not compiled:
+        return []
+    named = {code for _, left, _, right in compiled for _, code in (*left, *right) if code is not None}
+    stored = stored_codes(groups, named)
     found: list[Violation] = []
     for (unit_id, period), file_values in groups.items():
         known = stored.get((unit_id, period))
@@ -143,8 +155,8 @@ def outliers(figures: Iterable[Figure]) -> list[Outlier]:
     for start in range(0, len(units), CHUNK):
         rows = DataValue.objects.filter(unit_id__in=units[start:start + CHUNK], data_element_id__in=elements,
                                         period__in=all_past, is_deleted=False, value__isnull=False)
-        for unit_id, element_id, period, value in rows.values_list(
-                "unit_id", "data_element_id", "period", "value").iterator(chunk_size=20000):
+        for unit_id, element_id, period, value in client_side(rows.values_list(
+                "unit_id", "data_element_id", "period", "value")):
             history[(unit_id, element_id)][period] = value
     if not history:
         return []

@@ -43,7 +43,7 @@ def compare(result: Preview, acting_user: User | None, problems: Problems,
     figures it read (only of units the user may write: permission is checked before anything is read) give the
     preview's old → new."""
     items = result.items
-    entries = [entry_for(item) for item in items]
+    entries = result.entries
     found = check(entries, items) if check is not None else check_values(entries, acting_user=acting_user)
     _place(result, found.refusals, problems)
     if warnings is not None:
@@ -109,6 +109,9 @@ def _place(result: Preview, refusals: list[Refusal], problems: Problems) -> None
             column = layout.columns.get("unit", layout.columns.get("unit_name"))
         else:
             column = item.column
+        if problems.full:  # a file of a million figures may have as many warnings: only the first are placed
+            problems.count()
+            continue
         problems.add(refusal.message, refusal.message_en or refusal.message,
                      row=item.row, **layout.where(column))  # type: ignore[arg-type]
 
@@ -137,8 +140,8 @@ def commit(result: Preview, *, acting_user: User | None) -> WriteResult:
     if result.problems:
         raise ImportRefused(result.problems)
     try:
-        return do_set_values([entry_for(item) for item in result.items], acting_user=acting_user,
-                             channel=Channel.IMPORT, reason=f"Nhập từ tệp {result.name}")
+        return do_set_values(result.entries, acting_user=acting_user, channel=Channel.IMPORT,
+                             reason=f"Nhập từ tệp {result.name}")
     except ValueWriteError as error:
         problems = Problems(result.name)
         _place(result, error.refusals, problems)

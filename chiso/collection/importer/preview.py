@@ -35,6 +35,7 @@ from chiso.engine.periods import Period
 from chiso.indicators.models import DataElement, ValueType
 from chiso.units.models import Unit
 from chiso.values.actions import ValueEntry
+from chiso.values.bulkwrite import collector_paused
 from chiso.values.models import Qualifier
 
 User = AbstractBaseUser | AnonymousUser
@@ -148,21 +149,22 @@ def preview(name: str, content: bytes, *, acting_user: User | None, hierarchy: s
         problems.add(error.vi, error.en)
         result.problems = problems.final()
         return result
-    result.info = read_file(name, content, problems)
-    reader = _Reader(result, resolver, problems, warnings)
-    reader.style.vi, reader.style.en = number_seen
-    for sheet in result.info.sheets:
-        layout = find_layout(sheet, resolver, problems, warnings)
-        if layout is not None:
-            reader.read(layout)
-    reader.settle_doubts()
-    result.number_style = reader.style.name
-    result.number_seen, result.doubtful = (reader.style.vi, reader.style.en), len(reader.doubts)
-    if not problems and not result.items and result.info.sheets:
-        problems.add("Tệp không có số liệu nào để nhập (mọi ô giá trị đều trống).",
-                     "The file holds no figures to import (every value cell is empty).")
-    if result.items:
-        compare(result, acting_user, problems, warnings, check)
+    with collector_paused():  # a file becomes millions of objects here
+        result.info = read_file(name, content, problems)
+        reader = _Reader(result, resolver, problems, warnings)
+        reader.style.vi, reader.style.en = number_seen
+        for sheet in result.info.sheets:
+            layout = find_layout(sheet, resolver, problems, warnings)
+            if layout is not None:
+                reader.read(layout)
+        reader.settle_doubts()
+        result.number_style = reader.style.name
+        result.number_seen, result.doubtful = (reader.style.vi, reader.style.en), len(reader.doubts)
+        if not problems and not result.items and result.info.sheets:
+            problems.add("Tệp không có số liệu nào để nhập (mọi ô giá trị đều trống).",
+                         "The file holds no figures to import (every value cell is empty).")
+        if result.items:
+            compare(result, acting_user, problems, warnings, check)
     result.problems, result.warnings = problems.final(), warnings.final()
     return result
 
@@ -234,7 +236,7 @@ class _Reader:
                         yield number, cells
                         continue
                     unit, period, period_text = place
-                    key = (element.pk, unit.pk, period_text)
+                    key = (element.id, unit.id, period_text)
                     if key not in seen:
                         item = Item(unit, element, period, value, EXACT, None, None, sheet, number, value_col,
                                     key)
@@ -347,7 +349,7 @@ class _Reader:
             return
         qualifier, value, doubt, percent = read
         unit, period = where
-        key = (element.pk, unit.pk, self.period_texts[period])
+        key = (element.id, unit.id, self.period_texts[period])
         item = Item(unit, element, period, value, qualifier, source, comment, sheet, number, col, key)
         first = self.seen.get(key)
         if first is not None:

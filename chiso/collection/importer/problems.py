@@ -69,6 +69,15 @@ class Problems:
             return
         self.items.append(ImportProblem(self.file, sheet, row, column, field, vi, en))
 
+    @property
+    def full(self) -> bool:
+        """Whether the next problem is only counted (the first ``limit`` are kept)."""
+        return len(self.items) >= self.limit
+
+    def count(self) -> None:
+        """One more problem, counted only (``full``): a caller need not word it."""
+        self.dropped += 1
+
     def __bool__(self) -> bool:
         return bool(self.items)
 
