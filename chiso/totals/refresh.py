@@ -31,6 +31,7 @@ from chiso.engine.periods import Period, PeriodKind, period_of
 from chiso.totals.measures import Measure, built_keys, catalogue, current, units_mark, with_elements
 from chiso.totals.models import BelowTotal, TotalsState
 from chiso.units.models import Unit
+from chiso.values.bulkwrite import client_side, collector_paused
 from chiso.values.hooks import Key
 from chiso.values.models import DataValue
 
@@ -150,6 +151,12 @@ def refresh_level(nodes: Sequence[int], measures: Sequence[Measure], periods: Se
     roll-ups. Returns the rows written. ``mark``: the map's trace if already read in this transaction."""
     if not nodes or not measures or not periods:
         return 0
+    with collector_paused():  # a level of a large write is millions of objects without cycles
+        return _refresh_level(nodes, measures, periods, readings, mark)
+
+
+def _refresh_level(nodes: Sequence[int], measures: Sequence[Measure], periods: Sequence[Period],
+                   readings: tuple[bool, ...], mark: str) -> int:
     children: dict[int, list[int]] = defaultdict(list)
     for chunk in chunks(list(nodes)):
         for unit_id, parent_id in Unit.objects.filter(parent_id__in=chunk).values_list("id", "parent_id"):
@@ -157,7 +164,8 @@ def refresh_level(nodes: Sequence[int], measures: Sequence[Measure], periods: Se
     kids = [k for found in children.values() for k in found]
     branches = branches_of(kids)
     element_ids = sorted({e for m in measures for e in m.elements})
-    figures = _figures(kids, element_ids, min(p.start for p in periods), max(p.end for p in periods))
+    figures = _figures(kids, element_ids, min(p.start for p in periods), max(p.end for p in periods),
+                       published=True in readings)
     stored_below = _stored(list(branches), [m.key for m in measures], [str(p) for p in periods])
     leaves = LeafCounts(mark)
     parent = {kid: node for node, found in children.items() for kid in found}
@@ -282,19 +290,21 @@ def _below(own: list[tuple[int, bool, list[dict[tuple[int, bool], TimeValue] | N
     return agg.Total(total, agg.combine_qualifiers(qualifiers), illustrative, reported, expected, children=total)
 
 
-def _figures(units: Sequence[int], element_ids: Sequence[int], start: date, end: date,
+def _figures(units: Sequence[int], element_ids: Sequence[int], start: date, end: date, published: bool = True,
              ) -> dict[tuple[int, int], tuple[list[date], list[Figure]]]:
-    """The units' own figures of the elements inside [start, end], each with whether it is published."""
+    """The units' own figures of the elements inside [start, end], each with whether it is published (only asked
+    when ``published``: otherwise every figure is taken as unpublished, and the published reading is not read)."""
     found: dict[tuple[int, int], list[Figure]] = defaultdict(list)
-    reports = PublishedReports(units)
+    reports = PublishedReports(units) if published else None
     for chunk in chunks(list(units)):
         values = (DataValue.objects.filter(unit_id__in=chunk, data_element_id__in=element_ids, is_deleted=False,
                                            value__isnull=False, period_start__gte=start, period_end__lte=end,
                                            period_end__gte=start)  # implied; lets the unit index find them
                   .values_list("unit_id", "data_element_id", "period", "value", "qualifier", "is_illustrative"))
-        for unit_id, element_id, period, value, qualifier, illustrative in values.iterator(5000):
-            found[(unit_id, element_id)].append(Figure(agg.Obs(period_of(period), value, qualifier, illustrative),  # type: ignore[arg-type]
-                                                       reports.holds(element_id, unit_id, period)))
+        for unit_id, element_id, period, value, qualifier, illustrative in client_side(values):
+            found[(unit_id, element_id)].append(Figure(
+                agg.Obs(period_of(period), value, qualifier, illustrative),
+                reports is not None and reports.holds(element_id, unit_id, period)))
     ordered = {}
     for key, items in found.items():
         items.sort(key=lambda f: f.obs.period.start)
