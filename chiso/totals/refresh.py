@@ -31,7 +31,7 @@ from chiso.engine.periods import Period, PeriodKind, period_of
 from chiso.totals.measures import Measure, built_keys, catalogue, current, units_mark, with_elements
 from chiso.totals.models import BelowTotal, TotalsState
 from chiso.units.models import Unit
-from chiso.values.bulkwrite import client_side, collector_paused
+from chiso.values.bulkwrite import client_side, collector_paused, pause
 from chiso.values.hooks import Key
 from chiso.values.models import DataValue
 
@@ -117,7 +117,9 @@ def refresh_ancestors(cells: dict[int, set[tuple[int, str]]], measures: Sequence
             if not apart:
                 refresh_level(chunk, measures_, periods, readings, mark)
                 continue
-            for few, year in _slices(measures_, periods):  # apart: short transactions (rows are independent)
+            for number, (few, year) in enumerate(_slices(measures_, periods)):  # apart: short transactions
+                if number:
+                    pause()  # as between a batched write's batches: waiting writers get in
                 with transaction.atomic():
                     refresh_level(chunk, few, year, readings)
 
