@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connections, router
 
 from chiso.indicators.models import DataElement, Indicator, OverHierarchy, OverTime
 from chiso.totals.models import TotalsState
@@ -63,7 +63,7 @@ MARK_SQL = ("SELECT count(*) || ':' || coalesce(max(id), 0) || ':' || coalesce(s
 
 def units_mark() -> str:
     """A trace of the map: units added, removed or moved change it (then the roll-ups wait for a rebuild)."""
-    with connection.cursor() as cursor:
+    with connections[router.db_for_read(Unit)].cursor() as cursor:  # a replica's when the router says so
         cursor.execute(MARK_SQL.format(units=Unit._meta.db_table))
         return str(cursor.fetchone()[0])
 
@@ -78,7 +78,7 @@ def current() -> tuple[set[str], str]:
     """``built_keys`` and the map's trace they were checked against, in one query (every analytics read asks)."""
     sql = (f"SELECT s.built, s.units, s.measures, ({MARK_SQL.format(units=Unit._meta.db_table)}) "
            f"FROM {TotalsState._meta.db_table} s")
-    with connection.cursor() as cursor:
+    with connections[router.db_for_read(TotalsState)].cursor() as cursor:  # a replica's when the router says so
         cursor.execute(sql)
         found = cursor.fetchone()
     if found is None:
