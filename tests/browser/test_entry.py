@@ -21,6 +21,7 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs a
 
 from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
 
+from tests.browser.test_smoke import _left_behind  # noqa: E402
 from tests.collection.test_entry_support import ENTRY_URLS  # noqa: E402
 from tests.conftest import ensure_whole_demo  # noqa: E402
 
@@ -55,7 +56,8 @@ class Problems(list[str]):
     def watch(self, page: Page) -> Page:
         page.on("console", lambda m: self.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
         page.on("pageerror", lambda e: self.append(f"page error: {e}"))
-        page.on("requestfailed", lambda r: self.append(f"request failed: {r.url} {r.failure}"))
+        page.on("requestfailed", lambda r: None if _left_behind(r.url, r.failure) else self.append(
+            f"request failed: {r.url} {r.failure}"))
         page.on("response", lambda r: self.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
         return page
 

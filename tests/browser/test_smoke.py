@@ -47,6 +47,12 @@ def browser():
         chromium.close()
 
 
+def _left_behind(url: str, failure: str | None) -> bool:
+    """The browser's own fetch of the tab icon, cut off because the page moved on (a form sent at once): not the
+    app's failure. Any other aborted request still counts."""
+    return url.endswith("/favicon.svg") and "ERR_ABORTED" in (failure or "")
+
+
 class Problems(list[str]):
     """Everything that went wrong in the browser while a page was open."""
 
@@ -55,7 +61,8 @@ class Problems(list[str]):
             "console", lambda m: self.append(f"console {m.type}: {m.text}") if m.type == "error" else None
         )
         page.on("pageerror", lambda e: self.append(f"page error: {e}"))
-        page.on("requestfailed", lambda r: self.append(f"request failed: {r.url} {r.failure}"))
+        page.on("requestfailed", lambda r: None if _left_behind(r.url, r.failure) else self.append(
+            f"request failed: {r.url} {r.failure}"))
         page.on("response", lambda r: self.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
         return page
 
