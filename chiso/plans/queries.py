@@ -12,6 +12,7 @@ from chiso.plans import rules
 from chiso.plans.checks import check_plan
 from chiso.plans.models import Plan, Target, TargetHistory, TargetScope
 from chiso.units.models import Unit
+from chiso.units.queries import path_ids
 
 HISTORY_SHOWN = 30
 
@@ -56,7 +57,7 @@ class PlanView:
 
 
 def ancestor_ids(unit: Unit) -> list[int]:
-    return [int(i) for i in unit.path.strip("/").split("/")[:-1] if i]
+    return path_ids(unit.path)[:-1]
 
 
 def floors(unit: Unit, year: int, indicator: Indicator | None = None) -> dict[int, Floor]:

@@ -31,6 +31,7 @@ from chiso.engine.periods import Period, PeriodKind, period_of
 from chiso.totals.measures import Measure, built_keys, catalogue, current, units_mark, with_elements
 from chiso.totals.models import BelowTotal, TotalsState
 from chiso.units.models import Unit
+from chiso.units.queries import path_ids
 from chiso.values.bulkwrite import client_side, collector_paused, pause
 from chiso.values.hooks import Key
 from chiso.values.models import DataValue
@@ -92,7 +93,7 @@ def refresh_ancestors(cells: dict[int, set[tuple[int, str]]], measures: Sequence
     needs: dict[int, set[tuple[str, str]]] = defaultdict(set)  # branch → (measure key, period)
     touched: dict[tuple[int, str], list[tuple[str, str]]] = {}
     for unit_id, pairs in cells.items():
-        ancestors = _ancestors(paths.get(unit_id, ""))
+        ancestors = path_ids(paths.get(unit_id, ""))[:-1]  # the unit's own total is not below it
         if not ancestors:
             continue
         found: set[tuple[str, str]] = set()
@@ -402,11 +403,6 @@ def _paths(units: Sequence[int]) -> dict[int, str]:
     for chunk in chunks(list(units)):
         found.update(Unit.objects.filter(id__in=chunk).values_list("id", "path"))
     return found
-
-
-def _ancestors(path: str) -> list[int]:
-    """The ids above a unit from its path ("/12/40/311/" → [12, 40])."""
-    return [int(p) for p in path.strip("/").split("/")[:-1] if p]
 
 
 def chunks(items: list[int]) -> Iterable[list[int]]:

@@ -79,8 +79,9 @@ def _child_counts(version: HierarchyVersion) -> dict[int | None, int]:
     return {row["parent_id"]: row["n"] for row in rows}
 
 
-def _path_ids(unit: Unit) -> list[int]:
-    return [int(part) for part in unit.path.strip("/").split("/") if part]
+def path_ids(path: str) -> list[int]:
+    """The ids of a materialised path, root first, the unit itself last ("/12/40/311/" → [12, 40, 311])."""
+    return [int(part) for part in path.strip("/").split("/") if part]
 
 
 def tree(version: HierarchyVersion, open_code: str | None = None) -> Tree:
@@ -100,7 +101,7 @@ def tree(version: HierarchyVersion, open_code: str | None = None) -> Tree:
         open_unit = units.filter(code=open_code).first() if open_code else None
         wanted = Q(depth__lte=1)
         if open_unit is not None:
-            wanted |= Q(path__startswith=open_unit.path) | Q(parent_id__in=_path_ids(open_unit))
+            wanted |= Q(path__startswith=open_unit.path) | Q(parent_id__in=path_ids(open_unit.path))
         units = units.filter(wanted)
     nodes = {u.id: TreeNode(u, counts.get(u.id, 0)) for u in sorted(units, key=_code_key)}
     roots: list[TreeNode] = []
@@ -112,7 +113,7 @@ def tree(version: HierarchyVersion, open_code: str | None = None) -> Tree:
 
 def ancestors(unit: Unit) -> list[Unit]:
     """From the root down to the unit's parent (the unit itself excluded)."""
-    ids = _path_ids(unit)[:-1]
+    ids = path_ids(unit.path)[:-1]
     found = Unit.objects.in_bulk(ids)
     return [found[i] for i in ids if i in found]
 
