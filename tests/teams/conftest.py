@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import _user, unit
+from tests.teams.support import make_leader, make_team
 
 
 @pytest.fixture
@@ -18,6 +19,17 @@ def officer_elsewhere(db):
 
     other = Unit.objects.filter(version__name="2025-07", type="phuong", parent__code="48").exclude(code="20209")
     return _user("t_officer_elsewhere", "reporter", other.order_by("code").first())
+
+
+@pytest.fixture
+def team(officer_thanh_khe):
+    """The team of tổ dân phố TDP-TG-01 (one of Thạc Gián's, under today's phường Thanh Khê)."""
+    return make_team(officer_thanh_khe)
+
+
+@pytest.fixture
+def leader(team, officer_thanh_khe):
+    return make_leader(team, officer_thanh_khe)
 
 
 @pytest.fixture(autouse=True)

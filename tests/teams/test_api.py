@@ -9,7 +9,7 @@ import pytest
 
 from chiso.api.auth import create_token
 from chiso.teams.models import ActivityLog
-from tests.teams.support import MONTH_DAY, make_leader, make_team
+from tests.teams.support import MONTH_DAY, make_team
 
 pytestmark = pytest.mark.django_db
 LOGS = "/api/v1/teams/logs"
@@ -21,16 +21,6 @@ def bearer(user) -> dict[str, str]:  # type: ignore[no-untyped-def]
 
 def post(client, url, body, user=None):  # type: ignore[no-untyped-def]
     return client.post(url, json.dumps(body), content_type="application/json", **(bearer(user) if user else {}))
-
-
-@pytest.fixture
-def team(officer_thanh_khe):
-    return make_team(officer_thanh_khe)
-
-
-@pytest.fixture
-def leader(team, officer_thanh_khe):
-    return make_leader(team, officer_thanh_khe)
 
 
 def body(team, **changes):  # type: ignore[no-untyped-def]

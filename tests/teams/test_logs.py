@@ -23,16 +23,6 @@ def figure(code: str, version: str, unit_code: str, period: str = "2026-03") -> 
     return found.value if found else None
 
 
-@pytest.fixture
-def team(officer_thanh_khe):
-    return make_team(officer_thanh_khe)
-
-
-@pytest.fixture
-def leader(team, officer_thanh_khe):
-    return make_leader(team, officer_thanh_khe)
-
-
 def submit(team, leader, counts, day=MONTH_DAY, client_id=None):
     return do_submit_log(team, client_id=client_id or uuid.uuid4(), day=day, activities=counts, note="Tại nhà văn hóa",
                          acting_user=leader)

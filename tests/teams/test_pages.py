@@ -13,20 +13,10 @@ from chiso.teams.actions import do_set_retention, do_submit_log
 from chiso.teams.models import LogStatus, TeamMember
 from chiso.values.models import DataValue
 from tests.conftest import _user, unit
-from tests.teams.support import MONTH_DAY, make_leader, make_team
+from tests.teams.support import MONTH_DAY, make_team
 
 pytestmark = pytest.mark.django_db
 PHONE, NAME = "0905123456", "Nguyễn Văn An"
-
-
-@pytest.fixture
-def team(officer_thanh_khe):
-    return make_team(officer_thanh_khe)
-
-
-@pytest.fixture
-def leader(team, officer_thanh_khe):
-    return make_leader(team, officer_thanh_khe)
 
 
 def page(client, user, url):  # type: ignore[no-untyped-def]
