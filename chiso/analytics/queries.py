@@ -18,7 +18,7 @@ from django.db.models import Q, QuerySet
 
 from chiso.analytics.mapping import Mapping, map_unit, rounded_estimate
 from chiso.engine import aggregate as agg
-from chiso.engine.periods import Period, period_of
+from chiso.engine.periods import Period, period_of, texts_within
 from chiso.indicators.models import DataElement, Indicator, OverHierarchy
 from chiso.totals.measures import current, key_of
 from chiso.totals.read import StoredBelow, branches_of
@@ -29,6 +29,9 @@ from chiso.values.models import DataValue
 
 if TYPE_CHECKING:
     from chiso.collection.queries import Coverage, ReportCoverage
+
+
+NAMED_PERIODS = 100  # a quarter and its months and days (96): named in the figures' query (_VersionData)
 
 
 class QueryError(ValueError):
@@ -149,34 +152,38 @@ class _VersionData:
             if parent_id is not None:
                 self.children[parent_id].append(unit_id)
         # period_end ≥ start is implied by period_start ≥ start; said, it lets the (unit, element, period_end) index
-        # find a month of 3.321 communes in 8 ms per 500 instead of scanning every month of the elements (200 ms)
+        # find a few units' figures without scanning every month of the elements. For up to a quarter the periods
+        # inside are also named, so the (element, period) index finds a month of 3.321 communes in one range
+        # (8 ms, against 47 ms through 3.321 units); the database picks whichever finds fewer rows.
         values = DataValue.objects.filter(
             data_element_id__in=element_ids, is_deleted=False, period_start__gte=start, period_end__lte=end,
             period_end__gte=start,
         )
-        own = sorted(self.reading)
-        parts = [Q(unit_id__in=own[i:i + 500]) for i in range(0, len(own), 500)]  # the roots' own figures
+        named = texts_within(start, end)
+        if len(named) <= NAMED_PERIODS:
+            values = values.filter(period__any_of=frozenset(named))
+        whose = Q(unit_id__any_of=frozenset(self.reading)) if self.reading else Q(pk__in=[])  # the roots' own figures
         if walked:
-            parts = [Q(unit__in=_subtrees(walked)) | (parts[0] if parts else Q(pk__in=[])), *parts[1:]]
+            whose |= Q(unit__in=_subtrees(walked))
         self.coverage: ReportCoverage | None = None
         if published_only:
             from chiso.collection.queries import ReportCoverage, readable
 
             self.coverage = ReportCoverage(units, self.children, element_ids)
         self.observations: dict[tuple[int, int], list[agg.Obs]] = defaultdict(list)
-        for part in parts:
-            found = values.filter(part)
-            if published_only:
-                found = readable(found, list(drafts_under))  # published, and the drafts the reader may read
-            for unit_id, element_id, period, value, qualifier, illustrative in found.values_list(
-                    "unit_id", "data_element_id", "period", "value", "qualifier", "is_illustrative"):
-                if value is not None:
-                    self.observations[(unit_id, element_id)].append(
-                        agg.Obs(period_of(period), value, qualifier, illustrative))
+        found = values.filter(whose)
+        if published_only:
+            found = readable(found, list(drafts_under))  # published, and the drafts the reader may read
+        for unit_id, element_id, period, value, qualifier, illustrative in found.values_list(
+                "unit_id", "data_element_id", "period", "value", "qualifier", "is_illustrative"):
+            if value is not None:
+                self.observations[(unit_id, element_id)].append(
+                    agg.Obs(period_of(period), value, qualifier, illustrative))
         self.starts: dict[tuple[int, int], list[object]] = {}
         for key, found in self.observations.items():
-            found.sort(key=lambda o: o.period.start)
-            self.starts[key] = [o.period.start for o in found]
+            if len(found) > 1:  # within() reads a single figure directly
+                found.sort(key=lambda o: o.period.start)
+                self.starts[key] = [o.period.start for o in found]
         self.below = StoredBelow(self.reading, branches, rolled.keys, rolled.periods, rolled.mark) if (
             rolled is not None and branches & self.reading.keys()) else None
 
@@ -185,24 +192,31 @@ class _VersionData:
         found = self.observations.get(key)
         if not found:
             return []
+        if len(found) == 1:  # most keys of a query over one period
+            return found if period.start <= found[0].period.start <= period.end else []
         starts = self.starts[key]
         return found[bisect_left(starts, period.start):bisect_right(starts, period.end)]
 
-    def total(self, unit_id: int, measure: Measure, period: Period) -> agg.Total:
-        def own(u: int) -> agg.Leaf | None:
-            parts, qualifiers, illustrative = [], [], False
-            for element in measure.elements:
-                found = agg.over_time(self.within((u, element.id), period), period, element.over_time)
-                if found is None:
-                    return None
-                parts.append(found.value)
-                qualifiers.append(found.qualifier)
-                illustrative = illustrative or found.illustrative
-            return tuple(parts), agg.combine_qualifiers(qualifiers), illustrative
+    def own(self, unit_id: int, measure: Measure, period: Period) -> agg.Leaf | None:
+        """A unit's own figure for the measure, over time; None unless every element of it has one."""
+        parts, qualifiers, illustrative = [], [], False
+        for element in measure.elements:
+            found = agg.over_time(self.within((unit_id, element.id), period), period, element.over_time)
+            if found is None:
+                return None
+            parts.append(found.value)
+            qualifiers.append(found.qualifier)
+            illustrative = illustrative or found.illustrative
+        return tuple(parts), agg.combine_qualifiers(qualifiers), illustrative
 
+    def total(self, unit_id: int, measure: Measure, period: Period) -> agg.Total:
         if unit_id in self.reading and measure.additive and self.below is not None:
-            return agg.with_children(own(unit_id), self.below.total(unit_id, key_of(measure.elements), period))
-        return agg.over_hierarchy(unit_id, lambda u: self.children.get(u, []), own, measure.additive)
+            return agg.with_children(self.own(unit_id, measure, period),
+                                     self.below.total(unit_id, key_of(measure.elements), period))
+        if unit_id not in self.children:  # a leaf (or a root read as itself): over_hierarchy's first step
+            return agg.with_children(self.own(unit_id, measure, period), None)
+        return agg.over_hierarchy(unit_id, lambda u: self.children.get(u, []),
+                                  lambda u: self.own(u, measure, period), measure.additive)
 
     def reported_rate(self, unit_id: int, measure: Measure, period: Period) -> agg.TimeValue | None:
         if measure.reported is None:
@@ -254,21 +268,21 @@ def _evaluate(codes: list[str], units: list[Unit], periods: list[Period], publis
     element_ids = {e.id for m in wanted for e in (*m.elements, *([m.reported] if m.reported else []))}
     start, end = min(p.start for p in periods), max(p.end for p in periods)
     plans: dict[tuple[int, str], list[tuple[HierarchyVersion, Mapping]]] = {}
-    roots: dict[int, list[Unit]] = defaultdict(list)
+    roots: dict[int, dict[int, Unit]] = defaultdict(dict)  # per version, the units whose figures are read
     all_versions = list(HierarchyVersion.objects.all())
     in_force = {str(p): overlapping_versions(p, all_versions) for p in periods}
     mappings: dict[tuple[int, int], Mapping] = {}
     for unit in units:
-        for period in periods:
-            for version in in_force[str(period)]:
-                key = (unit.id, str(period))
-                if (unit.id, version.id) not in mappings:
-                    mappings[(unit.id, version.id)] = map_unit(unit, version)
-                mapping = mappings[(unit.id, version.id)]
-                plans.setdefault(key, []).append((version, mapping))
-                roots[version.id] += [s.unit for s in mapping.sources]
+        for text, versions in in_force.items():
+            plan = plans[(unit.id, text)] = []
+            for version in versions:
+                mapping = mappings.get((unit.id, version.id))
+                if mapping is None:
+                    mapping = mappings[(unit.id, version.id)] = map_unit(unit, version)
+                    roots[version.id].update((s.unit.id, s.unit) for s in mapping.sources)
+                plan.append((version, mapping))
     rolled = Rolled(wanted, periods, published_only, drafts_under) if roll_ups else None
-    data = {vid: _VersionData(rs, element_ids, start, end, published_only, drafts_under, rolled)
+    data = {vid: _VersionData(list(rs.values()), element_ids, start, end, published_only, drafts_under, rolled)
             for vid, rs in roots.items() if rs}
     rows = []
     for measure in wanted:
@@ -353,7 +367,7 @@ def _finish(measure: Measure, unit: Unit, period: Period, total: agg.Total, note
         if measure.factor is not None:
             numerator, denominator = total.parts
             value = _rate(numerator, denominator, measure)
-            own_value = _rate(*total.own, measure) if total.own else None
+            own_value = value if total.own is total.parts else _rate(*total.own, measure) if total.own else None
             children_value = _rate(*total.children, measure) if total.children else None
         else:
             value = total.parts[0]

@@ -314,6 +314,32 @@ def period_of(text: str) -> Period:
     return Period.parse(text)
 
 
+@lru_cache(maxsize=256)
+def texts_within(start: date, end: date) -> tuple[str, ...]:
+    """Every period (year, quarter, month or day) lying wholly inside ``start``..``end``, as stored: what
+    ``period_start >= start AND period_end <= end`` finds, named, so an index on (element, period) finds it.
+
+    >>> texts_within(date(2024, 2, 1), date(2024, 2, 29))[:3], len(texts_within(date(2024, 2, 1), date(2024, 2, 29)))
+    (('2024-02', '2024-02-01', '2024-02-02'), 30)
+    >>> len(texts_within(date(2024, 1, 1), date(2024, 12, 31)))  # the year, 4 quarters, 12 months, 366 days
+    383
+    >>> texts_within(date(2024, 2, 3), date(2024, 2, 1))
+    ()
+    """
+    found: list[str] = []
+    for kind in PeriodKind:
+        if start > end:
+            break
+        period = Period.for_date(start, kind)
+        while period.start <= end:
+            if start <= period.start and period.end <= end:
+                found.append(str(period))
+            if period.end >= date(MAX_YEAR, 12, 31):
+                break
+            period = period.next()
+    return tuple(found)
+
+
 def _text(period: Period) -> str:
     if period.kind is PeriodKind.YEAR:
         return f"{period.year:04d}"

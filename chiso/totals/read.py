@@ -9,12 +9,12 @@ from dataclasses import replace
 from chiso.engine import aggregate as agg
 from chiso.engine.periods import Period
 from chiso.totals.models import BelowTotal
-from chiso.totals.refresh import LeafCounts, as_total, branches_of, chunks
+from chiso.totals.refresh import LeafCounts, as_total, branches_of
 
 
 class StoredBelow:
     """The children's totals of ``reading``'s units (unit id → read published figures only) that are ``branches``,
-    for the measure keys and periods asked, read in one query per 500 units."""
+    for the measure keys and periods asked, read in one query."""
 
     def __init__(self, reading: dict[int, bool], branches: set[int], keys: Iterable[str], periods: Iterable[str],
                  mark: str = ""):
@@ -22,8 +22,9 @@ class StoredBelow:
         self.reading = reading
         self.branches = branches & reading.keys()
         self.rows: dict[tuple[int, str, str], agg.Total] = {}
-        for chunk in chunks(sorted(self.branches)):
-            for row in BelowTotal.objects.filter(unit_id__in=chunk, measure__in=list(keys), period__in=list(periods)):
+        if self.branches:
+            for row in BelowTotal.objects.filter(unit_id__any_of=self.branches, measure__in=list(keys),
+                                                 period__in=list(periods)):
                 if row.published == reading[row.unit_id]:
                     self.rows[(row.unit_id, row.measure, row.period)] = as_total(row)
         self._leaves: LeafCounts | None = None

@@ -390,12 +390,11 @@ def groups_of(nodes: Sequence[int]) -> Iterable[list[int]]:
 
 
 def branches_of(units: Sequence[int]) -> set[int]:
-    """Those of ``units`` that have children (one query per 500)."""
-    found: set[int] = set()
-    for chunk in chunks(list(units)):
-        found.update(Unit.objects.filter(parent_id__in=chunk).order_by().values_list("parent_id", flat=True)
-                     .distinct())
-    return found
+    """Those of ``units`` that have children (one query)."""
+    if not units:
+        return set()
+    return set(Unit.objects.filter(parent_id__any_of=set(units)).order_by().values_list("parent_id", flat=True)
+               .distinct())
 
 
 def _paths(units: Sequence[int]) -> dict[int, str]:
