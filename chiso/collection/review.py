@@ -223,18 +223,7 @@ class RuleWords:
 
     def side(self, text: str, values: Mapping[str, Decimal] | None = None) -> str:
         """ "2 * DS" → "2 × Dân số" (with ``values``: "2 × Dân số (11.597)")."""
-        parts: list[str] = []
-        for factor, code in engine.terms(text):
-            sign = "− " if factor < 0 and parts else ("−" if factor < 0 else ("+ " if parts else ""))
-            size = abs(factor)
-            if code is None:
-                parts.append(f"{sign}{format_number(size)}")
-                continue
-            name = self.names.get(code, code)
-            if values is not None and code in values:
-                name += f" ({format_number(values[code])})"
-            parts.append(f"{sign}{'' if size == 1 else format_number(size) + ' × '}{name}")
-        return " ".join(parts)
+        return engine.side_words(text, self.names, values)
 
     def sentence(self, violation: Violation, values: Mapping[str, Decimal] | None = None) -> str:
         rule = self.rules.get(violation.rule)

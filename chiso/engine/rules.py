@@ -138,20 +138,27 @@ def in_words(left: str, op: str, right: str, values: Mapping[str, Decimal], name
     'Số hồ sơ định danh (100) lớn hơn 0,9 × Dân số (81): thường không như vậy'
     >>> warning.split(" — ")[1]
     'kiểm tra lại; nếu đúng, ghi giải trình khi gửi báo cáo.'
-    >>> _side_words("2 * DS - XHS-06 + 5", {"DS": "Dân số"})
+    >>> side_words("2 * DS - XHS-06 + 5", {"DS": "Dân số"})
     '2 × Dân số − XHS-06 + 5'
     """
     a, b = evaluate_side(left, values), evaluate_side(right, values)
-    first = f"{_side_words(left, names)} ({_number_words(a)})"
-    second = f"{_side_words(right, names)} ({_number_words(b)})"
+    first = f"{side_words(left, names)} ({_number_words(a)})"
+    second = f"{side_words(right, names)} ({_number_words(b)})"
     if error:
         return f"{first} {_MUST.get(op, op)} {second}."
     return (f"{first} {_IS.get(op, op)} {second}: thường không như vậy — kiểm tra lại; nếu đúng, ghi giải trình "
             "khi gửi báo cáo.")
 
 
-def _side_words(side: str, names: Mapping[str, str]) -> str:
-    """``"2 * DS - XHS-06"`` → ``"2 × Dân số − Số tài khoản …"`` (codes without a name stay codes)."""
+def side_words(side: str, names: Mapping[str, str], values: Mapping[str, Decimal] | None = None) -> str:
+    """``"2 * DS - XHS-06"`` → ``"2 × Dân số − Số tài khoản …"`` (codes without a name stay codes); with
+    ``values``, each figure's number after its name: ``"2 × Dân số (11.597)"``.
+
+    >>> side_words("2 * DS - XHS-06", {"DS": "Dân số"}, {"DS": Decimal(11597)})
+    '2 × Dân số (11.597) − XHS-06'
+    >>> side_words("5 - 0.5 * DS", {"DS": "Dân số"})
+    '5 − 0,5 × Dân số'
+    """
     words = []
     for i, (factor, code) in enumerate(terms(side)):
         sign = "−" if factor < 0 else "+"
@@ -160,6 +167,8 @@ def _side_words(side: str, names: Mapping[str, str]) -> str:
             term = _number_words(size)
         else:
             name = names.get(code, code)
+            if values is not None and code in values:
+                name += f" ({_number_words(values[code])})"
             term = name if size == 1 else f"{_number_words(size)} × {name}"
         words.append(term if i == 0 and sign == "+" else f"{sign} {term}" if i else f"−{term}")
     return " ".join(words)
