@@ -8,6 +8,7 @@ another ward, in any version, unless granted there too.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -109,15 +110,8 @@ def can_review_unit(user: AbstractBaseUser | AnonymousUser, unit: Unit) -> bool:
 
 def units_to_review(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Unit]:
     """The units whose reports ``user`` may approve, return or reopen: ``can_review_unit`` for many units
-    at once (under an administrator's unit, strictly below an approver's)."""
-    if getattr(user, "is_superuser", False):
-        return Unit.objects.all()
-    condition = Q(pk__in=[])
-    for prefix in _scopes(user, {Role.ADMIN}):
-        condition |= Q(path__startswith=prefix)
-    for prefix in _scopes(user, {Role.APPROVER}):
-        condition |= Q(path__startswith=prefix) & ~Q(path=prefix)
-    return Unit.objects.filter(condition)
+    at once, as a database filter (``ReviewScope``)."""
+    return Unit.objects.filter(ReviewScope.of(user).condition())
 
 
 def can_lock_unit(user: AbstractBaseUser | AnonymousUser, unit: Unit) -> bool:
@@ -204,12 +198,37 @@ def can_log_for_team(user: AbstractBaseUser | AnonymousUser | None, team: Any) -
     return can_manage_team(user, team.unit)
 
 
+@dataclass(frozen=True)
+class ReviewScope:
+    """Whose reports a user may review, said once: any unit under an administrator's unit, strictly below an
+    approver's; a superuser every unit. ``covers`` tests a unit, ``condition`` filters units in the database."""
+
+    everything: bool
+    admin: tuple[str, ...]
+    approver: tuple[str, ...]
+
+    @classmethod
+    def of(cls, user: AbstractBaseUser | AnonymousUser) -> ReviewScope:
+        if getattr(user, "is_superuser", False):
+            return cls(True, (), ())
+        return cls(False, tuple(_scopes(user, {Role.ADMIN})), tuple(_scopes(user, {Role.APPROVER})))
+
+    def covers(self, unit: Unit) -> bool:
+        return (self.everything or any(unit.path.startswith(p) for p in self.admin)
+                or any(unit.path.startswith(p) and unit.path != p for p in self.approver))
+
+    def condition(self) -> Q:
+        if self.everything:
+            return Q()
+        condition = Q(pk__in=[])
+        for prefix in self.admin:
+            condition |= Q(path__startswith=prefix)
+        for prefix in self.approver:
+            condition |= Q(path__startswith=prefix) & ~Q(path=prefix)
+        return condition
+
+
 def review_judge(user: AbstractBaseUser | AnonymousUser) -> Callable[[Unit], bool]:
-    """The rule of ``can_review_unit`` (under an administrator's unit, strictly below an approver's) as a test to
-    apply to many units (the approval matrix's rows): two queries, not two per unit. ``units_to_review`` is the
-    same rule as a database filter."""
-    if getattr(user, "is_superuser", False):
-        return lambda unit: True
-    admin, approver = _scopes(user, {Role.ADMIN}), _scopes(user, {Role.APPROVER})
-    return lambda unit: (any(unit.path.startswith(p) for p in admin)
-                         or any(unit.path.startswith(p) and unit.path != p for p in approver))
+    """``can_review_unit`` as a test to apply to many units (the approval matrix's rows): two queries, not two
+    per unit."""
+    return ReviewScope.of(user).covers
