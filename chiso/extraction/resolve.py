@@ -13,13 +13,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from django.db.models import F
-
 from chiso.engine.extract import RawFigure, find_figures
 from chiso.engine.periods import Period, PeriodError
 from chiso.engine.text import fold
 from chiso.indicators.models import DataElement
-from chiso.units.models import HierarchyVersion, Succession, Unit
+from chiso.units.models import HierarchyVersion, Unit
+from chiso.units.queries import main_successor
 from chiso.units.types import UnitType
 
 if TYPE_CHECKING:
@@ -110,12 +109,7 @@ class Gazetteer:
     def successor(self, unit: Unit) -> Unit | None:
         """What ``unit`` became in the next version (the largest part of a split)."""
         if unit.pk not in self._successor:
-            link = (
-                Succession.objects.filter(from_unit=unit)
-                .select_related("to_unit__version")
-                .order_by(F("population_share").desc(nulls_last=True), "pk")
-                .first()
-            )
+            link = main_successor(unit)
             self._successor[unit.pk] = link.to_unit if link else None
         return self._successor[unit.pk]
 

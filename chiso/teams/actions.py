@@ -18,7 +18,6 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from chiso import conf
@@ -42,7 +41,8 @@ from chiso.teams.models import (
     TeamState,
 )
 from chiso.teams.queries import TEAM_UNIT_TYPES, placement_on, ward_of
-from chiso.units.models import Succession, Unit
+from chiso.units.models import Unit
+from chiso.units.queries import main_predecessor, main_successor
 from chiso.values.actions import ValueWriteError
 from chiso.values.models import Channel
 
@@ -136,9 +136,7 @@ def _units_back_to(unit: Unit, day: date) -> list[Unit]:
         if starts is not None and day >= starts:
             raise TeamError(f"Ngày thành lập {day:%d/%m/%Y} sau hiệu lực của danh mục {current.version.label}: "
                             "chọn đơn vị của danh mục đang có hiệu lực vào ngày đó.", field="founded_on")
-        link = (Succession.objects.filter(to_unit=current, from_unit__type__in=TEAM_UNIT_TYPES)
-                .select_related("from_unit", "from_unit__version")
-                .order_by(F("population_share").desc(nulls_last=True), "from_unit__code").first())
+        link = main_predecessor(current, TEAM_UNIT_TYPES)
         if link is None:
             raise TeamError(f"{current.name} chưa có trước ngày {starts:%d/%m/%Y} (không có đơn vị tiền thân trong "
                             f"danh mục): ngày thành lập {day:%d/%m/%Y} không hợp lệ.", field="founded_on")
@@ -158,9 +156,7 @@ def _carry(team: Team, acting_user: User | None, channel: str) -> list[Carried]:
     """Follow ``team`` through the successions while its unit's version has ended."""
     done: list[Carried] = []
     while team.state == TeamState.ACTIVE and team.unit.version.valid_to is not None:
-        link = (Succession.objects.filter(from_unit=team.unit, to_unit__type__in=TEAM_UNIT_TYPES)
-                .select_related("to_unit", "to_unit__version")
-                .order_by(F("population_share").desc(nulls_last=True), "to_unit__code").first())
+        link = main_successor(team.unit, TEAM_UNIT_TYPES)
         if link is None:
             since = team.unit.version.valid_to + timedelta(days=1)
             team.state, team.state_since = TeamState.DISSOLVED, since

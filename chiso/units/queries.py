@@ -142,6 +142,26 @@ def predecessors(unit: Unit) -> list[Succession]:
     )
 
 
+def main_successor(unit: Unit, types: tuple[str, ...] | None = None) -> Succession | None:
+    """The link to what ``unit`` mostly became in the next version (a unit of ``types``, when given): the part
+    that took the largest share of its population (unknown shares last), then the lowest code. None: it ended
+    without a successor."""
+    links = Succession.objects.filter(from_unit=unit)
+    if types is not None:
+        links = links.filter(to_unit__type__in=types)
+    return (links.select_related("to_unit", "to_unit__version")
+            .order_by(F("population_share").desc(nulls_last=True), "to_unit__code").first())
+
+
+def main_predecessor(unit: Unit, types: tuple[str, ...] | None = None) -> Succession | None:
+    """The link from what ``unit`` mostly came from in the previous version (``main_successor`` the other way)."""
+    links = Succession.objects.filter(to_unit=unit)
+    if types is not None:
+        links = links.filter(from_unit__type__in=types)
+    return (links.select_related("from_unit", "from_unit__version")
+            .order_by(F("population_share").desc(nulls_last=True), "from_unit__code").first())
+
+
 def same_code_elsewhere(unit: Unit) -> list[Unit]:
     """Units of other versions that carry the same code: maybe the same place, maybe not."""
     return list(
