@@ -3,7 +3,8 @@
 from django.urls import path
 
 from chiso.collection.approval import views
-from chiso.collection.entry.urls import REPORT, vi
+from chiso.collection.entry.urls import REPORT
+from chiso.web.language import vietnamese_only as vi
 
 app_name = "approval"
 

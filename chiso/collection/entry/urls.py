@@ -1,31 +1,10 @@
 """Entry URLs, included under ``nhap-lieu/``: ``path("nhap-lieu/", include("chiso.collection.entry.urls"))``."""
 
-from collections.abc import Callable
-from functools import wraps
-
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse
 from django.urls import path
-from django.utils import translation
 
 from chiso.collection.entry import login, views, views_history, views_start
-
-
-def vi(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Entry pages are written in Vietnamese only (for now): render them, header included, in Vietnamese
-    whatever language the visitor picked, rather than a page in two languages."""
-
-    @wraps(view)
-    def in_vietnamese(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        with translation.override("vi"):
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render") and not response.is_rendered:
-                response.render()
-        response["Content-Language"] = "vi"
-        return response
-
-    return in_vietnamese
-
+from chiso.web.language import vietnamese_only as vi
 
 app_name = "entry"
 REPORT = "<str:version>/<str:code>/<str:form>/<str:period>/"
