@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 
 from chiso.collection.models import Submission
+from tests.collection.test_entry_support import put
 from tests.conftest import _user, unit
 
 pytestmark = pytest.mark.django_db
@@ -71,6 +72,15 @@ def test_the_grid_and_what_saving_says_in_english(officer):
     assert "Saved 1 figure." in saved.content.decode()
     again = officer.post(GRID + "luu/", {"v-DS": "11.597", "o-DS": "11.597", "r-DS": "1"}, follow=True)
     assert "No cell changed: nothing to save." in again.content.decode()
+
+
+def test_a_cells_history_in_english_keeps_the_grids_way_of_writing_figures(officer):
+    put("DS", 11597)
+    html = page(english(officer), GRID + "lich-su/DS/")
+    assert ('<th scope="col">Revision</th><th scope="col">When</th><th scope="col">Changed by</th>'
+            '<th scope="col">Old → new</th><th scope="col">Channel, reason</th>') in html
+    assert "<td>system</td>" in html and "<td>– →  11.597</td>" in html  # as typed in the grid, not 11,597
+    assert "<td>Entered on the web</td>" in html and "History page of this figure" in html
 
 
 def test_the_upload_page_in_english(officer):
