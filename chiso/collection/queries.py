@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext, gettext_lazy
 
 from chiso.collection.models import (
     EDITABLE,
@@ -32,6 +33,7 @@ from chiso.engine.deadlines import Deadline, Standing, expected_periods, standin
 from chiso.engine.periods import Period, PeriodError, PeriodKind
 from chiso.units.models import Succession, SuccessionKind, Unit
 from chiso.values.models import DataValue
+from chiso.web.language import page_language
 
 
 def closed_cells(keys: Iterable[tuple[int, int, str]]) -> set[tuple[int, int, str]]:
@@ -439,7 +441,8 @@ def _with_reasons(submissions: list[Submission], today: date) -> list[ReturnedRe
 
 @dataclass(frozen=True)
 class Step:
-    """One link of a unit's succession, as a sentence: "Phường X đã sáp nhập vào phường Y từ 01/07/2025"."""
+    """One link of a unit's succession, as a sentence: "Phường X đã sáp nhập vào phường Y từ 01/07/2025"
+    (in English on an English page)."""
 
     succession: Succession
 
@@ -447,11 +450,18 @@ class Step:
     def sentence(self) -> str:
         s = self.succession
         old, new = s.from_unit, s.to_unit
-        day = f"{s.effective_date:%d/%m/%Y}"
-        verb = {SuccessionKind.MERGE: "đã sáp nhập vào", SuccessionKind.SPLIT_PART: "đã tách, một phần nhập vào",
-                SuccessionKind.RENAME: "đã đổi thành", SuccessionKind.UNCHANGED: "giữ nguyên, nay là"}
-        return (f"{old.name} (mã {old.code}, danh mục {old.version.name}) {verb[SuccessionKind(s.kind)]} "
-                f"{_mid(new.name)} (mã {new.code}, danh mục {new.version.name}) từ {day}.")
+        sentence = gettext("%(old)s (mã %(oc)s, danh mục %(ov)s) %(verb)s %(new)s (mã %(nc)s, danh mục %(nv)s) "
+                           "từ %(day)s.")
+        return sentence % {
+            "old": old.name, "oc": old.code, "ov": old.version.name, "verb": SUCCESSION_VERBS[SuccessionKind(s.kind)],
+            "new": _mid(new.name) if page_language() == "vi" else new.name, "nc": new.code, "nv": new.version.name,
+            "day": f"{s.effective_date:%d/%m/%Y}"}
+
+
+SUCCESSION_VERBS = {SuccessionKind.MERGE: gettext_lazy("đã sáp nhập vào"),
+                    SuccessionKind.SPLIT_PART: gettext_lazy("đã tách, một phần nhập vào"),
+                    SuccessionKind.RENAME: gettext_lazy("đã đổi thành"),
+                    SuccessionKind.UNCHANGED: gettext_lazy("giữ nguyên, nay là")}
 
 
 @dataclass
@@ -529,5 +539,6 @@ def residential_reports(ward: Unit, period: str, period_type: str) -> list[Resid
     found = list(assigned)
     states = {(s.form_id, s.unit_id): s.status for s in Submission.objects.filter(
         period=period, unit__in=[a.unit for a in found], form__in={a.form for a in found})}
-    return [ResidentialReport(a.unit, a.form.code, a.form.name_vi, period, states.get((a.form_id, a.unit_id), ""))
-            for a in found]
+    english = page_language() == "en"
+    return [ResidentialReport(a.unit, a.form.code, (english and a.form.name_en) or a.form.name_vi, period,
+                              states.get((a.form_id, a.unit_id), "")) for a in found]

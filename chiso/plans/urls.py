@@ -2,8 +2,8 @@
 
 from django.urls import path
 
-from chiso.collection.entry.urls import vi
 from chiso.plans import views
+from chiso.web.language import vietnamese_only as vi
 
 app_name = "plans"
 PLAN = "<str:version>/<str:code>/<int:year>/"

@@ -6,6 +6,7 @@ tests/browser/conftest.py puts the demo back instead (on the in-memory SQLite te
 module builds the demo again when an earlier browser test left it empty). Never run ``playwright install``:
 the test drives /usr/bin/chromium.
 
+A Vietnamese browser (locale vi-VN): the entry pages follow the browser's language like the portal.
 Fails on any console error, uncaught page error, failed request or response of status 400 or more.
 Screenshots (1280 and 360 px wide) go to ``test-artifacts/``.
 """
@@ -96,7 +97,7 @@ def paste(page: Page, code: str, text: str) -> None:
 
 def test_a_ward_officer_fills_checks_saves_and_submits(live_server, browser: Browser):
     problems = Problems()
-    page = problems.watch(browser.new_page(viewport={"width": 1280, "height": 900}))
+    page = problems.watch(browser.new_page(locale="vi-VN", viewport={"width": 1280, "height": 900}))
     _login(page, live_server.url)
     expect(page.locator("html")).to_have_attribute("lang", "vi")  # Vietnamese only, whatever the browser asks
     expect(page.get_by_role("heading", level=1)).to_have_text("Báo cáo CĐS tháng — cấp phường, xã")
@@ -160,7 +161,7 @@ def test_a_ward_officer_fills_checks_saves_and_submits(live_server, browser: Bro
     expect(cell(page, "XHS-05")).to_have_attribute("readonly", "")
     _shot(page, "entry-grid-submitted-1280")
 
-    narrow = problems.watch(browser.new_page(viewport={"width": 360, "height": 780}))
+    narrow = problems.watch(browser.new_page(locale="vi-VN", viewport={"width": 360, "height": 780}))
     _login(narrow, live_server.url)
     narrow.goto(live_server.url + "/nhap-lieu/")
     _shot(narrow, "entry-start-360")

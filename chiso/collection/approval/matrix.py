@@ -17,9 +17,12 @@ from datetime import date
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from chiso.accounts.access import review_judge, units_in_scope
 from chiso.accounts.models import READ_DRAFT_ROLES
+from chiso.collection.entry.grid import name_of
 from chiso.collection.models import Form, FormAssignment, PeriodType, Status, Submission
 from chiso.collection.review import ReportChecks, check_reports
 from chiso.engine.periods import Period, PeriodError
@@ -30,9 +33,10 @@ User = AbstractBaseUser | AnonymousUser
 
 MISSING = "missing"
 STATES = (Status.SUBMITTED, Status.RETURNED, Status.DRAFT, MISSING, Status.APPROVED, Status.LOCKED)
-STATE_WORDS = {
-    Status.SUBMITTED: "Chờ duyệt", Status.RETURNED: "Bị trả lại", Status.DRAFT: "Bản nháp",
-    MISSING: "Chưa nhập", Status.APPROVED: "Đã duyệt", Status.LOCKED: "Đã khóa",
+STATE_WORDS = {  # in the page's language where shown
+    Status.SUBMITTED: gettext_lazy("Chờ duyệt"), Status.RETURNED: gettext_lazy("Bị trả lại"),
+    Status.DRAFT: gettext_lazy("Bản nháp"), MISSING: gettext_lazy("Chưa nhập"),
+    Status.APPROVED: gettext_lazy("Đã duyệt"), Status.LOCKED: gettext_lazy("Đã khóa"),
 }
 DISTRICT_TYPES = (UnitType.URBAN_DISTRICT, UnitType.RURAL_DISTRICT, UnitType.TOWN, UnitType.PROVINCIAL_CITY)
 KINDS = {PeriodType.YEAR: "year", PeriodType.QUARTER: "quarter", PeriodType.MONTH: "month"}
@@ -78,7 +82,7 @@ class Cell:
 
     @property
     def word(self) -> str:
-        return STATE_WORDS.get(self.state, "Không áp dụng")
+        return str(STATE_WORDS.get(self.state, _("Không áp dụng")))
 
 
 @dataclass
@@ -121,7 +125,7 @@ class Matrix:
 
     @property
     def state_counts(self) -> list[tuple[str, str, int]]:
-        return [(s, STATE_WORDS[s], self.counts.get(s, 0)) for s in STATES]
+        return [(s, str(STATE_WORDS[s]), self.counts.get(s, 0)) for s in STATES]
 
 
 def waiting_count(user: User) -> int:
@@ -145,7 +149,7 @@ def build(user: User, filters: Filters, today: date | None = None) -> Matrix:
     matrix.version = version.name
     assigned = assigned.filter(unit__version=version)
     form = _form(assigned, filters.form)
-    matrix.forms = [Choice(f.code, f.name_vi) for f in Form.objects.filter(
+    matrix.forms = [Choice(f.code, name_of(f)) for f in Form.objects.filter(
         pk__in=assigned.values("form_id")).order_by("code")]
     if form is None:
         return matrix

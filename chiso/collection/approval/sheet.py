@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from chiso.collection.entry.grid import Report
+from django.utils.translation import gettext as _
+
+from chiso.collection.entry.grid import Report, name_of, period_words
 from chiso.collection.models import FormElement, Submission
 from chiso.collection.review import ReportChecks, RuleWords, check_reports
 from chiso.collection.validation import Outlier, active_rules, outliers, stored_values
@@ -59,16 +61,16 @@ def sheet(report: Report) -> Sheet:
     period = str(report.period)
     try:
         previous = report.period.previous()
-        previous_text, previous_label = str(previous), previous.vi_label()
+        previous_text, previous_label = str(previous), period_words(previous)
     except PeriodError:
-        previous_text, previous_label = "", "Kỳ trước"
+        previous_text, previous_label = "", _("Kỳ trước")
     stored = stored_values([report.unit.pk], [period, previous_text])
     now, before = stored.get((report.unit.pk, period), {}), stored.get((report.unit.pk, previous_text), {})
     checks = check_reports([report.submission]).get(report.submission.pk) if report.submission else None
     words = checks.words if checks and checks.words else RuleWords(active_rules())
     violations = checks.violations if checks else []
     flagged = outliers(report.unit, report.period, {e.code: now[e.code] for e in elements if e.code in now})
-    names = {e.code: e.name_vi for e in elements}
+    names = {e.code: name_of(e) for e in elements}
     return Sheet(
         report=report, checks=checks,
         errors=[words.sentence(v, now) for v in violations if v.severity == "error"],
@@ -102,4 +104,5 @@ def _ratio(values: dict[str, Decimal], top: str, bottom: str, indicator: Indicat
 
 def _explained(sentence: str, rule: str, submission: Submission | None) -> str:
     why = (submission.explanations or {}).get(rule, "").strip() if submission else ""
-    return f"{sentence} Giải trình của đơn vị: “{why}”" if why else f"{sentence} (Chưa có giải trình.)"
+    return (_("%(s)s Giải trình của đơn vị: “%(why)s”") % {"s": sentence, "why": why} if why
+            else _("%(s)s (Chưa có giải trình.)") % {"s": sentence})

@@ -3,12 +3,12 @@
 from django.urls import path
 
 from chiso.collection.approval import views
-from chiso.collection.entry.urls import REPORT, vi
+from chiso.collection.entry.urls import REPORT
 
 app_name = "approval"
 
 urlpatterns = [
-    path("", vi(views.matrix), name="matrix"),
-    path("xu-ly/", vi(views.bulk), name="bulk"),
-    path(REPORT, vi(views.review), name="review"),
+    path("", views.matrix, name="matrix"),
+    path("xu-ly/", views.bulk, name="bulk"),
+    path(REPORT, views.review, name="review"),
 ]

@@ -12,6 +12,8 @@ from django.contrib.auth.decorators import login_required as _login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from chiso.accounts.access import can_read_drafts, can_review_unit
@@ -45,20 +47,21 @@ def bulk(request: HttpRequest) -> HttpResponse:
     target = reverse("approval:matrix") + (f"?{back}" if back and "//" not in back else "")
     ids = [int(i) for i in request.POST.getlist("bao-cao") if i.isdigit() and len(i) <= 18][:MAX_SELECTED + 1]
     if not ids:
-        messages.error(request, "Chưa chọn báo cáo nào: hãy đánh dấu các ô “Chờ duyệt” cần xử lý.")
+        messages.error(request, _("Chưa chọn báo cáo nào: hãy đánh dấu các ô “Chờ duyệt” cần xử lý."))
         return HttpResponseRedirect(target)
     if len(ids) > MAX_SELECTED:
-        messages.error(request, f"Chọn tối đa {MAX_SELECTED} báo cáo mỗi lần; không xử lý báo cáo nào.")
+        messages.error(request, _("Chọn tối đa %(n)s báo cáo mỗi lần; không xử lý báo cáo nào.")
+                       % {"n": MAX_SELECTED})
         return HttpResponseRedirect(target)
     chosen = list(Submission.objects.filter(pk__in=ids).select_related("unit__version", "form"))
     if len(chosen) != len(set(ids)) or not all(can_read_drafts(request.user, s.unit) for s in chosen):
         raise Http404("Không tìm thấy báo cáo.")
     if request.POST.get("thao-tac") == "return":
         outcomes = do_return_reports(chosen, acting_user=request.user, reason=request.POST.get("ly-do", ""))
-        _tell(request, outcomes, "Đã trả lại", "Không trả lại")
+        _tell(request, outcomes, RETURNED)
     else:
         outcomes = do_approve_reports(chosen, acting_user=request.user)
-        _tell(request, outcomes, "Đã duyệt", "Chưa duyệt")
+        _tell(request, outcomes, APPROVED)
     return HttpResponseRedirect(target)
 
 
@@ -72,22 +75,32 @@ def review(request: HttpRequest, version: str, code: str, form: str, period: str
         "s": found, "report": report, "can_review": can_review and report.status == Status.SUBMITTED,
         "blockers": found.checks.blockers if found.checks else [],
         "events": grid.events(report), "illustrative": _illustrative(report),
-        "state_word": matrices.STATE_WORDS[Status(report.status)],
+        "state_word": str(matrices.STATE_WORDS[Status(report.status)]),
     })
 
 
-def _tell(request: HttpRequest, outcomes: list[Outcome], done_word: str, refused_word: str) -> None:
+# What a bulk action says (done, one refused, the refused beyond the first NAMED), translated when said.
+APPROVED = (gettext_noop("Đã duyệt %(n)s báo cáo: %(named)s%(more)s."), gettext_noop("Chưa duyệt %(r)s: %(why)s"),
+            gettext_noop("Chưa duyệt %(n)s báo cáo khác vì các lý do tương tự: các ô của chúng trong bảng ghi "
+                         "“Chưa đạt kiểm tra”, mở từng báo cáo để xem lý do."))
+RETURNED = (gettext_noop("Đã trả lại %(n)s báo cáo: %(named)s%(more)s."), gettext_noop("Không trả lại %(r)s: %(why)s"),
+            gettext_noop("Không trả lại %(n)s báo cáo khác vì các lý do tương tự: các ô của chúng trong bảng ghi "
+                         "“Chưa đạt kiểm tra”, mở từng báo cáo để xem lý do."))
+
+
+def _tell(request: HttpRequest, outcomes: list[Outcome], words: tuple[str, str, str]) -> None:
+    done_words, refused_words, others_words = words
     done = [o for o in outcomes if o.done]
     refused = [o for o in outcomes if not o.done]
     if done:
         named = "; ".join(o.label for o in done[:NAMED])
-        more = f" và {len(done) - NAMED} báo cáo khác" if len(done) > NAMED else ""
-        messages.success(request, f"{done_word} {len(done)} báo cáo: {named}{more}.")
+        more = (ngettext(" và %(n)s báo cáo khác", " và %(n)s báo cáo khác", len(done) - NAMED)
+                % {"n": len(done) - NAMED}) if len(done) > NAMED else ""
+        messages.success(request, _(done_words) % {"n": len(done), "named": named, "more": more})
     for o in refused[:NAMED]:
-        messages.error(request, f"{refused_word} {o.label}: " + " ".join(o.reasons))
+        messages.error(request, _(refused_words) % {"r": o.label, "why": " ".join(o.reasons)})
     if len(refused) > NAMED:
-        messages.error(request, f"{refused_word} {len(refused) - NAMED} báo cáo khác vì các lý do tương tự: "
-                                "các ô của chúng trong bảng ghi “Chưa đạt kiểm tra”, mở từng báo cáo để xem lý do.")
+        messages.error(request, _(others_words) % {"n": len(refused) - NAMED})
 
 
 def _query(params: object, *, page: bool = True) -> str:

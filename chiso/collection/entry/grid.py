@@ -13,6 +13,8 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from chiso.accounts.access import can_read_drafts, can_write_unit
 from chiso.collection.entry.cells import show_cell
@@ -31,17 +33,19 @@ from chiso.collection.validation import Violation, short, stored_values, violati
 from chiso.collection.workflow import TRANSITIONS
 from chiso.engine.numbers import MISSING
 from chiso.engine.periods import Period, PeriodError
-from chiso.indicators.models import DataElement
+from chiso.indicators.models import DataElement, Indicator, Pillar
 from chiso.units.models import Unit
 from chiso.values.actions import ValueEntry, check_values
 from chiso.values.models import DataValue
+from chiso.web.language import page_language
 
 User = AbstractBaseUser | AnonymousUser
 
 STATUS_LOCK_REASONS = {
-    Status.SUBMITTED: "Báo cáo đã gửi, đang chờ cấp trên duyệt: số liệu chỉ sửa được khi báo cáo bị trả lại.",
-    Status.APPROVED: "Báo cáo đã được duyệt: muốn sửa, cấp trên phải mở lại báo cáo (kèm lý do).",
-    Status.LOCKED: "Số liệu đã khóa: muốn sửa, cấp trên phải mở lại báo cáo (kèm lý do).",
+    Status.SUBMITTED: gettext_lazy("Báo cáo đã gửi, đang chờ cấp trên duyệt: số liệu chỉ sửa được khi báo cáo bị "
+                                   "trả lại."),
+    Status.APPROVED: gettext_lazy("Báo cáo đã được duyệt: muốn sửa, cấp trên phải mở lại báo cáo (kèm lý do)."),
+    Status.LOCKED: gettext_lazy("Số liệu đã khóa: muốn sửa, cấp trên phải mở lại báo cáo (kèm lý do)."),
 }
 PERIOD_KINDS = {PeriodType.YEAR: "year", PeriodType.QUARTER: "quarter", PeriodType.MONTH: "month"}
 
@@ -147,14 +151,14 @@ def access_report(user: User, version: str, unit_code: str, form_code: str, peri
 def lock_reason(report: Report, user: User) -> str:
     """Why no cell of the report can be changed by this user now; empty when they can."""
     if report.status not in EDITABLE:
-        return STATUS_LOCK_REASONS[Status(report.status)]
+        return str(STATUS_LOCK_REASONS[Status(report.status)])
     if not can_write_unit(user, report.unit):
-        return (f"Bạn chỉ được xem báo cáo này: vai trò của bạn không được nhập số liệu cho {report.unit.name} "
-                "(chỉ cán bộ nhập liệu của đơn vị và quản trị được nhập).")
+        return _("Bạn chỉ được xem báo cáo này: vai trò của bạn không được nhập số liệu cho %(u)s "
+                 "(chỉ cán bộ nhập liệu của đơn vị và quản trị được nhập).") % {"u": report.unit.name}
     start, end = report.unit.effective_from(), report.unit.effective_to()
     if (start and report.period.end < start) or (end and report.period.end > end):
-        return (f"{report.unit.name} chỉ có hiệu lực {_day(start)} – {_day(end)}: số liệu kỳ {report.period} "
-                "thuộc đơn vị có hiệu lực vào cuối kỳ.")
+        return _("%(u)s chỉ có hiệu lực %(a)s – %(b)s: số liệu kỳ %(p)s thuộc đơn vị có hiệu lực vào cuối kỳ.") % {
+            "u": report.unit.name, "a": _day(start), "b": _day(end), "p": report.period}
     return ""
 
 
@@ -174,7 +178,7 @@ def rows(report: Report, user: User) -> list[Row]:
         value = stored.get(line.data_element_id)
         before = previous.get(line.data_element_id)
         shown = value if value is not None and not value.is_deleted else None
-        locked = whole or ("Số liệu này nằm trong một báo cáo khác đã gửi hoặc đã duyệt."
+        locked = whole or (_("Số liệu này nằm trong một báo cáo khác đã gửi hoặc đã duyệt.")
                            if (line.data_element_id, report.unit.pk, str(report.period)) in closed else "")
         found.append(Row(
             element=line.data_element, section=line.section, stored=value,
@@ -188,8 +192,9 @@ def rows(report: Report, user: User) -> list[Row]:
 
 
 def actions(report: Report, user: User) -> list[Action]:
-    """The workflow buttons this user may press on this report now (the transition table decides)."""
-    return [Action(name, t.label, t.needs_reason) for name, t in TRANSITIONS.items()
+    """The workflow buttons this user may press on this report now (the transition table decides), labelled in
+    the page's language."""
+    return [Action(name, _(t.label), t.needs_reason) for name, t in TRANSITIONS.items()
             if report.status in t.sources and t.allowed(user, report.unit)]
 
 
@@ -217,10 +222,10 @@ def summary(report: Report, rows_: list[Row]) -> Summary:
     values = [row for row in rows_ if row.text]
     typed = [ValueEntry(row.element, report.unit, report.period, row.stored.value, row.stored.qualifier)
              for row in values if row.stored is not None and row.stored.value is not None]
-    unusual = [cell_sentence_of(w.message, typed[w.index].data_element.name_vi)
+    unusual = [cell_sentence_of(w.message, name_of(typed[w.index].data_element))
                for w in check_values(typed, acting_user=None, against_stored=False).warnings if w.index is not None]
     rules = [short(v) for v in stored_violations(report) if v.severity == "warning"]
-    return Summary(len(values), [row.element.name_vi for row in rows_ if not row.text], rules + unusual)
+    return Summary(len(values), [name_of(row.element) for row in rows_ if not row.text], rules + unusual)
 
 
 def ready_to_submit(report: Report, explanations: dict[str, str]) -> bool:
@@ -233,6 +238,16 @@ def ready_to_submit(report: Report, explanations: dict[str, str]) -> bool:
 def cell_sentence_of(message: str, name: str) -> str:
     """A write's warning about one figure, named: "Dân số: 9.999.999 lớn bất thường …"."""
     return f"{name}: {message.split('): ', 1)[-1]}"
+
+
+def name_of(thing: DataElement | Form | Indicator | Pillar) -> str:
+    """A catalogue name in the page's language (the Vietnamese one when there is no English)."""
+    return (thing.name_en or thing.name_vi) if page_language() == "en" else thing.name_vi
+
+
+def period_words(period: Period) -> str:
+    """"Tháng 5/2021", or "May 2021" on an English page."""
+    return period.en_label() if page_language() == "en" else period.vi_label()
 
 
 def events(report: Report) -> list[SubmissionEvent]:

@@ -17,14 +17,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from chiso.collection.entry.cells import CellError, parse_cell
-from chiso.collection.entry.grid import Row
+from chiso.collection.entry.grid import Row, name_of
 from chiso.engine.numbers import format_number
 from chiso.indicators.models import Indicator, IndicatorKind
 
-SHARED = "Số liệu chung"
-OTHERS = "Số liệu khác"
+SHARED = gettext_noop("Số liệu chung")  # headings: translated where a section is made
+OTHERS = gettext_noop("Số liệu khác")
 
 
 @dataclass(frozen=True)
@@ -76,16 +78,16 @@ def sections(rows: Sequence[Row], texts: dict[str, str]) -> list[Section]:
     placed: dict[str, str] = {}  # code → the heading it is under
     found: dict[str, Section] = {}
     for indicator in indicators:
-        section = found.setdefault(indicator.pillar.code, Section(indicator.pillar.name_vi))
+        section = found.setdefault(indicator.pillar.code, Section(name_of(indicator.pillar)))
         denominator = _part(indicator, "denominator", on_form)
         if denominator in shared and denominator not in placed:
             common = next((g for g in section.groups if g.code == ""), None)
             if common is None:
-                common = Group("", SHARED)
+                common = Group("", _(SHARED))
                 section.groups.insert(0, common)
             common.rows.append(by_code[denominator])
-            placed[denominator] = SHARED
-        group = Group(indicator.code, indicator.name_vi)
+            placed[denominator] = _(SHARED)
+        group = Group(indicator.code, name_of(indicator))
         for part in ("denominator", "numerator", "reported"):
             code = _part(indicator, part, on_form)
             if code and code not in placed and not (part == "denominator" and code in shared):
@@ -95,13 +97,14 @@ def sections(rows: Sequence[Row], texts: dict[str, str]) -> list[Section]:
             numerator, denominator = indicator.numerator.code, indicator.denominator.code  # type: ignore[union-attr]
             group.rate = _rate(indicator, numerator, denominator, texts)
             if placed.get(denominator) != indicator.code:
-                group.uses = f"Mẫu số: {by_code[denominator].element.name_vi} (ở mục {placed[denominator]})"
+                group.uses = _("Mẫu số: %(name)s (ở mục %(under)s)") % {
+                    "name": name_of(by_code[denominator].element), "under": placed[denominator]}
         if group.rows or group.rate:
             section.groups.append(group)
     rest = [row for row in rows if row.element.code not in placed]
     result = [s for s in found.values() if s.groups]
     if rest:
-        result.append(Section(OTHERS, [Group("", "", rest)]))
+        result.append(Section(_(OTHERS), [Group("", "", rest)]))
     return result
 
 
@@ -127,14 +130,14 @@ def _rate(indicator: Indicator, numerator: str, denominator: str, texts: dict[st
     suffix = "%" if indicator.unit_of_measure == "%" else ""
     decimals = indicator.decimals if indicator.kind == IndicatorKind.RATE else 2
     text = rate_text(texts.get(numerator, ""), texts.get(denominator, ""), indicator.factor, decimals, suffix)
-    label = "Bình quân" if indicator.kind == IndicatorKind.AVERAGE else "Tỷ lệ"
+    label = _("Bình quân") if indicator.kind == IndicatorKind.AVERAGE else _("Tỷ lệ")
     return Rate(numerator, denominator, indicator.factor, decimals, suffix, text, label)
 
 
 def _own_sections(rows: Sequence[Row]) -> list[Section]:
     found: dict[str, Section] = {}
     for row in rows:
-        title = row.section or OTHERS
+        title = row.section or _(OTHERS)
         section = found.setdefault(title, Section(title, [Group("", "")]))
         section.groups[0].rows.append(row)
     return list(found.values())

@@ -1,44 +1,22 @@
 """Entry URLs, included under ``nhap-lieu/``: ``path("nhap-lieu/", include("chiso.collection.entry.urls"))``."""
 
-from collections.abc import Callable
-from functools import wraps
-
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse
 from django.urls import path
-from django.utils import translation
 
 from chiso.collection.entry import login, views, views_history, views_start
-
-
-def vi(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Entry pages are written in Vietnamese only (for now): render them, header included, in Vietnamese
-    whatever language the visitor picked, rather than a page in two languages."""
-
-    @wraps(view)
-    def in_vietnamese(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        with translation.override("vi"):
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render") and not response.is_rendered:
-                response.render()
-        response["Content-Language"] = "vi"
-        return response
-
-    return in_vietnamese
-
 
 app_name = "entry"
 REPORT = "<str:version>/<str:code>/<str:form>/<str:period>/"
 
 urlpatterns = [
-    path("", vi(views_start.start), name="start"),
-    path("dang-nhap/", vi(login.LoginView.as_view()), name="login"),
+    path("", views_start.start, name="start"),
+    path("dang-nhap/", login.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(next_page="entry:login"), name="logout"),
-    path("lich-su/<int:value_id>/", vi(views_history.value_history), name="value_history"),
-    path("lich-su/<str:version>/<str:code>/tai-ve.<str:fmt>", vi(views_history.export_history), name="export"),
-    path(REPORT, vi(views.grid_page), name="grid"),
-    path(REPORT + "luu/", vi(views.save), name="save"),
-    path(REPORT + "kiem-tra/<str:element>/", vi(views.check_cell), name="check"),
-    path(REPORT + "lich-su/<str:element>/", vi(views_history.cell_history), name="cell_history"),
-    path(REPORT + "thao-tac/<str:action>/", vi(views.transition), name="transition"),
+    path("lich-su/<int:value_id>/", views_history.value_history, name="value_history"),
+    path("lich-su/<str:version>/<str:code>/tai-ve.<str:fmt>", views_history.export_history, name="export"),
+    path(REPORT, views.grid_page, name="grid"),
+    path(REPORT + "luu/", views.save, name="save"),
+    path(REPORT + "kiem-tra/<str:element>/", views.check_cell, name="check"),
+    path(REPORT + "lich-su/<str:element>/", views_history.cell_history, name="cell_history"),
+    path(REPORT + "thao-tac/<str:action>/", views.transition, name="transition"),
 ]

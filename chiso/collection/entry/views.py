@@ -15,6 +15,8 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from chiso.accounts.access import can_write_unit
@@ -92,7 +94,7 @@ def save(request: HttpRequest, version: str, code: str, form: str, period: str) 
                                   source=None, comment=None,
                                   expected_revision=_revision(request, row.element.code, row.revision)))
     if not changes and not outcome.cell_errors:
-        messages.info(request, "Không có ô nào thay đổi, không có gì để lưu.")
+        messages.info(request, _("Không có ô nào thay đổi, không có gì để lưu."))
         return HttpResponseRedirect(reverse("entry:grid", args=report.url_args))
     try:
         with transaction.atomic():
@@ -104,16 +106,19 @@ def save(request: HttpRequest, version: str, code: str, form: str, period: str) 
         return _render(request, report, _refused(error, changes, posted))
     saved = result.created + result.changed
     if not outcome.cell_errors and not result.refused:
-        messages.success(request, f"Đã lưu {saved} số liệu." if saved
-                         else "Các số đã đúng như lưu trước, không đổi gì.")
+        messages.success(request, ngettext("Đã lưu %(n)s số liệu.", "Đã lưu %(n)s số liệu.", saved) % {"n": saved}
+                         if saved else _("Các số đã đúng như lưu trước, không đổi gì."))
         return HttpResponseRedirect(reverse("entry:grid", args=report.url_args))
     refused = ValueWriteError(result.refused) if result.refused else None
     outcome = _refused(refused, changes, posted, outcome)
     kept = set(outcome.cell_errors) | set(outcome.conflicts)
     outcome.kept = kept
     outcome.status = 200 if saved else refused.status if refused else 400
-    done = f"Đã lưu {saved} số liệu; " if saved else "Chưa lưu số nào: "
-    outcome.problems.insert(0, f"{done}{len(kept)} ô chưa lưu, tô đỏ bên dưới: sửa rồi lưu lại.")
+    left = ngettext("%(n)s ô chưa lưu, tô đỏ bên dưới: sửa rồi lưu lại.",
+                    "%(n)s ô chưa lưu, tô đỏ bên dưới: sửa rồi lưu lại.", len(kept)) % {"n": len(kept)}
+    done = (ngettext("Đã lưu %(n)s số liệu; ", "Đã lưu %(n)s số liệu; ", saved) % {"n": saved} if saved
+            else _("Chưa lưu số nào: "))
+    outcome.problems.insert(0, f"{done}{left}")
     return _render(request, grid.access_report(request.user, version, code, form, period), outcome)
 
 
@@ -151,10 +156,11 @@ def transition(request: HttpRequest, version: str, code: str, form: str, period:
         raise Http404(f"Không có thao tác '{action}'.")
     if not step.allowed(request.user, report.unit):
         return _render(request, report, Outcome(403, [
-            f"Bạn không có quyền '{step.label.lower()}' báo cáo của {report.unit.name}."]))
+            _("Bạn không có quyền '%(a)s' báo cáo của %(u)s.") % {"a": _(step.label).lower(), "u": report.unit.name}]))
     if report.status not in step.sources:
         return _render(request, report, Outcome(409, [
-            f"Không thể '{step.label.lower()}' báo cáo đang ở trạng thái '{report.status_label}'."]))
+            _("Không thể '%(a)s' báo cáo đang ở trạng thái '%(s)s'.") % {"a": _(step.label).lower(),
+                                                                          "s": _(report.status_label)}]))
     reason = request.POST.get("ly-do", "").strip()
     explanations = {key.removeprefix("giai-trinh-"): value.strip() for key, value in request.POST.items()
                     if key.startswith("giai-trinh-") and value.strip()}
@@ -168,8 +174,8 @@ def transition(request: HttpRequest, version: str, code: str, form: str, period:
         lines = str(error).splitlines()  # after a refused submit the cells say why: the first line only
         return _render(request, grid.access_report(request.user, version, code, form, period),
                        Outcome(400, lines[:1] if action == "submit" else lines))
-    messages.success(request, f"Đã {step.label.lower()}: báo cáo nay ở trạng thái "
-                              f"'{Status(step.target).label}'.")
+    messages.success(request, _("Đã %(a)s: báo cáo nay ở trạng thái '%(s)s'.") % {
+        "a": _(step.label).lower(), "s": _(Status(step.target).label)})
     return HttpResponseRedirect(reverse("entry:grid", args=report.url_args))
 
 
@@ -241,7 +247,7 @@ def _cell_state(index: int, row: grid.Row, check: GridCheck, *, changed: bool, o
 
 def _checks(check: GridCheck, rows: list[grid.Row]) -> dict[str, object]:
     """The count of cells with an error or a warning, and links to them (the sentences are at the cells)."""
-    index = {row.element.code: (i, row.element.name_vi) for i, row in enumerate(rows)}
+    index = {row.element.code: (i, grid.name_of(row.element)) for i, row in enumerate(rows)}
     errors = list(dict.fromkeys([*check.errors, *(check.homes.get(v.rule, "") for v in check.violations
                                                   if v.severity == "error")]))
     warnings = list(dict.fromkeys([*(check.homes.get(v.rule, "") for v in check.violations
@@ -252,7 +258,7 @@ def _checks(check: GridCheck, rows: list[grid.Row]) -> dict[str, object]:
 
 def _cells_named(violation: Violation, cells: dict[str, dict[str, object]]) -> list[tuple[int, str]]:
     """(cell index, element name) of the figures a rule compares, for the explanation boxes of warnings."""
-    return [(cells[c]["state"].index, cells[c]["row"].element.name_vi)  # type: ignore[attr-defined]
+    return [(cells[c]["state"].index, grid.name_of(cells[c]["row"].element))  # type: ignore[attr-defined]
             for c in violation.codes if c in cells]
 
 
@@ -283,6 +289,6 @@ def _revision(request: HttpRequest, code: str, default: int) -> int:
 
 def _previous_label(report: grid.Report) -> str:
     try:
-        return report.period.previous().vi_label()
+        return grid.period_words(report.period.previous())
     except ValueError:
-        return "Kỳ trước"
+        return _("Kỳ trước")

@@ -185,7 +185,9 @@ CHOICES_EN: dict[str, dict[str, str]] = {
 }
 UOM_EN = {"tài khoản": "accounts", "doanh nghiệp": "enterprises", "danh mục": "catalogues", "hồ sơ": "dossiers",
           "lượt": "visits", "ngày": "days", "người": "people", "sản phẩm": "products", "tập dữ liệu": "datasets",
-          "điểm": "points", "đơn vị": "units"}
+          "điểm": "points", "đơn vị": "units", "triệu đồng": "million VND", "hộ": "households", "tuyến": "streets",
+          "tổ": "teams", "chương trình": "programmes", "di tích": "heritage sites", "khu": "areas",
+          "buổi": "sessions"}
 GROUP_EN = {"phường": "wards", "xã": "communes", "đơn vị": "units", "quận": "districts", "huyện": "districts",
             "đặc khu": "special zones"}
 

@@ -24,7 +24,9 @@
     function refresh() {
       var changed = form.querySelectorAll("tr.is-changed").length;
       var count = document.getElementById("dirty-count");
-      if (count) { count.textContent = changed ? changed + " ô đã sửa, chưa lưu" : ""; }
+      if (count) {
+        count.textContent = changed ? (count.dataset.changed || "{n} ô đã sửa, chưa lưu").replace("{n}", changed) : "";
+      }
       var note = document.getElementById("dirty-note");
       if (note) { note.hidden = changed === 0; }
       document.querySelectorAll("[data-workflow]").forEach(function (button) { button.disabled = changed > 0; });
@@ -120,7 +122,8 @@
       });
       var count = document.getElementById("dirty-count");
       if (count && filled < lines.length) {
-        count.textContent = "Đã dán " + filled + " ô; " + (lines.length - filled) + " dòng thừa bị bỏ qua.";
+        count.textContent = (count.dataset.pasted || "Đã dán {n} ô; {left} dòng thừa bị bỏ qua.")
+          .replace("{n}", filled).replace("{left}", lines.length - filled);
       }
       list[Math.min(at + filled, list.length) - 1].focus();
     });
