@@ -1,0 +1,209 @@
+"""The public micro-cache: an anonymous reader of a public page or of the read API gets a copy at most
+``CHISO_PUBLIC_CACHE_SECONDS`` old (default 1 s, as a streaming replica may lag), without touching the database.
+
+nginx's "microcaching", done in the app so it works without a proxy. It sits in MIDDLEWARE right after the
+authentication (the language and the user are known; everything that may add a cookie runs inside it) and
+answers from the ``public`` cache (``FileCache``: files under ``DATA_DIR/cache`` that every gunicorn worker
+shares) when
+
+* the request is a GET or HEAD of a public path (``PUBLIC_PREFIXES``: the portal, rankings, registers, open
+  data, reports, the read API; never /admin/, the login, entry, upload, approval, plan, account or team pages,
+  nor /healthz),
+* by an anonymous reader: no ``Authorization`` header, no session, messages or ``chiso_primary`` cookie;
+
+keyed by scheme, host, path with the whole query string, language, ``HX-Request`` and, for the API,
+``Accept`` (the only request headers a view reads to choose what it writes).
+
+It stores only what every such reader would get: a GET answered 200, not streamed, at most ``MAX_BYTES``,
+without a cookie (Set-Cookie, a session saved, a message queued), without ``Cache-Control: private``,
+``no-store`` or ``no-cache``, whose rendering did not use the CSRF token (a cached form would hand one
+visitor's token to the others) and that does not vary on another request header.
+
+An expired copy is re-rendered by one request (a short lock taken with ``add``) while the others get the
+stale copy (stale-while-revalidate), never one older than ``STALE_FACTOR`` times the setting; with no copy
+at all, requests render. ``X-Cache`` says HIT, STALE or MISS on every request the cache could answer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import tempfile
+import time
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import caches
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.filebased import FileBasedCache
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.utils.cache import get_conditional_response
+
+from chiso.web.replicas import PIN_COOKIE
+
+logger = logging.getLogger(__name__)
+
+CACHE_ALIAS = "public"  # settings.CACHES
+HEADER = "X-Cache"
+STALE_FACTOR = 10  # a stale copy is served while one request renders, up to this many times the setting
+MAX_BYTES = 2 * 1024 * 1024  # larger answers (a PDF report, the open-data zip) are rendered each time
+FORMAT = 1  # part of every key: a change of the stored tuple below changes it
+
+PUBLIC_PREFIXES = (
+    "/don-vi/", "/chi-tieu/", "/tim-kiem/", "/phien-ban/",  # the portal (and "/" itself)
+    "/xep-hang/", "/so-theo-doi/", "/du-lieu-mo/", "/bao-cao/",  # rankings, registers, open data, reports
+    "/api/v1/", "/api/3/action/", "/api/action/", "/catalog.ttl", "/catalog.jsonld",  # read API, catalogue
+)
+KEYED_VARY = {"accept-language", "cookie", "authorization", "hx-request", "accept"}
+COMMAS = re.compile(r"\s*,\s*")
+
+
+def now() -> float:
+    """The clock copies are dated by (tests move it)."""
+    return time.time()
+
+
+def is_public_path(path: str) -> bool:
+    return path == "/" or path.startswith(PUBLIC_PREFIXES)
+
+
+def is_shared_read(request: HttpRequest) -> bool:
+    """Whether this request reads what every anonymous reader reads (and so may be answered by a copy)."""
+    private_cookies = (settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name, PIN_COOKIE)
+    return (
+        request.method in ("GET", "HEAD")
+        and is_public_path(request.path)
+        and "Authorization" not in request.headers
+        and not any(name in request.COOKIES for name in private_cookies)
+        and not request.user.is_authenticated
+    )
+
+
+def cache_key(request: HttpRequest) -> str:
+    """GET and HEAD share a key; every request header a view reads to choose its answer is in it."""
+    parts = [request.scheme or "", request.get_host(), request.get_full_path(),
+             getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE), request.headers.get("HX-Request", "")]
+    if request.path.startswith("/api/"):
+        parts.append(request.headers.get("Accept", ""))
+    return f"page:{FORMAT}:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def may_store(request: HttpRequest, response: HttpResponseBase) -> bool:
+    """Whether ``response`` is what every anonymous reader of the same key would get."""
+    if request.method != "GET" or response.status_code != 200 or response.streaming:
+        return False
+    if not isinstance(response, HttpResponse) or len(response.content) > MAX_BYTES:
+        return False
+    if response.cookies or response.has_header("Set-Cookie"):
+        return False
+    control = {d.split("=")[0].strip().lower() for d in COMMAS.split(response.get("Cache-Control", ""))}
+    if control & {"private", "no-store", "no-cache"}:
+        return False
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or request.META.get("CSRF_COOKIE_USED"):
+        return False  # the page holds a CSRF token: it is this visitor's
+    session = getattr(request, "session", None)
+    if session is not None and session.modified:
+        return False  # the session middleware will send a cookie
+    messages = getattr(request, "_messages", None)
+    if messages is not None and getattr(messages, "added_new", False):
+        return False  # the messages middleware will send a cookie
+    vary = {v.strip().lower() for v in COMMAS.split(response.get("Vary", "")) if v.strip()}
+    return vary <= KEYED_VARY
+
+
+class Copy(NamedTuple):
+    """A stored answer: when its rendering started, its status, headers and body."""
+
+    at: float
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    content: bytes
+
+    @classmethod
+    def of(cls, response: HttpResponse, at: float) -> Copy:
+        return cls(at, response.status_code, tuple(response.headers.items()), response.content)
+
+    def answer(self, request: HttpRequest, how: str) -> HttpResponseBase:
+        response = HttpResponse(self.content, status=self.status)
+        for name, value in self.headers:
+            response[name] = value
+        answer: HttpResponseBase = response
+        if response.has_header("ETag"):  # the API's: a 304 to If-None-Match, as its middleware answers
+            answer = get_conditional_response(request, etag=response["ETag"], response=response) or response
+        answer[HEADER] = how
+        return answer
+
+
+class PublicCacheMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        seconds = settings.PUBLIC_CACHE_SECONDS
+        if seconds <= 0 or not is_shared_read(request):
+            return self.get_response(request)
+        store = caches[CACHE_ALIAS]
+        key, started = cache_key(request), now()
+        copy = _read(store, key)
+        lock = ""
+        if copy is not None:
+            age = started - copy.at
+            if 0 <= age < seconds:
+                return copy.answer(request, "HIT")
+            if age < STALE_FACTOR * seconds:
+                if not store.add(key + ":lock", 1, timeout=STALE_FACTOR * seconds):
+                    return copy.answer(request, "STALE")  # another request is rendering it
+                lock = key + ":lock"
+        try:
+            response = self.get_response(request)
+            if may_store(request, response):
+                _write(store, key, Copy.of(response, started), STALE_FACTOR * seconds)  # type: ignore[arg-type]
+        finally:
+            if lock:
+                store.delete(lock)
+        response[HEADER] = "MISS"
+        return response
+
+
+def _read(store: Any, key: str) -> Copy | None:
+    try:
+        found = store.get(key)
+    except OSError as error:  # the cache folder unreadable: render, as without a cache
+        logger.warning("public cache: cannot read %s: %s", key, error)
+        return None
+    return Copy(*found) if isinstance(found, tuple) and len(found) == len(Copy._fields) else None
+
+
+def _write(store: Any, key: str, copy: Copy, timeout: float) -> None:
+    try:
+        store.set(key, tuple(copy), timeout=timeout)
+    except OSError as error:  # a full disk: the page was rendered, it is just not kept
+        logger.warning("public cache: cannot store %s: %s", key, error)
+
+
+class FileCache(FileBasedCache):
+    """Django's file cache, shared by every process on the machine, with an ``add`` that only one process can
+    win (Django's checks, then writes: two workers could both take the lock). The entry is written to a
+    temporary file, then linked to its name, which fails when the name exists."""
+
+    def add(self, key: str, value: Any, timeout: float | None = DEFAULT_TIMEOUT,  # type: ignore[override]
+            version: int | None = None) -> bool:
+        if self.has_key(key, version):  # also deletes an expired entry, so the link below can take its name
+            return False
+        django: Any = self  # FileBasedCache's own helpers, which django-stubs does not list
+        django._createdir()
+        name = django._key_to_file(key, version)
+        descriptor, temporary = tempfile.mkstemp(dir=django._dir)
+        try:
+            with open(descriptor, "wb") as file:
+                django._write_content(file, timeout, value)
+            os.link(temporary, name)
+        except FileExistsError:
+            return False
+        finally:
+            os.remove(temporary)
+        return True
