@@ -19,9 +19,11 @@ without a cookie (Set-Cookie, a session saved, a message queued), without ``Cach
 ``no-store`` or ``no-cache``, whose rendering did not use the CSRF token (a cached form would hand one
 visitor's token to the others) and that does not vary on another request header.
 
-An expired copy is re-rendered by one request (a short lock taken with ``add``) while the others get the
-stale copy (stale-while-revalidate), never one older than ``STALE_FACTOR`` times the setting; with no copy
-at all, requests render. ``X-Cache`` says HIT, STALE or MISS on every request the cache could answer.
+An expired copy is served (stale-while-revalidate, never older than ``STALE_FACTOR`` times the setting) and
+rendered again by one request (a lock taken with ``add``) after that request has its answer, as nginx's
+``proxy_cache_background_update``: no reader waits for a page to be rendered again, the others keep getting the
+stale copy until the new one is stored. With no copy at all, requests render. ``X-Cache`` says HIT, STALE or
+MISS on every request the cache could answer.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ import re
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any, NamedTuple
 
 from django.conf import settings
@@ -41,6 +44,7 @@ from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.filebased import FileBasedCache
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.utils import translation
 from django.utils.cache import get_conditional_response
 
 from chiso.web.replicas import PIN_COOKIE
@@ -52,13 +56,14 @@ HEADER = "X-Cache"
 STALE_FACTOR = 10  # a stale copy is served while one request renders, up to this many times the setting
 MAX_BYTES = 2 * 1024 * 1024  # larger answers (a PDF report, the open-data zip) are rendered each time
 FORMAT = 1  # part of every key: a change of the stored tuple below changes it
+LOCK = ":lock"  # key + LOCK: taken by the one request that renders an expired copy again
 
 PUBLIC_PREFIXES = (
     "/don-vi/", "/chi-tieu/", "/tim-kiem/", "/phien-ban/",  # the portal (and "/" itself)
     "/xep-hang/", "/so-theo-doi/", "/du-lieu-mo/", "/bao-cao/",  # rankings, registers, open data, reports
     "/api/v1/", "/api/3/action/", "/api/action/", "/catalog.ttl", "/catalog.jsonld",  # read API, catalogue
 )
-KEYED_VARY = {"accept-language", "cookie", "authorization", "hx-request", "accept"}
+KEYED_VARY = {"accept-language", "cookie", "authorization", "hx-request"}  # and the API's "accept": cache_key
 COMMAS = re.compile(r"\s*,\s*")
 
 
@@ -112,7 +117,7 @@ def may_store(request: HttpRequest, response: HttpResponseBase) -> bool:
     if messages is not None and getattr(messages, "added_new", False):
         return False  # the messages middleware will send a cookie
     vary = {v.strip().lower() for v in COMMAS.split(response.get("Vary", "")) if v.strip()}
-    return vary <= KEYED_VARY
+    return vary <= (KEYED_VARY | {"accept"} if request.path.startswith("/api/") else KEYED_VARY)
 
 
 class Copy(NamedTuple):
@@ -147,26 +152,41 @@ class PublicCacheMiddleware:
         if seconds <= 0 or not is_shared_read(request):
             return self.get_response(request)
         store = caches[CACHE_ALIAS]
-        key, started = cache_key(request), now()
+        key = cache_key(request)
         copy = _read(store, key)
-        lock = ""
         if copy is not None:
-            age = started - copy.at
+            age = now() - copy.at
             if 0 <= age < seconds:
                 return copy.answer(request, "HIT")
             if age < STALE_FACTOR * seconds:
-                if not store.add(key + ":lock", 1, timeout=STALE_FACTOR * seconds):
-                    return copy.answer(request, "STALE")  # another request is rendering it
-                lock = key + ":lock"
-        try:
-            response = self.get_response(request)
-            if may_store(request, response):
-                _write(store, key, Copy.of(response, started), STALE_FACTOR * seconds)  # type: ignore[arg-type]
-        finally:
-            if lock:
-                store.delete(lock)
+                answer = copy.answer(request, "STALE")
+                if request.method == "GET" and store.add(key + LOCK, 1, timeout=STALE_FACTOR * seconds):
+                    # this request renders it again once the stale copy is sent: the WSGI server then closes the
+                    # answer, which runs its closers (Django's list) before request_finished
+                    answer._resource_closers.append(partial(self._refresh, request, key))  # type: ignore[attr-defined]
+                return answer
+        started = now()
+        response = self.get_response(request)
+        if may_store(request, response):
+            _write(store, key, Copy.of(response, started), STALE_FACTOR * seconds)  # type: ignore[arg-type]
         response[HEADER] = "MISS"
         return response
+
+    def _refresh(self, request: HttpRequest, key: str) -> None:
+        """Render ``request`` again and keep the answer, then let go of the lock. Runs in the thread that served
+        the stale copy, after the reader has it; reads go to the primary (the replica middleware is done)."""
+        store = caches[CACHE_ALIAS]
+        try:
+            with translation.override(getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)):
+                started = now()
+                response = self.get_response(request)
+                if may_store(request, response):
+                    _write(store, key, Copy.of(response, started),  # type: ignore[arg-type]
+                           STALE_FACTOR * settings.PUBLIC_CACHE_SECONDS)
+        except Exception:  # the reader has its answer: log, and the next request after the lock tries again
+            logger.exception("public cache: rendering %s again failed", request.path)
+        finally:
+            store.delete(key + LOCK)
 
 
 def _read(store: Any, key: str) -> Copy | None:
