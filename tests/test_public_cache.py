@@ -104,6 +104,15 @@ def test_while_another_request_renders_an_expired_copy_it_is_served_but_never_te
     assert (fresh["X-Cache"], fresh.json()["items"][0]["value"]) == ("MISS", 4321.0)
 
 
+def test_a_conditional_request_on_an_expired_copy_gets_304_and_the_copy_is_rendered_whole(client, clock):
+    first = client.get(PUBLISHED)
+    clock.seconds += TTL + 1
+    answer = client.get(PUBLISHED, headers={"If-None-Match": first["ETag"]})  # nothing changed: the reader's is good
+    assert (answer.status_code, answer["X-Cache"]) == (304, "STALE")
+    again = client.get(PUBLISHED)  # the refresh stored the whole answer, not a 304
+    assert (again.status_code, again["X-Cache"], again.content) == (200, "HIT", first.content)
+
+
 def test_a_head_gets_the_stale_copy_but_leaves_the_rendering_to_a_get(client, clock):
     client.get(PUBLISHED)
     clock.seconds += TTL + 1

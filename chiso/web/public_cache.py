@@ -56,6 +56,7 @@ HEADER = "X-Cache"
 STALE_FACTOR = 10  # a stale copy is served while one request renders, up to this many times the setting
 MAX_BYTES = 2 * 1024 * 1024  # larger answers (a PDF report, the open-data zip) are rendered each time
 FORMAT = 1  # part of every key: a change of the stored tuple below changes it
+CONDITIONS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE")
 LOCK = ":lock"  # key + LOCK: taken by the one request that renders an expired copy again
 
 PUBLIC_PREFIXES = (
@@ -176,6 +177,8 @@ class PublicCacheMiddleware:
         """Render ``request`` again and keep the answer, then let go of the lock. Runs in the thread that served
         the stale copy, after the reader has it; reads go to the primary (the replica middleware is done)."""
         store = caches[CACHE_ALIAS]
+        for condition in CONDITIONS:  # the reader's If-None-Match was for the stale copy: render the whole answer
+            request.META.pop(condition, None)
         try:
             with translation.override(getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)):
                 started = now()
