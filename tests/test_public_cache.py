@@ -134,6 +134,23 @@ def test_a_rendering_that_fails_lets_go_of_the_lock(caplog):
     assert "public cache: rendering /api/v1/values again failed" in caplog.text
 
 
+def test_a_cache_folder_that_fails_only_costs_the_copy(client, clock, monkeypatch, caplog):
+    def full_disk(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as disk:
+        disk.setattr(public_cache.FileCache, "set", full_disk)
+        assert [(a.status_code, a["X-Cache"]) for a in (client.get("/chi-tieu/"), client.get("/chi-tieu/"))] == \
+            [(200, "MISS"), (200, "MISS")]
+    client.get("/chi-tieu/")
+    clock.seconds += TTL + 1
+    monkeypatch.setattr(public_cache.FileCache, "add", full_disk)  # the lock cannot be taken: the copy answers
+    assert client.get("/chi-tieu/")["X-Cache"] == "STALE"
+    monkeypatch.setattr(public_cache.FileCache, "get", full_disk)
+    assert client.get("/chi-tieu/").status_code == 200
+    assert caplog.text.count("No space left on device") == 4  # two copies not kept, a lock, a read
+
+
 def _request_as_the_middleware_sees(path: str):  # type: ignore[no-untyped-def]
     request = RequestFactory().get(path)
     request.LANGUAGE_CODE = "vi"

@@ -161,7 +161,7 @@ class PublicCacheMiddleware:
                 return copy.answer(request, "HIT")
             if age < STALE_FACTOR * seconds:
                 answer = copy.answer(request, "STALE")
-                if request.method == "GET" and store.add(key + LOCK, 1, timeout=STALE_FACTOR * seconds):
+                if request.method == "GET" and _lock(store, key, STALE_FACTOR * seconds):
                     # this request renders it again once the stale copy is sent: the WSGI server then closes the
                     # answer, which runs its closers (Django's list) before request_finished
                     answer._resource_closers.append(partial(self._refresh, request, key))  # type: ignore[attr-defined]
@@ -199,6 +199,14 @@ def _read(store: Any, key: str) -> Copy | None:
         logger.warning("public cache: cannot read %s: %s", key, error)
         return None
     return Copy(*found) if isinstance(found, tuple) and len(found) == len(Copy._fields) else None
+
+
+def _lock(store: Any, key: str, timeout: float) -> bool:
+    try:
+        return bool(store.add(key + LOCK, 1, timeout=timeout))
+    except OSError as error:  # no refresh now; the stale copy still answers, and a later request tries again
+        logger.warning("public cache: cannot lock %s: %s", key, error)
+        return False
 
 
 def _write(store: Any, key: str, copy: Copy, timeout: float) -> None:
