@@ -36,6 +36,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CHISO_REPLICA_PIN_SECONDS", "5",
             "After a request that writes (a form sent, a login, an API write), that browser's or client's reads "
             "go to the primary for this many seconds (a cookie), so a writer reads its own writes."),
+    Setting("CHISO_PUBLIC_CACHE_SECONDS", "1",
+            "Anonymous readers of public pages and of the read API get a copy at most this many seconds old, "
+            "kept in the data folder (cache/) and shared by the server's processes; an expired copy is "
+            "rendered again by one request while the others get it, up to 10 times older. Never for a "
+            "logged-in user, a token or a session. 0: no copy, every page is rendered."),
     Setting("CHISO_SECRET_KEY", "(random per data folder)", "Django secret key. Set it in production."),
     Setting("CHISO_DEBUG", "False", "True shows Django debug pages. Only 'True' or 'False'."),
     Setting("CHISO_ALLOWED_HOSTS", "127.0.0.1,localhost", "Comma-separated host names the server answers to."),
@@ -80,7 +85,8 @@ SETTINGS: tuple[Setting, ...] = (
         "CHISO_API_ANONYMOUS_RATE",
         "60/min",
         "Requests one anonymous caller (one IP address) may make to the API, e.g. 60/min or 2000/day; beyond it "
-        "the API answers 429 with Retry-After. Counted per server process (Django's default cache).",
+        "the API answers 429 with Retry-After. Counted per server process (Django's default cache); the "
+        "answers of the public micro-cache (CHISO_PUBLIC_CACHE_SECONDS) are not counted.",
     ),
     Setting("CHISO_TOKEN_RATE", "600/min",
             "Requests one API token may make, e.g. 600/min; beyond it the API answers 429 with Retry-After. "

@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "chiso.web.public_cache.PublicCacheMiddleware",  # anonymous public reads: a copy ≤ PUBLIC_CACHE_SECONDS old
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "chiso.api.middleware.ApiMiddleware",  # /api/v1/: token write log, ETag and 304, JSON errors
@@ -136,6 +137,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
 ]
+
+# The default cache holds the API's rate counts, per process; "public" the copies of anonymous public reads
+# (chiso/web/public_cache.py): files every gunicorn worker shares, so a page is rendered once, not once a worker.
+PUBLIC_CACHE_SECONDS = conf.env_int("CHISO_PUBLIC_CACHE_SECONDS")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "public": {"BACKEND": "chiso.web.public_cache.FileCache", "LOCATION": str(DATA_DIR / "cache"),
+               "OPTIONS": {"MAX_ENTRIES": 2000}},
+}
 
 LANGUAGE_CODE = conf.env_str("CHISO_LANGUAGE")
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]

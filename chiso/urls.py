@@ -1,9 +1,9 @@
-from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
 from chiso.api.router import api
 from chiso.web.health import healthz
+from chiso.web.language import switch_language
 
 handler403 = "chiso.web.errors.permission_denied"  # in the site's layout, Vietnamese or English
 handler404 = "chiso.web.errors.page_not_found"  # (chiso/web/errors.py)
@@ -11,7 +11,7 @@ handler500 = "chiso.web.errors.server_error"  # Vietnamese, with the request id 
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),  # database reachable, migrations applied (chiso/web/health.py)
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("ngon-ngu/", switch_language, name="switch_language"),  # a GET: public pages hold no CSRF token
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("nhap-lieu/tai-len/", include("chiso.collection.upload.urls")),

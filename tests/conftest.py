@@ -23,10 +23,12 @@ if TYPE_CHECKING:  # Django models are imported lazily so the pure engine tests 
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """A fast password hasher: the suite creates many users, PBKDF2 would spend minutes on them."""
+    """A fast password hasher: the suite creates many users, PBKDF2 would spend minutes on them. No public
+    micro-cache: most tests read a page right after writing (tests/test_public_cache.py turns it on)."""
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PUBLIC_CACHE_SECONDS = 0
     _check_foreign_keys_on_postgresql_only()
 
 

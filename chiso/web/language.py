@@ -1,4 +1,5 @@
-"""Which language a page is written in; every channel that writes text for a person asks here."""
+"""Which language a page is written in; every channel that writes text for a person asks here. And the
+switch every page's header sends a reader's choice to (``/ngon-ngu/``)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ from functools import cache, wraps
 from pathlib import Path
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
+from django.views.decorators.cache import never_cache
 
 
 @cache
@@ -43,3 +46,23 @@ def vietnamese_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
         return response
 
     return in_vietnamese
+
+
+@never_cache
+def switch_language(request: HttpRequest) -> HttpResponseRedirect:
+    """``GET /ngon-ngu/?language=en&next=/chi-tieu/``: the language cookie set to a language of
+    ``settings.LANGUAGES`` (anything else is ignored), then back to ``next`` when it is a page of this site, else
+    to the home page. A GET with no CSRF token, so that public pages hold no visitor's token and can be served
+    from the public cache (chiso/web/public_cache.py); choosing a language changes nothing but the cookie."""
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    language = request.GET.get("language", "")
+    if language in dict(settings.LANGUAGES):
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
+                            path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                            secure=settings.LANGUAGE_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                            samesite=settings.LANGUAGE_COOKIE_SAMESITE)
+    return response

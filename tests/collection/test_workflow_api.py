@@ -172,7 +172,7 @@ def test_a_browser_session_writes_with_its_csrf_token(officer_thac_gian):
     browser.force_login(officer_thac_gian)
     assert post("/values", [figure()], client=browser) == (
         403, {"detail": "Thiếu hoặc sai mã CSRF: tải lại trang rồi thử lại."})
-    browser.get("/")  # a page with a form sets the CSRF cookie
+    browser.get("/nhap-lieu/")  # a page with a form sets the CSRF cookie (public pages have none: they may be copies)
     csrf = browser.cookies["csrftoken"].value
     assert post("/values", [figure()], client=browser, HTTP_X_CSRFTOKEN=csrf)[0] == 200
 

@@ -78,7 +78,7 @@ def test_the_layout_is_vietnamese_self_contained_and_switches_language(client):
     assert '<html lang="vi">' in text
     assert "chiso</span><span" in text and "Chỉ số chuyển đổi số" in text
     assert '<a href="/admin/">Quản trị</a>' in text
-    assert 'action="/i18n/setlang/" method="post"' in text
+    assert 'action="/ngon-ngu/" method="get"' in text
     assert '<option value="en"' in text and '<option value="vi" selected' in text
     assert '<script src="/static/vendor/htmx/htmx.min.js" defer></script>' in text
     assert 'class="skip-link" href="#noi-dung"' in text

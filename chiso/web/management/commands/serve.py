@@ -36,7 +36,9 @@ def gunicorn_command(*, host: str, port: int, workers: int, threads: int, timeou
         "--threads", str(threads),
         "--timeout", str(timeout),
         "--graceful-timeout", "30",
-        "--max-requests", "2000", "--max-requests-jitter", "200",  # a worker is renewed now and then
+        # No --max-requests: a gthread worker renewed that way resets the connections it has accepted but not yet
+        # read (benoitc/gunicorn#3038, open in 23.0): 41 readers of the load run lost their answer in 55 renewals
+        # at 700 answers a second, and each new worker pays its start (1.3 s of CPU) and a cold memo again.
         "--pythonpath", str(Path(chiso.__file__).resolve().parent.parent),  # this very code, not another copy
         "--error-logfile", "-",
     ]  # no gunicorn access log: chiso.web.request_log writes one line per request, with its request id
