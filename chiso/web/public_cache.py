@@ -3,8 +3,8 @@
 
 nginx's "microcaching", done in the app so it works without a proxy. It sits in MIDDLEWARE right after the
 authentication (the language and the user are known; everything that may add a cookie runs inside it) and
-answers from the ``public`` cache (``FileCache``: files under ``DATA_DIR/cache`` that every gunicorn worker
-shares) when
+answers from the ``public`` cache (``FileCache``: files in the machine's temporary folder, ``public_cache_folder``,
+that every gunicorn worker shares) when
 
 * the request is a GET or HEAD of a public path (``PUBLIC_PREFIXES``: the portal, rankings, registers, open
   data, reports, the read API; never /admin/, the login, entry, upload, approval, plan, account or team pages,
