@@ -327,9 +327,7 @@ def texts_within(start: date, end: date) -> tuple[str, ...]:
     ()
     """
     found: list[str] = []
-    for kind in PeriodKind:
-        if start > end:
-            break
+    for kind in PeriodKind if start <= end else ():
         period = Period.for_date(start, kind)
         while period.start <= end:
             if start <= period.start and period.end <= end:

@@ -38,7 +38,6 @@ from chiso.values.models import DataValue
 
 STORED = (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR)
 READINGS = (False, True)  # every figure; published figures only
-CHUNK = 500  # ids per IN (...) list
 LEVEL_CHILDREN = 300  # children whose figures one refresh holds in memory (a bigger branch goes alone)
 
 
@@ -161,9 +160,8 @@ def refresh_level(nodes: Sequence[int], measures: Sequence[Measure], periods: Se
 def _refresh_level(nodes: Sequence[int], measures: Sequence[Measure], periods: Sequence[Period],
                    readings: tuple[bool, ...], mark: str) -> int:
     children: dict[int, list[int]] = defaultdict(list)
-    for chunk in chunks(list(nodes)):
-        for unit_id, parent_id in Unit.objects.filter(parent_id__in=chunk).values_list("id", "parent_id"):
-            children[parent_id].append(unit_id)
+    for unit_id, parent_id in Unit.objects.filter(parent_id__any_of=set(nodes)).values_list("id", "parent_id"):
+        children[parent_id].append(unit_id)
     kids = [k for found in children.values() for k in found]
     branches = branches_of(kids)
     element_ids = sorted({e for m in measures for e in m.elements})
@@ -204,9 +202,8 @@ def _refresh_level(nodes: Sequence[int], measures: Sequence[Measure], periods: S
                                    lambda kid, at=at: stored_below.get((kid, *at)))  # type: ignore[misc]
                     if total.parts is not None:
                         rows.append(_row(node, measure, period, published, total))
-    for chunk in chunks(list(nodes)):
-        BelowTotal.objects.filter(unit_id__in=chunk, measure__in=[m.key for m in measures],
-                                  period__in=[str(p) for p in periods], published__in=readings).delete()
+    BelowTotal.objects.filter(unit_id__any_of=set(nodes), measure__in=[m.key for m in measures],
+                              period__in=[str(p) for p in periods], published__in=readings).delete()
     BelowTotal.objects.bulk_create(rows, batch_size=5000)
     return len(rows)
 
@@ -299,15 +296,14 @@ def _figures(units: Sequence[int], element_ids: Sequence[int], start: date, end:
     when ``published``: otherwise every figure is taken as unpublished, and the published reading is not read)."""
     found: dict[tuple[int, int], list[Figure]] = defaultdict(list)
     reports = PublishedReports(units) if published else None
-    for chunk in chunks(list(units)):
-        values = (DataValue.objects.filter(unit_id__in=chunk, data_element_id__in=element_ids, is_deleted=False,
-                                           value__isnull=False, period_start__gte=start, period_end__lte=end,
-                                           period_end__gte=start)  # implied; lets the unit index find them
-                  .values_list("unit_id", "data_element_id", "period", "value", "qualifier", "is_illustrative"))
-        for unit_id, element_id, period, value, qualifier, illustrative in client_side(values):
-            found[(unit_id, element_id)].append(Figure(
-                agg.Obs(period_of(period), value, qualifier, illustrative),
-                reports is not None and reports.holds(element_id, unit_id, period)))
+    values = (DataValue.objects.filter(unit_id__any_of=set(units), data_element_id__in=element_ids, is_deleted=False,
+                                       value__isnull=False, period_start__gte=start, period_end__lte=end,
+                                       period_end__gte=start)  # implied; lets the unit index find them
+              .values_list("unit_id", "data_element_id", "period", "value", "qualifier", "is_illustrative"))
+    for unit_id, element_id, period, value, qualifier, illustrative in client_side(values):
+        found[(unit_id, element_id)].append(Figure(
+            agg.Obs(period_of(period), value, qualifier, illustrative),
+            reports is not None and reports.holds(element_id, unit_id, period)))
     ordered = {}
     for key, items in found.items():
         items.sort(key=lambda f: f.obs.period.start)
@@ -318,9 +314,8 @@ def _figures(units: Sequence[int], element_ids: Sequence[int], start: date, end:
 def _stored(units: Sequence[int], keys: Sequence[str], periods: Sequence[str],
             ) -> dict[tuple[int, str, str, bool], agg.Total]:
     found = {}
-    for chunk in chunks(list(units)):
-        for row in BelowTotal.objects.filter(unit_id__in=chunk, measure__in=keys, period__in=periods):
-            found[(row.unit_id, row.measure, row.period, row.published)] = as_total(row)
+    for row in BelowTotal.objects.filter(unit_id__any_of=set(units), measure__in=keys, period__in=periods):
+        found[(row.unit_id, row.measure, row.period, row.published)] = as_total(row)
     return found
 
 
@@ -374,9 +369,8 @@ def _count_leaves() -> dict[int, int]:
 def groups_of(nodes: Sequence[int]) -> Iterable[list[int]]:
     """``nodes`` (in order) cut into groups of about ``LEVEL_CHILDREN`` children in all."""
     counts: dict[int, int] = {}
-    for chunk in chunks(list(nodes)):
-        counts.update(Unit.objects.filter(parent_id__in=chunk).values("parent_id").annotate(n=Count("id"))
-                      .values_list("parent_id", "n"))
+    counts.update(Unit.objects.filter(parent_id__any_of=set(nodes)).values("parent_id").annotate(n=Count("id"))
+                  .values_list("parent_id", "n"))
     group: list[int] = []
     size = 0
     for node in nodes:
@@ -398,15 +392,7 @@ def branches_of(units: Sequence[int]) -> set[int]:
 
 
 def _paths(units: Sequence[int]) -> dict[int, str]:
-    found: dict[int, str] = {}
-    for chunk in chunks(list(units)):
-        found.update(Unit.objects.filter(id__in=chunk).values_list("id", "path"))
-    return found
-
-
-def chunks(items: list[int]) -> Iterable[list[int]]:
-    for start in range(0, len(items), CHUNK):
-        yield items[start:start + CHUNK]
+    return dict(Unit.objects.filter(id__any_of=set(units)).values_list("id", "path"))
 
 
 

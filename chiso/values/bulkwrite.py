@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from chiso.values.actions import ValueEntry
 
 Key = tuple[int, int, str]
-CHUNK = 500  # unit ids per IN (...) list, well under every database's limit
+CHUNK = 500  # cells per (…) IN (VALUES …) list of Places.add, well under every database's limit
 BATCH = 10_000  # figures per transaction of a batched write on SQLite: about 0,05 s of write lock when quiet
 # Seconds between two batches on SQLite. Its lock is not fair: a writer kept waiting retries every 0,1 s at most (the
 # busy handler's longest sleep), so batches back to back could keep it out for several; a longer pause lets it in.
@@ -115,17 +115,15 @@ def stored_figures(keys: Iterable[Key], *, lock: bool = False) -> dict[Key, Stor
         return {}
     elements = set(map(itemgetter(0), wanted))
     periods = set(map(itemgetter(2), wanted))
-    units = sorted(set(map(itemgetter(1), wanted)))
+    units = set(map(itemgetter(1), wanted))
     found: dict[Key, StoredFigure] = {}
-    for start in range(0, len(units), CHUNK):
-        rows = DataValue.objects.filter(unit_id__in=units[start:start + CHUNK], data_element_id__in=elements,
-                                        period__in=periods)
-        if lock:
-            rows = rows.select_for_update()
-        for row in client_side(rows.values_list(*STORED)):
-            key = (row[1], row[2], row[3])
-            if key in wanted:
-                found[key] = StoredFigure(*row)
+    rows = DataValue.objects.filter(unit_id__any_of=units, data_element_id__in=elements, period__in=periods)
+    if lock:
+        rows = rows.select_for_update()
+    for row in client_side(rows.values_list(*STORED)):
+        key = (row[1], row[2], row[3])
+        if key in wanted:
+            found[key] = StoredFigure(*row)
     return found
 
 

@@ -24,7 +24,6 @@ from chiso.units.models import Unit
 from chiso.values.bulkwrite import client_side
 from chiso.values.models import DataValue
 
-CHUNK = 500  # ids per IN (...) list, well under every database's limit
 HISTORY_PERIODS = 24  # as collection.validation.outliers
 
 Key = tuple[int, int, str]  # (data element id, unit id, period)
@@ -67,21 +66,20 @@ def stored_codes(pairs: Iterable[tuple[int, str]], only: Iterable[str] | None = 
     figure of each unit)."""
     wanted = set(pairs)
     found: dict[tuple[int, str], dict[str, Decimal]] = defaultdict(dict)
-    units = sorted({u for u, _ in wanted})
+    units = {u for u, _ in wanted}
     periods = {p for _, p in wanted}
     elements = DataElement.objects.all() if only is None else DataElement.objects.filter(code__in=set(only))
     codes = dict(elements.values_list("id", "code"))
     if not codes:
         return found
-    for start in range(0, len(units), CHUNK):
-        rows = DataValue.objects.filter(unit_id__in=units[start:start + CHUNK], period__in=periods,
-                                        is_deleted=False, value__isnull=False)
-        if only is not None:
-            rows = rows.filter(data_element_id__in=list(codes))
-        for unit_id, period, element_id, value in client_side(rows.values_list(
-                "unit_id", "period", "data_element_id", "value")):
-            if (unit_id, period) in wanted:
-                found[(unit_id, period)][codes[element_id]] = value
+    rows = DataValue.objects.filter(unit_id__any_of=set(units), period__in=periods, is_deleted=False,
+                                    value__isnull=False)
+    if only is not None:
+        rows = rows.filter(data_element_id__in=list(codes))
+    for unit_id, period, element_id, value in client_side(rows.values_list(
+            "unit_id", "period", "data_element_id", "value")):
+        if (unit_id, period) in wanted:
+            found[(unit_id, period)][codes[element_id]] = value
     return found
 
 
@@ -149,15 +147,14 @@ def outliers(figures: Iterable[Figure]) -> list[Outlier]:
                 past.append(str(current))
             windows[figure.period] = past
     all_past = {p for past in windows.values() for p in past}
-    units = sorted({f.key[1] for f in figures})
+    units = {f.key[1] for f in figures}
     elements = {f.key[0] for f in figures}
     history: dict[tuple[int, int], dict[str, Decimal]] = defaultdict(dict)
-    for start in range(0, len(units), CHUNK):
-        rows = DataValue.objects.filter(unit_id__in=units[start:start + CHUNK], data_element_id__in=elements,
-                                        period__in=all_past, is_deleted=False, value__isnull=False)
-        for unit_id, element_id, period, value in client_side(rows.values_list(
-                "unit_id", "data_element_id", "period", "value")):
-            history[(unit_id, element_id)][period] = value
+    rows = DataValue.objects.filter(unit_id__any_of=set(units), data_element_id__in=elements, period__in=all_past,
+                                    is_deleted=False, value__isnull=False)
+    for unit_id, element_id, period, value in client_side(rows.values_list(
+            "unit_id", "data_element_id", "period", "value")):
+        history[(unit_id, element_id)][period] = value
     if not history:
         return []
     found = []
