@@ -33,7 +33,7 @@ from chiso.engine.deadlines import Deadline, Standing, expected_periods, standin
 from chiso.engine.periods import Period, PeriodError, PeriodKind
 from chiso.units.models import Succession, SuccessionKind, Unit
 from chiso.values.models import DataValue
-from chiso.web.language import page_language
+from chiso.web.language import name_in_page_language, page_language
 
 
 def closed_cells(keys: Iterable[tuple[int, int, str]]) -> set[tuple[int, int, str]]:
@@ -539,6 +539,5 @@ def residential_reports(ward: Unit, period: str, period_type: str) -> list[Resid
     found = list(assigned)
     states = {(s.form_id, s.unit_id): s.status for s in Submission.objects.filter(
         period=period, unit__in=[a.unit for a in found], form__in={a.form for a in found})}
-    english = page_language() == "en"
-    return [ResidentialReport(a.unit, a.form.code, (english and a.form.name_en) or a.form.name_vi, period,
+    return [ResidentialReport(a.unit, a.form.code, name_in_page_language(a.form), period,
                               states.get((a.form_id, a.unit_id), "")) for a in found]

@@ -12,7 +12,10 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+
+from chiso.engine.periods import Period, PeriodError
 
 
 @cache
@@ -30,6 +33,27 @@ def page_language() -> str:
     """
     lang = (get_language() or "vi").split("-")[0]
     return lang if lang == "vi" or _has_catalogue(lang) else "vi"
+
+
+def name_in_page_language(thing: object) -> str:
+    """A catalogue name (indicator, pillar, data element, form) in the page's language: the English one on an
+    English page when there is one, else the Vietnamese one (the ``name_of`` filter, the entry and approval pages)."""
+    if page_language() == "en" and getattr(thing, "name_en", ""):
+        return str(thing.name_en)  # type: ignore[attr-defined]
+    return str(getattr(thing, "name_vi", thing))
+
+
+def period_words(period: Period) -> str:
+    """"Tháng 5/2021", or "May 2021" on an English page (the ``period_label`` filter)."""
+    return period.en_label() if page_language() == "en" else period.vi_label()
+
+
+def previous_period_words(period: Period) -> str:
+    """The words of the period before ``period`` ("Kỳ trước" / "Previous period" before the calendar starts)."""
+    try:
+        return period_words(period.previous())
+    except PeriodError:
+        return _("Kỳ trước")
 
 
 def vietnamese_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

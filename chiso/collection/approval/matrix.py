@@ -22,12 +22,12 @@ from django.utils.translation import gettext_lazy
 
 from chiso.accounts.access import review_judge, units_in_scope
 from chiso.accounts.models import READ_DRAFT_ROLES
-from chiso.collection.entry.grid import name_of
 from chiso.collection.models import Form, FormAssignment, PeriodType, Status, Submission
 from chiso.collection.review import ReportChecks, check_reports
 from chiso.engine.periods import Period, PeriodError
 from chiso.units.models import HierarchyVersion, Unit
 from chiso.units.types import UnitType
+from chiso.web.language import name_in_page_language
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -149,7 +149,7 @@ def build(user: User, filters: Filters, today: date | None = None) -> Matrix:
     matrix.version = version.name
     assigned = assigned.filter(unit__version=version)
     form = _form(assigned, filters.form)
-    matrix.forms = [Choice(f.code, name_of(f)) for f in Form.objects.filter(
+    matrix.forms = [Choice(f.code, name_in_page_language(f)) for f in Form.objects.filter(
         pk__in=assigned.values("form_id")).order_by("code")]
     if form is None:
         return matrix

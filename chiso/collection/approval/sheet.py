@@ -13,13 +13,14 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from chiso.collection.entry.grid import Report, name_of, period_words
+from chiso.collection.entry.grid import Report
 from chiso.collection.models import FormElement, Submission
 from chiso.collection.review import ReportChecks, RuleWords, check_reports
 from chiso.collection.validation import Outlier, active_rules, outliers, stored_values
 from chiso.engine.numbers import format_number
 from chiso.engine.periods import PeriodError
 from chiso.indicators.models import DataElement, Indicator
+from chiso.web.language import name_in_page_language, previous_period_words
 
 
 @dataclass(frozen=True)
@@ -60,17 +61,17 @@ def sheet(report: Report) -> Sheet:
                 .select_related("data_element").order_by("order", "id")]
     period = str(report.period)
     try:
-        previous = report.period.previous()
-        previous_text, previous_label = str(previous), period_words(previous)
+        previous_text = str(report.period.previous())
     except PeriodError:
-        previous_text, previous_label = "", _("Kỳ trước")
+        previous_text = ""
+    previous_label = previous_period_words(report.period)
     stored = stored_values([report.unit.pk], [period, previous_text])
     now, before = stored.get((report.unit.pk, period), {}), stored.get((report.unit.pk, previous_text), {})
     checks = check_reports([report.submission]).get(report.submission.pk) if report.submission else None
     words = checks.words if checks and checks.words else RuleWords(active_rules())
     violations = checks.violations if checks else []
     flagged = outliers(report.unit, report.period, {e.code: now[e.code] for e in elements if e.code in now})
-    names = {e.code: name_of(e) for e in elements}
+    names = {e.code: name_in_page_language(e) for e in elements}
     return Sheet(
         report=report, checks=checks,
         errors=[words.sentence(v, now) for v in violations if v.severity == "error"],

@@ -33,11 +33,11 @@ from chiso.collection.validation import Violation, short, stored_values, violati
 from chiso.collection.workflow import TRANSITIONS
 from chiso.engine.numbers import MISSING
 from chiso.engine.periods import Period, PeriodError
-from chiso.indicators.models import DataElement, Indicator, Pillar
+from chiso.indicators.models import DataElement
 from chiso.units.models import Unit
 from chiso.values.actions import ValueEntry, check_values
 from chiso.values.models import DataValue
-from chiso.web.language import page_language
+from chiso.web.language import name_in_page_language
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -98,13 +98,6 @@ class Action:
 class StartCell:
     period: str
     status: str  # "" when the report has not been started
-
-    @property
-    def label(self) -> str:
-        try:
-            return Period.parse(self.period).vi_label()
-        except PeriodError:
-            return self.period
 
     @property
     def status_label(self) -> str:
@@ -222,10 +215,10 @@ def summary(report: Report, rows_: list[Row]) -> Summary:
     values = [row for row in rows_ if row.text]
     typed = [ValueEntry(row.element, report.unit, report.period, row.stored.value, row.stored.qualifier)
              for row in values if row.stored is not None and row.stored.value is not None]
-    unusual = [cell_sentence_of(w.message, name_of(typed[w.index].data_element))
+    unusual = [cell_sentence_of(w.message, name_in_page_language(typed[w.index].data_element))
                for w in check_values(typed, acting_user=None, against_stored=False).warnings if w.index is not None]
     rules = [short(v) for v in stored_violations(report) if v.severity == "warning"]
-    return Summary(len(values), [name_of(row.element) for row in rows_ if not row.text], rules + unusual)
+    return Summary(len(values), [name_in_page_language(row.element) for row in rows_ if not row.text], rules + unusual)
 
 
 def ready_to_submit(report: Report, explanations: dict[str, str]) -> bool:
@@ -238,16 +231,6 @@ def ready_to_submit(report: Report, explanations: dict[str, str]) -> bool:
 def cell_sentence_of(message: str, name: str) -> str:
     """A write's warning about one figure, named: "Dân số: 9.999.999 lớn bất thường …"."""
     return f"{name}: {message.split('): ', 1)[-1]}"
-
-
-def name_of(thing: DataElement | Form | Indicator | Pillar) -> str:
-    """A catalogue name in the page's language (the Vietnamese one when there is no English)."""
-    return (thing.name_en or thing.name_vi) if page_language() == "en" else thing.name_vi
-
-
-def period_words(period: Period) -> str:
-    """"Tháng 5/2021", or "May 2021" on an English page."""
-    return period.en_label() if page_language() == "en" else period.vi_label()
 
 
 def events(report: Report) -> list[SubmissionEvent]:

@@ -21,9 +21,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from chiso.collection.entry.cells import CellError, parse_cell
-from chiso.collection.entry.grid import Row, name_of
+from chiso.collection.entry.grid import Row
 from chiso.engine.numbers import format_number
 from chiso.indicators.models import Indicator, IndicatorKind
+from chiso.web.language import name_in_page_language
 
 SHARED = gettext_noop("Số liệu chung")  # headings: translated where a section is made
 OTHERS = gettext_noop("Số liệu khác")
@@ -78,7 +79,7 @@ def sections(rows: Sequence[Row], texts: dict[str, str]) -> list[Section]:
     placed: dict[str, str] = {}  # code → the heading it is under
     found: dict[str, Section] = {}
     for indicator in indicators:
-        section = found.setdefault(indicator.pillar.code, Section(name_of(indicator.pillar)))
+        section = found.setdefault(indicator.pillar.code, Section(name_in_page_language(indicator.pillar)))
         denominator = _part(indicator, "denominator", on_form)
         if denominator in shared and denominator not in placed:
             common = next((g for g in section.groups if g.code == ""), None)
@@ -87,7 +88,7 @@ def sections(rows: Sequence[Row], texts: dict[str, str]) -> list[Section]:
                 section.groups.insert(0, common)
             common.rows.append(by_code[denominator])
             placed[denominator] = _(SHARED)
-        group = Group(indicator.code, name_of(indicator))
+        group = Group(indicator.code, name_in_page_language(indicator))
         for part in ("denominator", "numerator", "reported"):
             code = _part(indicator, part, on_form)
             if code and code not in placed and not (part == "denominator" and code in shared):
@@ -98,7 +99,7 @@ def sections(rows: Sequence[Row], texts: dict[str, str]) -> list[Section]:
             group.rate = _rate(indicator, numerator, denominator, texts)
             if placed.get(denominator) != indicator.code:
                 group.uses = _("Mẫu số: %(name)s (ở mục %(under)s)") % {
-                    "name": name_of(by_code[denominator].element), "under": placed[denominator]}
+                    "name": name_in_page_language(by_code[denominator].element), "under": placed[denominator]}
         if group.rows or group.rate:
             section.groups.append(group)
     rest = [row for row in rows if row.element.code not in placed]

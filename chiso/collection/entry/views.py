@@ -29,6 +29,7 @@ from chiso.collection.validation import Outlier, Violation, short
 from chiso.collection.workflow import TRANSITIONS, WorkflowError, do_transition, submission_for
 from chiso.values.actions import Refusal, RefusalKind, ValueEntry, ValueWriteError, do_set_values
 from chiso.values.models import Channel
+from chiso.web.language import name_in_page_language, previous_period_words
 
 LOGIN = "entry:login"
 login_required = _login_required(login_url=LOGIN)
@@ -219,7 +220,7 @@ def _render(request: HttpRequest, report: grid.Report, outcome: Outcome) -> Http
         "stored_warnings": [{"rule": v.rule, "cells": _cells_named(v, cells)} for v in stored
                             if v.severity == "warning"],
         "explanations": report.submission.explanations if report.submission else {},
-        "checks": _checks(check, rows), "outcome": outcome, "previous": _previous_label(report),
+        "checks": _checks(check, rows), "outcome": outcome, "previous": previous_period_words(report.period),
         "illustrative": any(row.illustrative for row in rows),
         "residential": residential_reports(report.unit, str(report.period), report.form.period_type),
     }
@@ -247,7 +248,7 @@ def _cell_state(index: int, row: grid.Row, check: GridCheck, *, changed: bool, o
 
 def _checks(check: GridCheck, rows: list[grid.Row]) -> dict[str, object]:
     """The count of cells with an error or a warning, and links to them (the sentences are at the cells)."""
-    index = {row.element.code: (i, grid.name_of(row.element)) for i, row in enumerate(rows)}
+    index = {row.element.code: (i, name_in_page_language(row.element)) for i, row in enumerate(rows)}
     errors = list(dict.fromkeys([*check.errors, *(check.homes.get(v.rule, "") for v in check.violations
                                                   if v.severity == "error")]))
     warnings = list(dict.fromkeys([*(check.homes.get(v.rule, "") for v in check.violations
@@ -258,7 +259,7 @@ def _checks(check: GridCheck, rows: list[grid.Row]) -> dict[str, object]:
 
 def _cells_named(violation: Violation, cells: dict[str, dict[str, object]]) -> list[tuple[int, str]]:
     """(cell index, element name) of the figures a rule compares, for the explanation boxes of warnings."""
-    return [(cells[c]["state"].index, grid.name_of(cells[c]["row"].element))  # type: ignore[attr-defined]
+    return [(cells[c]["state"].index, name_in_page_language(cells[c]["row"].element))  # type: ignore[attr-defined]
             for c in violation.codes if c in cells]
 
 
@@ -286,9 +287,3 @@ def _revision(request: HttpRequest, code: str, default: int) -> int:
             return int(text)
     return default
 
-
-def _previous_label(report: grid.Report) -> str:
-    try:
-        return grid.period_words(report.period.previous())
-    except ValueError:
-        return _("Kỳ trước")

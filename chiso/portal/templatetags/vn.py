@@ -15,7 +15,7 @@ from chiso.engine.numbers import MISSING, Number, format_number, format_percent
 from chiso.engine.periods import Period, PeriodError
 from chiso.indicators.models import ValueType
 from chiso.values.models import QUALIFIER_WORDS, Qualifier
-from chiso.web.language import page_language
+from chiso.web.language import name_in_page_language, page_language, period_words
 
 register = template.Library()
 
@@ -96,7 +96,7 @@ def period_label(value: object) -> str:
         period = value if isinstance(value, Period) else Period.parse(str(value))
     except PeriodError:
         return str(value)
-    return period.en_label() if _lang() == "en" else period.vi_label()
+    return period_words(period)
 
 
 @register.filter
@@ -113,9 +113,7 @@ def qualifier_word(value: str) -> str:
 @register.filter
 def name_of(obj: object) -> str:
     """An indicator's, pillar's or data element's name in the page language."""
-    if _lang() == "en" and getattr(obj, "name_en", ""):
-        return str(obj.name_en)  # type: ignore[attr-defined]
-    return str(getattr(obj, "name_vi", obj))
+    return name_in_page_language(obj)
 
 
 @register.filter
