@@ -80,10 +80,8 @@ class PublishedReports:
 
     def __init__(self, unit_ids: Iterable[int]):
         self.approved: set[tuple[int, int, str]] = set()
-        ids = list(unit_ids)
-        for start in range(0, len(ids), 500):
-            self.approved.update(Submission.objects.filter(unit_id__in=ids[start:start + 500], status__in=PUBLISHED)
-                                 .values_list("form_id", "unit_id", "period"))
+        self.approved.update(Submission.objects.filter(unit_id__any_of=set(unit_ids), status__in=PUBLISHED)
+                             .values_list("form_id", "unit_id", "period"))
         self.forms: dict[int, list[int]] = {}
         if self.approved:
             for form_id, element_id in FormElement.objects.filter(
@@ -94,8 +92,8 @@ class PublishedReports:
     def any_among(unit_ids: list[int], periods: set[str]) -> bool:
         """Whether any of the units has an approved or locked report of any of the periods (a superset test:
         when not, no figure of theirs in those periods is published)."""
-        return any(Submission.objects.filter(unit_id__in=unit_ids[i:i + 500], period__in=sorted(periods),
-                                             status__in=PUBLISHED).exists() for i in range(0, len(unit_ids), 500))
+        return Submission.objects.filter(unit_id__any_of=set(unit_ids), period__in=sorted(periods),
+                                         status__in=PUBLISHED).exists()
 
     def holds(self, element_id: int, unit_id: int, period: str) -> bool:
         return any((form_id, unit_id, period) in self.approved for form_id in self.forms.get(element_id, ()))
