@@ -3,7 +3,7 @@
 
 nginx's "microcaching", done in the app so it works without a proxy. It sits in MIDDLEWARE right after the
 authentication (the language and the user are known; everything that may add a cookie runs inside it) and
-answers from the ``public`` cache (``FileCache``: files in the machine's temporary folder, ``public_cache_folder``,
+answers from the ``public`` cache (``FileCache``: files in the machine's temporary folder, ``conf.public_cache_dir``,
 that every gunicorn worker shares) when
 
 * the request is a GET or HEAD of a public path (``PUBLIC_PREFIXES``: the portal, rankings, registers, open
@@ -109,7 +109,7 @@ def may_store(request: HttpRequest, response: HttpResponseBase) -> bool:
     control = {d.split("=")[0].strip().lower() for d in COMMAS.split(response.get("Cache-Control", ""))}
     if control & {"private", "no-store", "no-cache"}:
         return False
-    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or request.META.get("CSRF_COOKIE_USED"):
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):  # get_token() was called: Django 5.2's only mark
         return False  # the page holds a CSRF token: it is this visitor's
     session = getattr(request, "session", None)
     if session is not None and session.modified:

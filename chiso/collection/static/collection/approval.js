@@ -7,6 +7,6 @@ document.addEventListener("DOMContentLoaded", () => {
     const boxes = [...document.querySelectorAll("input[name=bao-cao][data-passes]")];
     const tick = boxes.some((box) => !box.checked);
     boxes.forEach((box) => { box.checked = tick; });
-    button.textContent = tick ? (button.dataset.untick || "Bỏ chọn tất cả") : button.dataset.label;
+    button.textContent = tick ? button.dataset.untick : button.dataset.label;
   });
 });

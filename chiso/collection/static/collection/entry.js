@@ -25,7 +25,7 @@
       var changed = form.querySelectorAll("tr.is-changed").length;
       var count = document.getElementById("dirty-count");
       if (count) {
-        count.textContent = changed ? (count.dataset.changed || "{n} ô đã sửa, chưa lưu").replace("{n}", changed) : "";
+        count.textContent = changed ? count.dataset.changed.replace("{n}", changed) : "";
       }
       var note = document.getElementById("dirty-note");
       if (note) { note.hidden = changed === 0; }
@@ -122,7 +122,7 @@
       });
       var count = document.getElementById("dirty-count");
       if (count && filled < lines.length) {
-        count.textContent = (count.dataset.pasted || "Đã dán {n} ô; {left} dòng thừa bị bỏ qua.")
+        count.textContent = count.dataset.pasted
           .replace("{n}", filled).replace("{left}", lines.length - filled);
       }
       list[Math.min(at + filled, list.length) - 1].focus();
