@@ -6,7 +6,9 @@ README table; a test fails when a setting here is not documented there.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -171,6 +173,15 @@ def private_file(path: Path) -> Path:
 
 def data_dir() -> Path:
     return private_folder(Path(os.path.expanduser(env_str("CHISO_DATA_DIR"))))
+
+
+def public_cache_dir(data_dir: Path) -> Path:
+    """Where the public micro-cache keeps its copies (``settings.CACHES["public"]``): not in the data folder, which is
+    MEDIA_ROOT (Django rightly refuses a file cache inside media: ``check --deploy``, caches.W002). The copies are
+    answers any anonymous reader gets, nothing private, so they live in the machine's temporary folder, one folder
+    per data folder (every gunicorn worker of one installation shares it, two installations do not), made 0700."""
+    digest = hashlib.sha256(str(data_dir.resolve()).encode()).hexdigest()[:16]
+    return private_folder(Path(tempfile.gettempdir()) / f"chiso-public-cache-{digest}")
 
 
 def secret_key(folder: Path) -> str:

@@ -12,7 +12,6 @@ from whitenoise.compress import Compressor
 
 from chiso import conf
 from chiso.web.logs import logging_config
-from chiso.web.public_cache_folder import public_cache_folder
 from chiso.web.static import cache_for_a_year
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -144,7 +143,7 @@ AUTH_PASSWORD_VALIDATORS = [
 PUBLIC_CACHE_SECONDS = conf.env_int("CHISO_PUBLIC_CACHE_SECONDS")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "public": {"BACKEND": "chiso.web.public_cache.FileCache", "LOCATION": str(public_cache_folder(DATA_DIR)),
+    "public": {"BACKEND": "chiso.web.public_cache.FileCache", "LOCATION": str(conf.public_cache_dir(DATA_DIR)),
                "OPTIONS": {"MAX_ENTRIES": 2000}},
 }
 
