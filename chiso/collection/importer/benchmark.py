@@ -13,7 +13,8 @@
 3. times a bare bulk insert of the same rows into a scratch table with the columns of ``DataValue`` and no
    index: ``COPY`` on PostgreSQL (psycopg 3 ``cursor.copy``), ``executemany`` on SQLite.
 
-Everything runs in one transaction that is rolled back: the database is left as it was found.
+Everything runs in one transaction that is rolled back: the database is left as it was found. The checks a
+commit would run (PostgreSQL's deferred foreign keys) are run inside the timed import all the same.
 Goals: at least 50.000 values/s, and the whole import within 3× the bare insert.
 """
 
@@ -76,6 +77,7 @@ def run(database_label: str, rows: int = 1_000_000, seed: int = 2025) -> list[di
                 faults = "; ".join(p.text() for p in found.problems[:5])
                 raise BenchmarkError(f"the generated file has faults: {faults}")
             result = importer.commit(found, acting_user=None)
+            _deferred_checks()
             finished = time.perf_counter()
             # the import's peak, read before the bare insert builds its own copy of every row (600 MB a million)
             peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -167,6 +169,15 @@ def _write_csv(path: Path, units: list[Unit], elements: list[DataElement], level
             month = month.next()
             if per_month == 0:
                 break
+
+
+def _deferred_checks() -> None:
+    """Run now the checks a commit would run (PostgreSQL: the deferred foreign keys' queued row checks): the
+    benchmark rolls back, which would skip them, and a real import pays for them. SQLite counts its deferred
+    foreign-key faults as the rows are written: nothing is left for the commit."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 def _bare_insert(found: importer.Preview) -> float:
