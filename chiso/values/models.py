@@ -43,8 +43,8 @@ class Channel(models.TextChoices):
 
 
 class DataValue(models.Model):
-    # No index of their own: one_value_per_cell leads with data_element and period (a month of every unit, the
-    # cells of an import), value_unit_element_end with unit; every further index slows every write.
+    # No index of their own: one_value_per_cell and value_element_period lead with data_element,
+    # value_unit_element_end with unit; a fourth and fifth index would only slow every write.
     data_element = models.ForeignKey(DataElement, on_delete=models.PROTECT, related_name="values",
                                      verbose_name="yếu tố dữ liệu", db_index=False)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="values", verbose_name="đơn vị",
@@ -72,12 +72,14 @@ class DataValue(models.Model):
         verbose_name = "số liệu"
         verbose_name_plural = "số liệu"
         constraints = [
-            # element, period, unit: the one index also finds an element's figures of some periods (it replaced
-            # an index on (data_element, period) of its own, a fourth index every write of a figure kept up)
-            models.UniqueConstraint(fields=["data_element", "period", "unit"], name="one_value_per_cell"),
+            models.UniqueConstraint(fields=["data_element", "unit", "period"], name="one_value_per_cell"),
         ]
         indexes = [
             models.Index(fields=["unit", "data_element", "period_end"], name="value_unit_element_end"),
+            # Not folded into one_value_per_cell reordered (element, period, unit): PostgreSQL 15 then takes a query's
+            # unit = ANY(3.321 communes) into the index scan as 3.321 descents per element and period (35 ms for
+            # one month of every commune, against 10 ms through this index with the units as a filter).
+            models.Index(fields=["data_element", "period"], name="value_element_period"),
         ]
 
     def __str__(self) -> str:
