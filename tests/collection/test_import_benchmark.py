@@ -20,7 +20,8 @@ def test_the_import_benchmark_imports_every_value_times_both_references_and_leav
     assert whole["unit"] == "s" and whole["reference"] > 0 and whole["goal"] == "≤ 3× bare insert"
     assert whole["met"] == (whole["value"] <= 3 * whole["reference"])
     assert throughput["met"] == (throughput["value"] >= 50_000)
-    assert abs(throughput["value"] - 2_000 / whole["value"]) <= 0.01 * throughput["value"] + 1  # rounded seconds
+    # the seconds are shown rounded to the hundredth: the throughput lies within what that rounding allows
+    assert 2_000 / (whole["value"] + 0.005) - 1 <= throughput["value"] <= 2_000 / (whole["value"] - 0.005) + 1
     preview = rows["  read, resolve, check (preview)"]["value"]
     write = rows["  write (commit → do_set_values)"]["value"]
     assert abs(preview + write - whole["value"]) <= 0.02
