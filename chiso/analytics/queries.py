@@ -146,7 +146,7 @@ class _VersionData:
             if reading is not None:
                 self.reading[root.id] = reading
         walked = [u for u in roots if u.id not in self.reading]
-        units = _subtrees(roots)  # for the coverage of published totals
+        units = _subtrees(roots) if published_only else Unit.objects.none()  # the coverage of published totals
         self.children: dict[int, list[int]] = defaultdict(list)
         for unit_id, parent_id in (units if published_only else _subtrees(walked)).values_list("id", "parent_id"):
             if parent_id is not None:
