@@ -15,6 +15,12 @@ below stays well inside it so that sums of many figures still fit.
 'không phải số hữu hạn.'
 >>> fault(Decimal("91.5"), "percent") is None, warning(Decimal("120"), "percent")
 (True, 'tỷ lệ 120% vượt quá 100%: kiểm tra lại tử số và mẫu số.')
+
+``fault_en`` and ``warning_en`` say the same in English (for English pages; numbers still written the
+Vietnamese way, as the entry pages write them):
+
+>>> fault_en(Decimal("-3.5"), "integer"), warning_en(Decimal("120"), "percent")
+('a count cannot be negative.', 'a rate of 120% is over 100%: check the numerator and the denominator.')
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from decimal import Decimal
 
 from chiso.engine.numbers import format_number
 
-__all__ = ["DECIMALS", "RANGES", "Range", "fault", "ordinary", "warning"]
+__all__ = ["DECIMALS", "RANGES", "Range", "fault", "fault_en", "ordinary", "warning", "warning_en"]
 
 DECIMALS = 6
 """Decimals a stored figure keeps."""
@@ -47,6 +53,7 @@ RANGES: dict[str, Range] = {
     "score": Range(Decimal(-(10 ** 6)), Decimal(10) ** 6, Decimal(0), Decimal(1000)),
 }
 _TYPE_NAMES = {"integer": "số nguyên", "number": "số thập phân", "percent": "tỷ lệ phần trăm", "score": "điểm"}
+_TYPE_NAMES_EN = {"integer": "whole number", "number": "decimal number", "percent": "percentage", "score": "score"}
 
 
 def range_of(value_type: str) -> Range:
@@ -65,24 +72,72 @@ def fault(value: Decimal, value_type: str) -> str | None:
     >>> fault(Decimal("-7"), "number") is None
     True
     """
-    if not value.is_finite():
-        return "không phải số hữu hạn."
-    bounds = range_of(value_type)
+    found = _fault(value, value_type)
+    if found is None:
+        return None
+    kind, limit = found
     name = _TYPE_NAMES.get(value_type, value_type)
+    return {
+        "not_finite": "không phải số hữu hạn.",
+        "too_large": f"số quá lớn: tối đa {limit} cho kiểu {name}.",
+        "too_small": f"số quá nhỏ: tối thiểu {limit} cho kiểu {name}.",
+        "negative_count": "số đếm không được âm.",
+        "negative": f"{name} không được âm.",
+        "fraction": "số đếm phải là số nguyên, không có phần thập phân.",
+        "decimals": f"quá {DECIMALS} chữ số thập phân; làm tròn còn tối đa {DECIMALS} chữ số.",
+    }[kind]
+
+
+def fault_en(value: Decimal, value_type: str) -> str | None:
+    """What ``fault`` says, in English (numbers written the Vietnamese way), or None.
+
+    >>> fault_en(Decimal("12.5"), "integer")
+    'a count must be a whole number, without decimals.'
+    >>> fault_en(Decimal("1.0000001"), "number")
+    'more than 6 decimals: round it to 6 decimals at most.'
+    >>> fault_en(Decimal("-0.5"), "percent"), fault_en(Decimal("1001"), "percent")
+    ('a percentage cannot be negative.', 'too large: at most 1.000 for a percentage.')
+    >>> fault_en(Decimal("1E+30"), "integer"), fault_en(Decimal("-1E+40"), "number")
+    ('too large: at most 1.000.000.000.000 (10^12) for a whole number.', \
+'too small: at least -1.000.000.000.000 for a decimal number.')
+    >>> fault_en(Decimal("NaN"), "number"), fault_en(Decimal("-7"), "number")
+    ('not a finite number.', None)
+    """
+    found = _fault(value, value_type)
+    if found is None:
+        return None
+    kind, limit = found
+    name = _TYPE_NAMES_EN.get(value_type, value_type)
+    return {
+        "not_finite": "not a finite number.",
+        "too_large": f"too large: at most {limit} for a {name}.",
+        "too_small": f"too small: at least {limit} for a {name}.",
+        "negative_count": "a count cannot be negative.",
+        "negative": f"a {name} cannot be negative.",
+        "fraction": "a count must be a whole number, without decimals.",
+        "decimals": f"more than {DECIMALS} decimals: round it to {DECIMALS} decimals at most.",
+    }[kind]
+
+
+def _fault(value: Decimal, value_type: str) -> tuple[str, str] | None:
+    """What is wrong with ``value`` for ``value_type`` (the kind of fault, and the limit it breaks as written),
+    or None; ``fault`` and ``fault_en`` put it in words."""
+    if not value.is_finite():
+        return "not_finite", ""
+    bounds = range_of(value_type)
     if value.adjusted() > 30:  # compared without arithmetic: 1e999999999 must not overflow the context
-        return f"số quá {'lớn' if value > 0 else 'nhỏ'}: tối {'đa' if value > 0 else 'thiểu'} " \
-               f"{_show(bounds.maximum if value > 0 else bounds.minimum)} cho kiểu {name}."
+        return ("too_large", _show(bounds.maximum)) if value > 0 else ("too_small", _show(bounds.minimum))
     if value < bounds.minimum:
         if bounds.minimum == 0:
-            return "số đếm không được âm." if bounds.whole else f"{name} không được âm."
-        return f"số quá nhỏ: tối thiểu {_show(bounds.minimum)} cho kiểu {name}."
+            return ("negative_count" if bounds.whole else "negative"), ""
+        return "too_small", _show(bounds.minimum)
     if value > bounds.maximum:
-        return f"số quá lớn: tối đa {_show(bounds.maximum)} cho kiểu {name}."
+        return "too_large", _show(bounds.maximum)
     if bounds.whole and value != value.to_integral_value():
-        return "số đếm phải là số nguyên, không có phần thập phân."
+        return "fraction", ""
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -DECIMALS and value != value.quantize(Decimal(1).scaleb(-DECIMALS)):
-        return f"quá {DECIMALS} chữ số thập phân; làm tròn còn tối đa {DECIMALS} chữ số."
+        return "decimals", ""
     return None
 
 
@@ -119,16 +174,48 @@ def warning(value: Decimal, value_type: str) -> str | None:
     >>> warning(Decimal("50"), "percent") is None
     True
     """
-    if fault(value, value_type) is not None:
+    found = _doubt(value, value_type)
+    if found is None:
+        return None
+    kind, shown, limit = found
+    return {
+        "over_100": f"tỷ lệ {shown}% vượt quá 100%: kiểm tra lại tử số và mẫu số.",
+        "large": f"số {shown} lớn bất thường (trên {limit}): kiểm tra lại đơn vị tính.",
+        "small": f"số {shown} nhỏ bất thường (dưới {limit}): kiểm tra lại.",
+    }[kind]
+
+
+def warning_en(value: Decimal, value_type: str) -> str | None:
+    """What ``warning`` says, in English (numbers written the Vietnamese way), or None.
+
+    >>> warning_en(Decimal("2000000000"), "integer")
+    '2.000.000.000 is unusually large (over 1.000.000.000): check the unit of measure.'
+    >>> warning_en(Decimal("-5"), "score"), warning_en(Decimal("50"), "percent")
+    ('-5 is unusually small (under 0): check it.', None)
+    """
+    found = _doubt(value, value_type)
+    if found is None:
+        return None
+    kind, shown, limit = found
+    return {
+        "over_100": f"a rate of {shown}% is over 100%: check the numerator and the denominator.",
+        "large": f"{shown} is unusually large (over {limit}): check the unit of measure.",
+        "small": f"{shown} is unusually small (under {limit}): check it.",
+    }[kind]
+
+
+def _doubt(value: Decimal, value_type: str) -> tuple[str, str, str] | None:
+    """Why ``value`` is doubtful for ``value_type`` (the kind of doubt, the value and the limit as written), or
+    None; ``warning`` and ``warning_en`` put it in words."""
+    if _fault(value, value_type) is not None:
         return None
     bounds = range_of(value_type)
     if value_type == "percent" and value > bounds.plausible_high:
-        return f"tỷ lệ {_show(value)}% vượt quá 100%: kiểm tra lại tử số và mẫu số."
+        return "over_100", _show(value), ""
     if value > bounds.plausible_high:
-        return (f"số {_show(value)} lớn bất thường (trên {_show(bounds.plausible_high)}): "
-                "kiểm tra lại đơn vị tính.")
+        return "large", _show(value), _show(bounds.plausible_high)
     if value < bounds.plausible_low:
-        return f"số {_show(value)} nhỏ bất thường (dưới {_show(bounds.plausible_low)}): kiểm tra lại."
+        return "small", _show(value), _show(bounds.plausible_low)
     return None
 
 

@@ -38,11 +38,13 @@ Number = Decimal | int | float
 
 
 class NumberFormatError(ValueError):
-    """Text that is not a number in strict Vietnamese format; the message is in Vietnamese."""
+    """Text that is not a number in strict Vietnamese format; the message is in Vietnamese (``reason_en``: why,
+    in English, when known)."""
 
-    def __init__(self, text: str, reason: str) -> None:
+    def __init__(self, text: str, reason: str, reason_en: str = "") -> None:
         self.text = text
         self.reason = reason
+        self.reason_en = reason_en
         super().__init__(f"Số không hợp lệ: {text!r} ({reason}). Ví dụ đúng: 166.039 hoặc 1.234,5")
 
 
@@ -138,7 +140,7 @@ def parse_vn_number(text: str) -> Decimal:
         integer, _, fraction = clean.replace(".", "").partition(",")
         number = Decimal(f"{integer}.{fraction}" if fraction else integer)
         return abs(number) if number == 0 else number
-    raise NumberFormatError(clean, _explain(clean))
+    raise NumberFormatError(clean, *_explain(clean))
 
 
 def parse_number(text: str) -> Decimal:
@@ -164,26 +166,38 @@ def parse_number(text: str) -> Decimal:
         return number
 
 
-def _explain(text: str) -> str:
-    """Why ``text`` is not a strict Vietnamese number (Vietnamese message)."""
+def _explain(text: str) -> tuple[str, str]:
+    """Why ``text`` is not a strict Vietnamese number (in Vietnamese, in English).
+
+    >>> _explain("1.23")[1]  # doctest: +NORMALIZE_WHITESPACE
+    "a dot '.' only separates thousands and must come before exactly 3 digits;
+     decimals take a comma, for example 1,23"
+    """
     if not text:
-        return "ô trống, không có số"
+        return "ô trống, không có số", "the cell is empty, there is no number"
     body = text[1:] if text.startswith("-") else text
     if not body or re.search(r"[^\d.,]", body):
-        return "chỉ được dùng chữ số, dấu chấm '.' ngăn cách hàng nghìn và dấu phẩy ',' thập phân"
+        return ("chỉ được dùng chữ số, dấu chấm '.' ngăn cách hàng nghìn và dấu phẩy ',' thập phân",
+                "use only digits, dots '.' between thousands and a comma ',' before the decimals")
     if body.count(",") > 1:
-        return "có nhiều hơn một dấu phẩy ',' thập phân"
+        return "có nhiều hơn một dấu phẩy ',' thập phân", "more than one decimal comma ','"
     integer, _, fraction = body.partition(",")
     if not integer or (body.count(",") and not fraction):
-        return "dấu phẩy ',' phải có chữ số ở cả hai bên, ví dụ 0,5"
+        return ("dấu phẩy ',' phải có chữ số ở cả hai bên, ví dụ 0,5",
+                "a comma ',' needs digits on both sides, for example 0,5")
     if "." in fraction:
-        return "dấu chấm '.' không được đứng sau dấu phẩy ',' thập phân"
+        return ("dấu chấm '.' không được đứng sau dấu phẩy ',' thập phân",
+                "a dot '.' cannot come after the decimal comma ','")
     groups = integer.split(".")
     if any(len(group) != 3 for group in groups[1:]):
         suggestion = integer.replace(".", ",") if integer.count(".") == 1 and not fraction else ""
         example = f", ví dụ {suggestion}" if suggestion else ""
+        example_en = f", for example {suggestion}" if suggestion else ""
         return (
             "dấu chấm '.' chỉ dùng để ngăn cách hàng nghìn và phải đứng trước đúng 3 chữ số; "
-            f"số thập phân dùng dấu phẩy{example}"
+            f"số thập phân dùng dấu phẩy{example}",
+            "a dot '.' only separates thousands and must come before exactly 3 digits; "
+            f"decimals take a comma{example_en}",
         )
-    return "nhóm đầu tiên trước dấu chấm '.' phải có 1 đến 3 chữ số và không bắt đầu bằng 0"
+    return ("nhóm đầu tiên trước dấu chấm '.' phải có 1 đến 3 chữ số và không bắt đầu bằng 0",
+            "the first group before a dot '.' must have 1 to 3 digits and not start with 0")

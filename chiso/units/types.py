@@ -26,6 +26,28 @@ class UnitType(models.TextChoices):
     AGENCY = "co_quan", "Cơ quan, đơn vị"
 
 
+ENGLISH: dict[str, str] = {
+    UnitType.COUNTRY: "country",
+    UnitType.CITY: "centrally governed city",
+    UnitType.PROVINCE: "province",
+    UnitType.URBAN_DISTRICT: "urban district",
+    UnitType.RURAL_DISTRICT: "rural district",
+    UnitType.TOWN: "town",
+    UnitType.PROVINCIAL_CITY: "provincial city",
+    UnitType.WARD: "ward",
+    UnitType.COMMUNE: "commune",
+    UnitType.TOWNLET: "township",
+    UnitType.SPECIAL_ZONE: "special zone",
+    UnitType.HAMLET: "village",
+    UnitType.RESIDENTIAL_GROUP: "residential group",
+    UnitType.RESIDENTIAL_AREA: "residential area",
+    UnitType.SCHOOL: "school",
+    UnitType.HEALTH_CENTRE: "health facility",
+    UnitType.MARKET_BOARD: "market management board",
+    UnitType.AGENCY: "agency",
+}
+"""A kind of unit in English, lower case, one of them ("ward"), for English sentences about one unit."""
+
 # Depth in the administrative tree. Agencies (schools, markets, …) have no level of their own:
 # they sit under whichever unit they report to, one step below it.
 LEVEL = {

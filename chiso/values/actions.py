@@ -27,7 +27,7 @@ from chiso.engine.numbers import format_number
 from chiso.engine.periods import Period
 from chiso.indicators.models import DataElement, SanityBound
 from chiso.units.models import Unit
-from chiso.units.types import UnitType
+from chiso.units.types import ENGLISH, UnitType
 from chiso.values import bulkwrite, hooks
 from chiso.values.bulkwrite import StoredFigure
 from chiso.values.models import QUALIFIER_WORDS, Channel, DataValue, DataValueHistory, Qualifier
@@ -106,6 +106,10 @@ class ValueEntry:
     def where(self) -> str:
         return f"{self.data_element.code} ({self.unit.name}, kỳ {self.period})"
 
+    def where_en(self) -> str:
+        """``where`` in an English sentence: "DS (Phường Thạc Gián, period 2021-05)"."""
+        return f"{self.data_element.code} ({self.unit.name}, period {self.period})"
+
 
 @dataclass
 class WriteResult:
@@ -182,8 +186,9 @@ def check_values(entries: Sequence[ValueEntry], *, acting_user: User | None, loc
     result.refusals = [Refusal(
         RefusalKind.CLOSED, i, f"{entries[i].where()}: báo cáo chứa số liệu này đã gửi hoặc đã duyệt; chỉ sửa được "
         "sau khi cấp trên trả lại hoặc mở lại báo cáo (có lý do).",
-        f"{entries[i].where()}: the report holding this figure is submitted or approved; it can change only once "
-        "it is returned or reopened (with a reason).") for i in changing if keys[i] in closed]
+        f"{entries[i].where_en()}: the report holding this figure is submitted or approved; it can be changed "
+        "only once the level above returns the report or reopens it (with a reason).")
+        for i in changing if keys[i] in closed]
     if not result.refusals:
         result.refusals = _conflicts(entries, keys, result.stored, changing)
     return result
@@ -350,7 +355,8 @@ def do_delete_value(data_value: DataValue, *, acting_user: User | None, channel:
     refusals = _forbidden([entry], acting_user)
     if not refusals and closed_to(acting_user, [entry.key]):
         refusals = [Refusal(RefusalKind.CLOSED, 0, "Báo cáo chứa số liệu này đã gửi hoặc đã duyệt; chỉ xóa được "
-                            "sau khi bị trả lại.", "The report holding this figure is submitted or approved.")]
+                            "sau khi bị trả lại.", "The report holding this figure is submitted or approved; it can be "
+                            "deleted only once the report is returned.")]
     if not refusals and not reason.strip():
         refusals = [Refusal(RefusalKind.INVALID, 0, "Hãy ghi lý do xóa số liệu.", "Give a reason for the deletion.")]
     if refusals:
@@ -386,8 +392,9 @@ def _forbidden(entries: Sequence[ValueEntry], acting_user: User | None) -> list[
                 RefusalKind.FORBIDDEN, index,
                 f"{entry.where()}: bạn không có quyền ghi số liệu cho {unit.name} (mã {unit.code}, danh mục "
                 f"{unit.version.name}). Bỏ số này, hoặc nhờ cán bộ của đơn vị đó nhập.",
-                f"{entry.where()}: you may not write figures for {unit.name} (code {unit.code}, version "
-                f"{unit.version.name}).", field="unit"))
+                f"{entry.where_en()}: you may not write figures for {unit.name} (code {unit.code}, version "
+                f"{unit.version.name}). Leave this figure out, or ask an officer of that unit to enter it.",
+                field="unit"))
     return refusals
 
 
@@ -407,7 +414,8 @@ def _each(entries: Sequence[ValueEntry], keys: list[Key]) -> tuple[list[Refusal]
         if twice and index in twice:
             where = entry.where()
             refusals.append(Refusal(RefusalKind.DUPLICATE, index, f"{where}: trùng với một giá trị trước đó trong "
-                                    "cùng lần ghi; giữ lại một.", f"{where}: the same figure twice in one write."))
+                                    "cùng lần ghi; giữ lại một.", f"{entry.where_en()}: the same figure is given "
+                                    "earlier in this write; keep only one."))
         span = validity.get(unit.id)
         if span is None:
             span = validity[unit.id] = (unit.effective_from(), unit.effective_to())
@@ -419,7 +427,8 @@ def _each(entries: Sequence[ValueEntry], keys: list[Key]) -> tuple[list[Refusal]
             where = entry.where()
             refusals.append(Refusal(RefusalKind.INVALID, index, f"{where}: độ chính xác '{entry.qualifier}' không hợp "
                                     f"lệ (có: {', '.join(Qualifier.values)}).",
-                                    f"{where}: unknown qualifier '{entry.qualifier}'.", field="qualifier"))
+                                    f"{entry.where_en()}: the qualifier '{entry.qualifier}' is not valid (valid: "
+                                    f"{', '.join(Qualifier.values)}).", field="qualifier"))
         if value is None:
             continue
         if not isinstance(value, Decimal):
@@ -428,19 +437,22 @@ def _each(entries: Sequence[ValueEntry], keys: list[Key]) -> tuple[list[Refusal]
         if not ordinary(value, value_type):
             fault = bounds.fault(value, value_type)
             if fault is not None:
-                where = entry.where()
-                refusals.append(Refusal(RefusalKind.INVALID, index, f"{where}: {_show(value)} — {fault}",
-                                        f"{where}: {value} is not allowed for a {value_type} figure.", field="value"))
+                shown = _show(value)
+                refusals.append(Refusal(RefusalKind.INVALID, index, f"{entry.where()}: {shown} — {fault}",
+                                        f"{entry.where_en()}: {shown} — {bounds.fault_en(value, value_type)}",
+                                        field="value"))
                 continue
             doubt = bounds.warning(value, value_type)
             if doubt is not None:
-                warnings.append(Refusal(RefusalKind.INVALID, index, f"{entry.where()}: {doubt}", doubt, field="value"))
+                warnings.append(Refusal(RefusalKind.INVALID, index, f"{entry.where()}: {doubt}",
+                                        f"{entry.where_en()}: {bounds.warning_en(value, value_type)}", field="value"))
         if usual:
             bound = usual.get((keys[index][0], unit.type))
             if bound is not None and ((bound.low is not None and value < bound.low)
                                       or (bound.high is not None and value > bound.high)):
                 vi, en = _outside_usual(value, unit, bound)
-                warnings.append(Refusal(RefusalKind.INVALID, index, f"{entry.where()}: {vi}", en, field="value"))
+                warnings.append(Refusal(RefusalKind.INVALID, index, f"{entry.where()}: {vi}",
+                                        f"{entry.where_en()}: {en}", field="value"))
     return refusals, warnings
 
 
@@ -465,9 +477,9 @@ def _outside_validity(entry: ValueEntry, index: int, start: date | None, end: da
         f"{where}: {unit.name} (mã {unit.code}, danh mục {unit.version.name}) chỉ có hiệu "
         f"lực {valid}, không gồm ngày cuối kỳ ({entry.period.end:%d/%m/%Y}). Ghi số liệu cho đơn vị có "
         "hiệu lực vào cuối kỳ.",
-        f"{where}: {unit.name} (code {unit.code}, version {unit.version.name}) is valid "
-        f"only {valid}, which does not include the end of the period. Write figures for the unit valid "
-        "at the period's end.", field="unit")
+        f"{entry.where_en()}: {unit.name} (code {unit.code}, version {unit.version.name}) is valid "
+        f"only {valid}, which does not include the period's last day ({entry.period.end:%d/%m/%Y}). Write figures "
+        "for the unit valid at the period's end.", field="unit")
 
 
 def _sanity_bounds(keys: list[Key]) -> dict[tuple[int, str], SanityBound]:
@@ -480,14 +492,17 @@ def _sanity_bounds(keys: list[Key]) -> dict[tuple[int, str], SanityBound]:
 
 def _outside_usual(value: Decimal, unit: Unit, usual: SanityBound) -> tuple[str, str]:
     """The warning (Vietnamese, English) for ``value`` outside what the element usually is for this kind of unit:
-    written all the same, for the writer to check."""
+    written all the same, for the writer to check. The range's grounds (``SanityBound.why``) are written in
+    Vietnamese only: the English sentence goes without them."""
     kind = _kind_word(unit.type)
     low, high = _usual_range(usual.low, usual.high)
-    side = "lớn" if usual.high is not None and value > usual.high else "nhỏ"
+    large = usual.high is not None and value > usual.high
     why = f" ({usual.why})" if usual.why else ""
-    return (f"{_show(value)} {side} bất thường cho một {kind}: thường trong khoảng {low} – {high}{why}. "
+    shown = _show(value)
+    return (f"{shown} {'lớn' if large else 'nhỏ'} bất thường cho một {kind}: thường trong khoảng {low} – {high}{why}. "
             "Kiểm tra lại xem có gõ thừa hay thiếu chữ số; nếu đúng vẫn lưu được.",
-            f"{value} is outside the usual range for a {unit.type} ({usual.low} – {usual.high}); check it.")
+            f"{shown} is unusually {'large' if large else 'small'} for a {ENGLISH.get(unit.type, 'unit')}: "
+            f"usually {low} – {high}. Check for a digit too many or too few; if it is right, it can still be saved.")
 
 
 @lru_cache(maxsize=64)
@@ -516,13 +531,15 @@ def _conflicts(entries: Sequence[ValueEntry], keys: list[Key], stored: dict[Key,
             since = tuple(current.history.filter(revision__gt=entry.expected_revision)
                           .select_related("changed_by").order_by("revision"))
         others = "; rồi ".join(describe(h) for h in since) or "đã bị thay đổi"
+        typed = show_figure(entry.value, entry.qualifier)
         refusals.append(Refusal(
             RefusalKind.CONFLICT, index,
             f"{entry.where()}: {others} — sau khi bạn mở số liệu (bạn thấy lần sửa {entry.expected_revision}, nay là "
-            f"lần sửa {revision}). Số bạn nhập ({show_figure(entry.value, entry.qualifier) or 'ô trống'}) chưa được "
+            f"lần sửa {revision}). Số bạn nhập ({typed or 'ô trống'}) chưa được "
             "lưu: xem lại rồi lưu lại nếu vẫn đúng.",
-            f"{entry.where()}: changed by someone else after you read it (you saw revision "
-            f"{entry.expected_revision}, now {revision}). Nothing was saved.", field="value", current=current,
+            f"{entry.where_en()}: changed by someone else after you read it (you saw revision "
+            f"{entry.expected_revision}, now {revision}). Your figure ({typed or 'an empty cell'}) was not saved: "
+            "look again, and save it again if it is still right.", field="value", current=current,
             since=since))
     return refusals
 

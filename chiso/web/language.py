@@ -43,6 +43,13 @@ def name_in_page_language(thing: object) -> str:
     return str(getattr(thing, "name_vi", thing))
 
 
+def message_in_page_language(said: object) -> str:
+    """What an action said (a refusal or warning of ``values.actions``, a cell that does not read) in the page's
+    language: its ``message_en`` on an English page when there is one, else its ``message`` (Vietnamese)."""
+    english = getattr(said, "message_en", "") if page_language() == "en" else ""
+    return str(english or said.message)  # type: ignore[attr-defined]
+
+
 def period_words(period: Period) -> str:
     """"Tháng 5/2021", or "May 2021" on an English page (the ``period_label`` filter)."""
     return period.en_label() if page_language() == "en" else period.vi_label()

@@ -43,7 +43,12 @@ WORDS = {"exact": "", "approximate": "gần", "at_least": "hơn", "at_most": "kh
 
 
 class CellError(ValueError):
-    """Text that is not a figure; the message says why and how to write it, in Vietnamese."""
+    """Text that is not a figure; the message says why and how to write it, in Vietnamese (``message``) and in
+    English (``message_en``)."""
+
+    def __init__(self, message: str, message_en: str) -> None:
+        super().__init__(message)
+        self.message, self.message_en = message, message_en
 
 
 @dataclass(frozen=True)
@@ -70,12 +75,15 @@ def parse_cell(text: str, value_type: str = "number") -> Cell:
     if value_type == "percent" and clean.endswith("%"):
         clean = clean[:-1].strip()
     if not clean:
-        raise CellError(f"Sau chữ '{text.strip()}' cần một con số, ví dụ 'gần 25' hoặc 'hơn 3.500'.")
+        raise CellError(f"Sau chữ '{text.strip()}' cần một con số, ví dụ 'gần 25' hoặc 'hơn 3.500'.",
+                        f"After '{text.strip()}' a number is needed, for example 'gần 25' or 'hơn 3.500'.")
     try:
         value = parse_vn_number(clean)
     except NumberFormatError as error:
         raise CellError(f"'{clean}' không phải số viết kiểu Việt Nam ({error.reason}). "
-                        "Ví dụ đúng: 166.039 hoặc 91,5; có thể thêm chữ: gần 25, hơn 3.500.") from None
+                        "Ví dụ đúng: 166.039 hoặc 91,5; có thể thêm chữ: gần 25, hơn 3.500.",
+                        f"'{clean}' is not a number written the Vietnamese way ({error.reason_en or error.reason}). "
+                        "Written right: 166.039 or 91,5; a word may come first: gần 25, hơn 3.500.") from None
     return Cell(value, qualifier)
 
 

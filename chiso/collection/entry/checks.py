@@ -16,6 +16,7 @@ from chiso.collection.entry.grid import Report
 from chiso.collection.validation import Outlier, Violation, outliers, stored_values, violations
 from chiso.indicators.models import DataElement
 from chiso.values.actions import ValueEntry, check_values
+from chiso.web.language import message_in_page_language
 
 
 @dataclass
@@ -47,7 +48,7 @@ def check_grid(report: Report, elements: list[DataElement], posted: Mapping[str,
         try:
             cell = parse_cell(posted[element.code], element.value_type)
         except CellError as error:
-            result.errors[element.code] = str(error)
+            result.errors[element.code] = message_in_page_language(error)
             values.pop(element.code, None)
             continue
         result.cells[element.code] = cell
@@ -74,18 +75,24 @@ def _refused_by_the_action(report: Report, elements: list[DataElement], result: 
     for refusal in found.refusals:
         if refusal.index is not None and refusal.field == "value":
             code = typed[refusal.index].data_element.code
-            result.errors[code] = cell_sentence(refusal.message)
+            result.errors[code] = cell_sentence(message_in_page_language(refusal))
             result.cells.pop(code, None)
             values.pop(code, None)
     for warning in found.warnings:
         if warning.index is not None:
             result.warnings.setdefault(typed[warning.index].data_element.code, []).append(
-                cell_sentence(warning.message))
+                cell_sentence(message_in_page_language(warning)))
 
 
 def cell_sentence(message: str) -> str:
-    """An action's sentence about one figure, as its cell shows it: without the figure's code, unit and
-    period (the grid shows them) nor the number repeated before "—"; capitalised."""
+    """An action's sentence about one figure (Vietnamese or English), as its cell shows it: without the figure's
+    code, unit and period (the grid shows them) nor the number repeated before "—"; capitalised.
+
+    >>> cell_sentence("XHS-14 (Phường Thạc Gián, kỳ 2021-05): -5 — số đếm không được âm.")
+    'Số đếm không được âm.'
+    >>> cell_sentence("XHS-14 (Phường Thạc Gián, period 2021-05): -5 — a count cannot be negative.")
+    'A count cannot be negative.'
+    """
     why = message.split("): ", 1)[-1]
     why = why.split(" — ", 1)[-1]
     return why[:1].upper() + why[1:]

@@ -37,7 +37,7 @@ from chiso.indicators.models import DataElement
 from chiso.units.models import Unit
 from chiso.values.actions import ValueEntry, check_values
 from chiso.values.models import DataValue
-from chiso.web.language import name_in_page_language
+from chiso.web.language import message_in_page_language, name_in_page_language
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -215,7 +215,7 @@ def summary(report: Report, rows_: list[Row]) -> Summary:
     values = [row for row in rows_ if row.text]
     typed = [ValueEntry(row.element, report.unit, report.period, row.stored.value, row.stored.qualifier)
              for row in values if row.stored is not None and row.stored.value is not None]
-    unusual = [cell_sentence_of(w.message, name_in_page_language(typed[w.index].data_element))
+    unusual = [cell_sentence_of(message_in_page_language(w), name_in_page_language(typed[w.index].data_element))
                for w in check_values(typed, acting_user=None, against_stored=False).warnings if w.index is not None]
     rules = [short(v) for v in stored_violations(report) if v.severity == "warning"]
     return Summary(len(values), [name_in_page_language(row.element) for row in rows_ if not row.text], rules + unusual)
@@ -229,7 +229,8 @@ def ready_to_submit(report: Report, explanations: dict[str, str]) -> bool:
 
 
 def cell_sentence_of(message: str, name: str) -> str:
-    """A write's warning about one figure, named: "Dân số: 9.999.999 lớn bất thường …"."""
+    """A write's warning about one figure (Vietnamese or English), named: "Dân số: 9.999.999 lớn bất thường …",
+    "Population: 9.999.999 is unusually large …"."""
     return f"{name}: {message.split('): ', 1)[-1]}"
 
 

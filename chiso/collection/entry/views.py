@@ -29,7 +29,7 @@ from chiso.collection.validation import Outlier, Violation, short
 from chiso.collection.workflow import TRANSITIONS, WorkflowError, do_transition, submission_for
 from chiso.values.actions import Refusal, RefusalKind, ValueEntry, ValueWriteError, do_set_values
 from chiso.values.models import Channel
-from chiso.web.language import name_in_page_language, previous_period_words
+from chiso.web.language import message_in_page_language, name_in_page_language, previous_period_words
 
 LOGIN = "entry:login"
 login_required = _login_required(login_url=LOGIN)
@@ -63,7 +63,7 @@ class ConflictShown:
     def of(cls, refusal: Refusal) -> ConflictShown:
         current = refusal.current
         text = "" if current is None or current.is_deleted else show_cell(current.value, current.qualifier)
-        return cls(refusal.message, current, text)
+        return cls(message_in_page_language(refusal), current, text)
 
 
 @require_GET
@@ -89,7 +89,7 @@ def save(request: HttpRequest, version: str, code: str, form: str, period: str) 
         try:
             cell = parse_cell(text, row.element.value_type)
         except CellError as error:
-            outcome.cell_errors[row.element.code] = [str(error)]
+            outcome.cell_errors[row.element.code] = [message_in_page_language(error)]
             continue
         changes.append(ValueEntry(row.element, report.unit, report.period, cell.value, cell.qualifier,
                                   source=None, comment=None,
@@ -271,11 +271,11 @@ def _refused(error: ValueWriteError | None, changes: list[ValueEntry], posted: d
     for refusal in error.refusals if error else []:
         code = changes[refusal.index].data_element.code if refusal.index is not None else None
         if code is None:
-            outcome.problems.append(refusal.message)
+            outcome.problems.append(message_in_page_language(refusal))
         elif refusal.kind == RefusalKind.CONFLICT:
             outcome.conflicts[code] = ConflictShown.of(refusal)
         else:
-            outcome.cell_errors.setdefault(code, []).append(cell_sentence(refusal.message))
+            outcome.cell_errors.setdefault(code, []).append(cell_sentence(message_in_page_language(refusal)))
     return outcome
 
 
