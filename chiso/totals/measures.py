@@ -15,7 +15,7 @@ from django.db import connections, router
 
 from chiso.indicators.models import DataElement, Indicator, OverHierarchy, OverTime
 from chiso.totals.models import TotalsState
-from chiso.units.models import Unit
+from chiso.units.models import MapStamp, Unit
 
 
 @dataclass(frozen=True)
@@ -57,14 +57,14 @@ def with_elements(measures: Iterable[Measure], element_ids: Iterable[int]) -> li
     return [m for m in measures if wanted.intersection(m.elements)]
 
 
-MARK_SQL = ("SELECT count(*) || ':' || coalesce(max(id), 0) || ':' || coalesce(sum(parent_id), 0) || ':' || "
-            "coalesce(sum(depth), 0) FROM {units}")
+# The map's change count (``units.MapStamp``, kept by the database's own triggers), as text; 0 before any change
+MARK_SQL = f"SELECT coalesce((SELECT max(changes) FROM {MapStamp._meta.db_table}), 0)"
 
 
 def units_mark() -> str:
     """A trace of the map: units added, removed or moved change it (then the roll-ups wait for a rebuild)."""
     with connections[router.db_for_read(Unit)].cursor() as cursor:  # a replica's when the router says so
-        cursor.execute(MARK_SQL.format(units=Unit._meta.db_table))
+        cursor.execute(MARK_SQL)
         return str(cursor.fetchone()[0])
 
 
@@ -76,12 +76,12 @@ def built_keys() -> set[str]:
 
 def current() -> tuple[set[str], str]:
     """``built_keys`` and the map's trace they were checked against, in one query (every analytics read asks)."""
-    sql = (f"SELECT s.built, s.units, s.measures, ({MARK_SQL.format(units=Unit._meta.db_table)}) "
-           f"FROM {TotalsState._meta.db_table} s")
+    sql = f"SELECT s.built, s.units, s.measures, ({MARK_SQL}) FROM {TotalsState._meta.db_table} s"
     with connections[router.db_for_read(TotalsState)].cursor() as cursor:  # a replica's when the router says so
         cursor.execute(sql)
         found = cursor.fetchone()
     if found is None:
         return set(), ""
     built, mark, keys, now = found
-    return (set(keys.split()) if built and mark == now else set()), str(now)
+    now = str(now)
+    return (set(keys.split()) if built and mark == now else set()), now
