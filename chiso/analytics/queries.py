@@ -50,7 +50,7 @@ class Measure:
     reported: DataElement | None = None  # an indicator's own-code element, used when no ratio is known
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     data: str
     unit: Unit
