@@ -254,7 +254,7 @@ def _outcomes(outcomes: list[Outcome]) -> ReportsOut:
     return ReportsOut(done=sum(o.done for o in outcomes), refused=sum(not o.done for o in outcomes), reports=[
         ReportOutcomeOut(form=o.submission.form.code, unit=o.submission.unit.code,
                          version=o.submission.unit.version.name, period=o.submission.period, done=o.done,
-                         status=o.submission.status, reasons=list(o.reasons)) for o in outcomes])
+                         status=o.submission.status, reasons=[r.message for r in o.reasons]) for o in outcomes])
 
 
 def _refuse(status: int, detail: str, problems: list[str] | None = None) -> object:

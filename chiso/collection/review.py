@@ -6,7 +6,9 @@ validation rule fails on its stored figures, and the share of the form's lines i
 reaches the form's completeness threshold (``Form.completeness_threshold``, default 100%: every line; the
 same threshold that decides when the units' reports are enough to publish a total). ``do_approve_reports``
 moves each report that passes through ``workflow.do_transition`` in one transaction and leaves the others
-alone, each with the reason, in Vietnamese; ``do_return_reports`` returns submitted reports with one reason.
+alone, each with the reason (a ``Reason``: in Vietnamese and in English; the pages pick one with
+``web.language.message_in_page_language``, the API answers the Vietnamese); ``do_return_reports`` returns
+submitted reports with one reason.
 The approval matrix, the review page and ``POST /api/v1/submissions/approve|return`` all call these two.
 """
 
@@ -24,7 +26,7 @@ from django.db import transaction
 from chiso.accounts.access import review_judge
 from chiso.collection.models import FormElement, Severity, Status, Submission, ValidationRule
 from chiso.collection.validation import Violation, active_rules, stored_values, violations
-from chiso.collection.workflow import WorkflowError, do_transition
+from chiso.collection.workflow import STATE_EN, WorkflowError, do_transition
 from chiso.engine import rules as engine
 from chiso.engine.numbers import format_number
 from chiso.indicators.models import DataElement
@@ -33,6 +35,18 @@ from chiso.values import hooks
 from chiso.values.models import DataValue
 
 User = AbstractBaseUser | AnonymousUser
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a report may not be approved (or returned) now: ``message`` in Vietnamese, ``message_en`` in English
+    (empty for the rules' sentences of a refused transition, worded in Vietnamese only)."""
+
+    message: str
+    message_en: str = ""
+
+    def __str__(self) -> str:
+        return self.message
 
 
 @dataclass(frozen=True)
@@ -57,6 +71,12 @@ class Completeness:
         return (f"{self.filled}/{self.expected} dòng có số ({format_number(self.percent, 0)}%; "
                 f"cần {format_number(self.threshold, 0)}%)")
 
+    @property
+    def label_en(self) -> str:
+        """ "4/5 lines hold a number (80%; 100% needed)" (numbers written the Vietnamese way, as on the grid) """
+        return (f"{self.filled}/{self.expected} lines hold a number ({format_number(self.percent, 0)}%; "
+                f"{format_number(self.threshold, 0)}% needed)")
+
 
 @dataclass
 class ReportChecks:
@@ -77,12 +97,17 @@ class ReportChecks:
         return [v for v in self.violations if v.severity == Severity.WARNING]
 
     @property
-    def blockers(self) -> list[str]:
+    def blockers(self) -> list[Reason]:
         """Why the report's figures keep it from approval (empty: they pass), one sentence each."""
         words = self.words or RuleWords(active_rules())
-        found = [f"Vi phạm quy tắc: {words.sentence(v, self.values)}" for v in self.errors]
+        found = []
+        for v in self.errors:
+            said = words.said(v, self.values)
+            found.append(Reason(f"Vi phạm quy tắc: {said.message}",
+                                f"Rule broken: {said.message_en}" if said.message_en else ""))
         if self.completeness is not None and not self.completeness.met:
-            found.append(f"Chưa đủ số liệu: {self.completeness.label}.")
+            found.append(Reason(f"Chưa đủ số liệu: {self.completeness.label}.",
+                                f"Not enough figures: {self.completeness.label_en}."))
         return found
 
 
@@ -92,12 +117,17 @@ class Outcome:
 
     submission: Submission
     done: bool
-    reasons: tuple[str, ...] = ()
+    reasons: tuple[Reason, ...] = ()
 
     @property
     def label(self) -> str:
         s = self.submission
         return f"{s.unit.name} · {s.form.name_vi} · kỳ {s.period}"
+
+    @property
+    def label_en(self) -> str:
+        s = self.submission
+        return f"{s.unit.name} · {s.form.name_en or s.form.name_vi} · period {s.period}"
 
 
 def check_reports(submissions: Sequence[Submission]) -> dict[int, ReportChecks]:
@@ -129,14 +159,17 @@ def check_reports(submissions: Sequence[Submission]) -> dict[int, ReportChecks]:
 
 
 def refusals(submission: Submission, checks: ReportChecks | None, acting_user: User,
-             may_review: Callable[[Unit], bool] | None = None) -> list[str]:
+             may_review: Callable[[Unit], bool] | None = None) -> list[Reason]:
     """Why ``acting_user`` may not approve ``submission`` now (empty: they may). Permission first, so a
     report the user may not review says nothing about its figures. ``may_review``: the user's
     ``review_judge``, read once for many reports."""
     if not (may_review or review_judge(acting_user))(submission.unit):
-        return [f"Bạn không có quyền duyệt báo cáo của {submission.unit.name}."]
+        return [Reason(f"Bạn không có quyền duyệt báo cáo của {submission.unit.name}.",
+                       f"You are not allowed to approve the report of {submission.unit.name}.")]
     if submission.status != Status.SUBMITTED:
-        return [f"Báo cáo đang ở trạng thái '{submission.get_status_display()}': chỉ duyệt được báo cáo đã gửi."]
+        return [Reason(f"Báo cáo đang ở trạng thái '{submission.get_status_display()}': chỉ duyệt được báo cáo đã gửi.",
+                       f"The report is in the state '{STATE_EN[Status(submission.status)]}': only a submitted report "
+                       "can be approved.")]
     return checks.blockers if checks is not None else []
 
 
@@ -163,7 +196,7 @@ def _approve_each(current: list[Submission], checks: dict[int, Any], acting_user
         try:
             do_transition(s, "approve", acting_user=acting_user)
         except WorkflowError as error:
-            outcomes.append(Outcome(s, False, tuple(str(error).splitlines())))
+            outcomes.append(Outcome(s, False, _reasons(error)))
             continue
         s.status = Status.APPROVED
         outcomes.append(Outcome(s, True))
@@ -177,25 +210,35 @@ def do_return_reports(submissions: Iterable[Submission], *, acting_user: User, r
     wanted = [s.pk for s in submissions]
     current = _locked(wanted)
     if not reason.strip():
-        return [Outcome(s, False, ("Cần ghi lý do trả lại để đơn vị biết phải sửa gì.",)) for s in current]
+        why = Reason("Cần ghi lý do trả lại để đơn vị biết phải sửa gì.",
+                     "Write a reason for returning, so that the unit knows what to correct.")
+        return [Outcome(s, False, (why,)) for s in current]
     may_review = review_judge(acting_user)
     outcomes = []
     for s in current:
         if not may_review(s.unit):
-            outcomes.append(Outcome(s, False, (f"Bạn không có quyền trả lại báo cáo của {s.unit.name}.",)))
+            outcomes.append(Outcome(s, False, (Reason(f"Bạn không có quyền trả lại báo cáo của {s.unit.name}.",
+                                                      f"You are not allowed to return the report of {s.unit.name}."),)))
             continue
         if s.status != Status.SUBMITTED:
-            outcomes.append(Outcome(s, False, (
-                f"Báo cáo đang ở trạng thái '{s.get_status_display()}': chỉ trả lại được báo cáo đã gửi.",)))
+            outcomes.append(Outcome(s, False, (Reason(
+                f"Báo cáo đang ở trạng thái '{s.get_status_display()}': chỉ trả lại được báo cáo đã gửi.",
+                f"The report is in the state '{STATE_EN[Status(s.status)]}': only a submitted report can be "
+                "returned."),)))
             continue
         try:
             do_transition(s, "return", acting_user=acting_user, reason=reason.strip())
         except WorkflowError as error:
-            outcomes.append(Outcome(s, False, tuple(str(error).splitlines())))
+            outcomes.append(Outcome(s, False, _reasons(error)))
             continue
         s.status = Status.RETURNED
         outcomes.append(Outcome(s, True))
     return outcomes
+
+
+def _reasons(error: WorkflowError) -> tuple[Reason, ...]:
+    """A refused transition as reasons: its sentence in both languages, then the rules it names (Vietnamese)."""
+    return (Reason(error.message, error.message_en), *(Reason(line) for line in error.details))
 
 
 def _locked(ids: list[int]) -> list[Submission]:
@@ -219,15 +262,24 @@ class RuleWords:
     def __init__(self, rules: Iterable[ValidationRule]) -> None:
         self.rules = {r.code: r for r in rules}
         codes = {c for r in self.rules.values() for side in (r.left, r.right) for c in engine.codes_in(side)}
-        self.names = dict(DataElement.objects.filter(code__in=codes).values_list("code", "name_vi"))
+        found = DataElement.objects.filter(code__in=codes).values_list("code", "name_vi", "name_en")
+        self.names = {code: vi for code, vi, _ in found}
+        self.names_en = {code: en or vi for code, vi, en in found}
 
     def side(self, text: str, values: Mapping[str, Decimal] | None = None) -> str:
         """ "2 * DS" → "2 × Dân số" (with ``values``: "2 × Dân số (11.597)")."""
         return engine.side_words(text, self.names, values)
 
     def sentence(self, violation: Violation, values: Mapping[str, Decimal] | None = None) -> str:
+        return self.said(violation, values).message
+
+    def said(self, violation: Violation, values: Mapping[str, Decimal] | None = None) -> Reason:
+        """The sentence in Vietnamese and in English ("Households at most a fifth of the population — needs
+        5 × Households (117) ≤ Population (402)."; a rule no longer active: its Vietnamese words only)."""
         rule = self.rules.get(violation.rule)
         if rule is None:
-            return violation.message.split("): ", 1)[-1]
-        return (f"{rule.name_vi} — cần {self.side(rule.left, values)} {SYMBOLS[rule.operator]} "
-                f"{self.side(rule.right, values)}.")
+            return Reason(violation.message.split("): ", 1)[-1])
+        left, right, operator = rule.left, rule.right, SYMBOLS[rule.operator]
+        return Reason(f"{rule.name_vi} — cần {self.side(left, values)} {operator} {self.side(right, values)}.",
+                      f"{rule.name_en or rule.name_vi} — needs {engine.side_words(left, self.names_en, values)} "
+                      f"{operator} {engine.side_words(right, self.names_en, values)}.")

@@ -8,12 +8,13 @@
     lock      approved             locked     admin
     reopen    approved, locked     returned   approver of a level above (or admin)  a reason
 
-Every transition runs in one transaction and writes a ``SubmissionEvent``.
+Every transition runs in one transaction and writes a ``SubmissionEvent``. A refusal says why in Vietnamese
+and in English (``WorkflowError``); the pages pick with ``web.language.message_in_page_language``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -34,23 +35,37 @@ class Transition:
     allowed: Callable[[User, Unit], bool]
     needs_reason: bool = False
     label: str = ""
+    verb_en: str = ""  # the action in an English sentence: "approve" (a report)
 
 
 TRANSITIONS: dict[str, Transition] = {
     "submit": Transition(frozenset({Status.DRAFT, Status.RETURNED}), Status.SUBMITTED, can_write_unit,
-                         label="Gửi báo cáo"),
-    "recall": Transition(frozenset({Status.SUBMITTED}), Status.DRAFT, can_write_unit, label="Rút lại để sửa"),
-    "approve": Transition(frozenset({Status.SUBMITTED}), Status.APPROVED, can_review_unit, label="Duyệt"),
+                         label="Gửi báo cáo", verb_en="submit"),
+    "recall": Transition(frozenset({Status.SUBMITTED}), Status.DRAFT, can_write_unit, label="Rút lại để sửa",
+                         verb_en="recall"),
+    "approve": Transition(frozenset({Status.SUBMITTED}), Status.APPROVED, can_review_unit, label="Duyệt",
+                          verb_en="approve"),
     "return": Transition(frozenset({Status.SUBMITTED}), Status.RETURNED, can_review_unit, needs_reason=True,
-                         label="Trả lại"),
-    "lock": Transition(frozenset({Status.APPROVED}), Status.LOCKED, can_lock_unit, label="Khóa số liệu"),
+                         label="Trả lại", verb_en="return"),
+    "lock": Transition(frozenset({Status.APPROVED}), Status.LOCKED, can_lock_unit, label="Khóa số liệu",
+                       verb_en="lock"),
     "reopen": Transition(frozenset({Status.APPROVED, Status.LOCKED}), Status.RETURNED, can_review_unit,
-                         needs_reason=True, label="Mở lại"),
+                         needs_reason=True, label="Mở lại", verb_en="reopen"),
 }
+
+# A report's state in an English sentence (``Status``'s labels are the Vietnamese ones).
+STATE_EN = {Status.DRAFT: "Draft", Status.SUBMITTED: "Submitted", Status.RETURNED: "Returned",
+            Status.APPROVED: "Approved", Status.LOCKED: "Locked"}
 
 
 class WorkflowError(Exception):
-    """A transition that is not allowed; the message says why, in Vietnamese."""
+    """A transition that is not allowed, and why: ``message`` in Vietnamese, ``message_en`` in English;
+    ``details``, after a refused submit, the rules broken (worded in Vietnamese only, by ``validation``).
+    ``str()`` is the message and then the details, a line each (what the API answers)."""
+
+    def __init__(self, message: str, message_en: str = "", details: Sequence[str] = ()) -> None:
+        self.message, self.message_en, self.details = message, message_en, tuple(details)
+        super().__init__("\n".join([message, *self.details]))
 
 
 def submission_for(form: Form, unit: Unit, period: str) -> Submission:
@@ -70,15 +85,18 @@ def do_transition(
     """Move a report along the table above, or raise WorkflowError and change nothing."""
     transition = TRANSITIONS.get(action)
     if transition is None:
-        raise WorkflowError(f"Thao tác '{action}' không tồn tại (có: {', '.join(TRANSITIONS)}).")
+        raise WorkflowError(f"Thao tác '{action}' không tồn tại (có: {', '.join(TRANSITIONS)}).",
+                            f"There is no action '{action}' (there are: {', '.join(TRANSITIONS)}).")
     submission = Submission.objects.select_for_update().select_related("unit", "form").get(pk=submission.pk)
+    verb, verb_en = transition.label.lower(), transition.verb_en
     if submission.status not in transition.sources:
-        raise WorkflowError(f"Không thể '{transition.label.lower()}' báo cáo đang ở trạng thái "
-                            f"'{submission.get_status_display()}'.")
+        raise WorkflowError(f"Không thể '{verb}' báo cáo đang ở trạng thái '{submission.get_status_display()}'.",
+                            f"Cannot {verb_en} a report in the state '{STATE_EN[Status(submission.status)]}'.")
     if not transition.allowed(acting_user, submission.unit):
-        raise WorkflowError(f"Bạn không có quyền '{transition.label.lower()}' báo cáo của {submission.unit.name}.")
+        raise WorkflowError(f"Bạn không có quyền '{verb}' báo cáo của {submission.unit.name}.",
+                            f"You are not allowed to {verb_en} the report of {submission.unit.name}.")
     if transition.needs_reason and not reason.strip():
-        raise WorkflowError(f"Cần ghi lý do để '{transition.label.lower()}'.")
+        raise WorkflowError(f"Cần ghi lý do để '{verb}'.", f"Write a reason to {verb_en} the report.")
     if action == "submit":
         _check_before_submit(submission, explanations or {})
         submission.explanations = explanations or {}
@@ -103,7 +121,9 @@ def _check_before_submit(submission: Submission, explanations: dict[str, str]) -
     violations = validate_submission(submission)
     errors = [v for v in violations if v.severity == "error"]
     if errors:
-        raise WorkflowError("Chưa gửi được: còn lỗi.\n" + "\n".join(v.message for v in errors))
+        raise WorkflowError("Chưa gửi được: còn lỗi.", "Not submitted yet: errors remain.",
+                            [v.message for v in errors])
     unexplained = [v for v in violations if v.severity == "warning" and not explanations.get(v.rule, "").strip()]
     if unexplained:
-        raise WorkflowError("Chưa gửi được: cần giải trình các cảnh báo.\n" + "\n".join(v.message for v in unexplained))
+        raise WorkflowError("Chưa gửi được: cần giải trình các cảnh báo.",
+                            "Not submitted yet: the warnings need an explanation.", [v.message for v in unexplained])

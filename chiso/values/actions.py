@@ -30,7 +30,7 @@ from chiso.units.models import Unit
 from chiso.units.types import ENGLISH, UnitType
 from chiso.values import bulkwrite, hooks
 from chiso.values.bulkwrite import StoredFigure
-from chiso.values.models import QUALIFIER_WORDS, Channel, DataValue, DataValueHistory, Qualifier
+from chiso.values.models import CHANNEL_EN, QUALIFIER_WORDS, Channel, DataValue, DataValueHistory, Qualifier
 
 Key = tuple[int, int, str]
 class RefusalKind(StrEnum):
@@ -531,13 +531,14 @@ def _conflicts(entries: Sequence[ValueEntry], keys: list[Key], stored: dict[Key,
             since = tuple(current.history.filter(revision__gt=entry.expected_revision)
                           .select_related("changed_by").order_by("revision"))
         others = "; rồi ".join(describe(h) for h in since) or "đã bị thay đổi"
+        others_en = "; then ".join(describe_en(h) for h in since) or "changed by someone else"
         typed = show_figure(entry.value, entry.qualifier)
         refusals.append(Refusal(
             RefusalKind.CONFLICT, index,
             f"{entry.where()}: {others} — sau khi bạn mở số liệu (bạn thấy lần sửa {entry.expected_revision}, nay là "
             f"lần sửa {revision}). Số bạn nhập ({typed or 'ô trống'}) chưa được "
             "lưu: xem lại rồi lưu lại nếu vẫn đúng.",
-            f"{entry.where_en()}: changed by someone else after you read it (you saw revision "
+            f"{entry.where_en()}: {others_en} — after you read it (you saw revision "
             f"{entry.expected_revision}, now {revision}). Your figure ({typed or 'an empty cell'}) was not saved: "
             "look again, and save it again if it is still right.", field="value", current=current,
             since=since))
@@ -585,15 +586,31 @@ def show_figure(value: Decimal | None, qualifier: str = Qualifier.EXACT) -> str:
 
 def describe(change: DataValueHistory) -> str:
     """'Nguyễn Văn A (nva) sửa lúc 09:15 ngày 23/11/2026, nhập trên web: 100 → 120'."""
+    name, when, old, new = _change_parts(change, system="hệ thống", deleted="đã xóa")
+    return f"{name} sửa lúc {when:%H:%M} ngày {when:%d/%m/%Y}, {_lower(change.get_channel_display())}: {old} → {new}"
+
+
+def describe_en(change: DataValueHistory) -> str:
+    """``describe`` in English: 'Nguyễn Văn A (nva) changed it at 09:15 on 23/11/2026, entered on the web: 100 → 120'
+    (figures written as the grid writes them)."""
+    name, when, old, new = _change_parts(change, system="the system", deleted="deleted")
+    channel = _lower(CHANNEL_EN.get(change.channel, change.channel))
+    return f"{name} changed it at {when:%H:%M} on {when:%d/%m/%Y}, {channel}: {old} → {new}"
+
+
+def _change_parts(change: DataValueHistory, *, system: str, deleted: str) -> tuple[str, datetime, str, str]:
+    """Who changed a figure (``system`` for no one), when (local time), from what, to what."""
     who = change.changed_by
     name = (f"{who.get_full_name()} ({who.get_username()})" if who.get_full_name() else who.get_username()) \
-        if who is not None else "hệ thống"
-    when = timezone.localtime(change.changed_at)
+        if who is not None else system
     old = show_figure(change.old_value) or "–"
-    new = "đã xóa" if change.is_deleted else show_figure(change.value, change.qualifier) or "–"
-    channel = change.get_channel_display()
-    channel = channel if channel.isupper() else channel.lower()
-    return f"{name} sửa lúc {when:%H:%M} ngày {when:%d/%m/%Y}, {channel}: {old} → {new}"
+    new = deleted if change.is_deleted else show_figure(change.value, change.qualifier) or "–"
+    return name, timezone.localtime(change.changed_at), old, new
+
+
+def _lower(channel: str) -> str:
+    """A channel's label inside a sentence: lower case, but an acronym (API) as it is."""
+    return channel if channel.isupper() else channel.lower()
 
 
 def _day(day: object) -> str:

@@ -42,6 +42,14 @@ class Channel(models.TextChoices):
     REGISTER = "register", "Sổ theo dõi (chợ, trường, sản phẩm OCOP, …)"
 
 
+# A channel in an English sentence (the catalogue's words for the labels above).
+CHANNEL_EN: dict[str, str] = {
+    Channel.WEB: "Entered on the web", Channel.IMPORT: "Imported from a file", Channel.API: "API",
+    Channel.CLI: "Command line", Channel.ADMIN: "Admin pages", Channel.DEMO: "Sample data",
+    Channel.TEAMS: "Community digital technology team logs",
+    Channel.REGISTER: "Registers (markets, schools, OCOP products, …)"}
+
+
 class DataValue(models.Model):
     # No index of their own: one_value_per_cell and value_element_period lead with data_element,
     # value_unit_element_end with unit; a fourth and fifth index would only slow every write.

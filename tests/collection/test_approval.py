@@ -194,7 +194,7 @@ def test_reports_that_fail_their_checks_are_left_alone_with_why(approver_thanh_k
     FormElement.objects.create(form=form, data_element=DataElement.objects.get(code="DS-TT"), order=99)
     outcomes = do_approve_reports([blocked, waiting("TDP-TG-02"), waiting("TDP-TG-02")], acting_user=approver_thanh_khe)
     assert [(o.submission.unit.code, o.done) for o in outcomes] == [("TDP-TG-01", False), ("TDP-TG-02", False)]
-    assert outcomes[0].reasons == ("Chưa đủ số liệu: 5/6 dòng có số (83%; cần 100%).",)
+    assert [r.message for r in outcomes[0].reasons] == ["Chưa đủ số liệu: 5/6 dòng có số (83%; cần 100%)."]
     assert set(states().values()) == {"submitted"}
     form.completeness_threshold = Decimal(80)
     form.save()
@@ -209,8 +209,8 @@ def test_an_error_rule_refuses_in_words(approver_thanh_khe):
                                   left="5 * HO", operator="<=", right="DS", severity="error")
     [outcome] = do_approve_reports([waiting("TDP-TG-01")], acting_user=approver_thanh_khe)
     assert not outcome.done
-    assert outcome.reasons == ("Vi phạm quy tắc: Số hộ không vượt một phần năm số dân — cần 5 × Tổng số hộ (117) "
-                               "≤ Dân số (402).",)
+    assert [r.message for r in outcome.reasons] == [
+        "Vi phạm quy tắc: Số hộ không vượt một phần năm số dân — cần 5 × Tổng số hộ (117) ≤ Dân số (402)."]
     assert states()["TDP-TG-01"] == "submitted"
 
 
@@ -218,9 +218,11 @@ def test_only_submitted_reports_are_approved_or_returned(approver_thanh_khe):
     approved = Submission.objects.get(form__code=TDP, unit__version__name="2024", unit__code="TDP-TG-01",
                                       period="2024-11")
     [outcome] = do_approve_reports([approved], acting_user=approver_thanh_khe)
-    assert outcome.reasons == ("Báo cáo đang ở trạng thái 'Đã duyệt': chỉ duyệt được báo cáo đã gửi.",)
+    assert [r.message for r in outcome.reasons] == [
+        "Báo cáo đang ở trạng thái 'Đã duyệt': chỉ duyệt được báo cáo đã gửi."]
     [outcome] = do_return_reports([approved], acting_user=approver_thanh_khe, reason="x")
-    assert outcome.reasons == ("Báo cáo đang ở trạng thái 'Đã duyệt': chỉ trả lại được báo cáo đã gửi.",)
+    assert [r.message for r in outcome.reasons] == [
+        "Báo cáo đang ở trạng thái 'Đã duyệt': chỉ trả lại được báo cáo đã gửi."]
     assert Submission.objects.get(pk=approved.pk).status == Status.APPROVED
 
 

@@ -10,6 +10,7 @@ from html import unescape
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from tests.collection.test_entry_support import ENTRY_URLS, grid_url, put, stored
 from tests.collection.test_import_support import csv_text
@@ -120,10 +121,11 @@ def test_a_figure_past_what_its_type_usually_is_is_warned_about_in_english(offic
 def test_a_conflict_is_said_in_english(officer):
     put("XHS-05", 100)
     page = unescape(saved(english(officer), "XHS-05", "120").content.decode())
-    assert ("<p>XHS-05 (Phường Thạc Gián, period 2021-05): changed by someone else after you read it (you saw "
-            "revision 0, now 1). Your figure (120) was not saved: look again, and save it again if it is still "
-            "right.</p>") in page
-    assert "sau khi bạn mở số liệu" not in page
+    when = timezone.localtime(stored("XHS-05").history.get(revision=1).changed_at)
+    assert (f"<p>XHS-05 (Phường Thạc Gián, period 2021-05): the system changed it at {when:%H:%M} on {when:%d/%m/%Y}, "
+            "entered on the web: – → 100 — after you read it (you saw revision 0, now 1). Your figure (120) was not "
+            "saved: look again, and save it again if it is still right.</p>") in page
+    assert "sau khi bạn mở số liệu" not in page and "nhập trên web" not in page
 
 
 def test_the_upload_preview_says_a_refused_figure_in_english(officer):

@@ -27,7 +27,7 @@ from chiso.collection.review import ReportChecks, check_reports
 from chiso.engine.periods import Period, PeriodError
 from chiso.units.models import HierarchyVersion, Unit
 from chiso.units.types import UnitType
-from chiso.web.language import name_in_page_language
+from chiso.web.language import message_in_page_language, name_in_page_language
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -199,7 +199,7 @@ def _attach_checks(cells: list[Cell]) -> None:
     checks: dict[int, ReportChecks] = check_reports([c.submission for c in cells if c.submission])
     for cell in cells:
         assert cell.submission is not None
-        cell.blockers = checks[cell.submission.pk].blockers
+        cell.blockers = [message_in_page_language(b) for b in checks[cell.submission.pk].blockers]
 
 
 def _version(assigned, scope, wanted: str) -> HierarchyVersion | None:  # type: ignore[no-untyped-def]

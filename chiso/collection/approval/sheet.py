@@ -20,7 +20,7 @@ from chiso.collection.validation import Outlier, active_rules, outliers, stored_
 from chiso.engine.numbers import format_number
 from chiso.engine.periods import PeriodError
 from chiso.indicators.models import DataElement, Indicator
-from chiso.web.language import name_in_page_language, previous_period_words
+from chiso.web.language import message_in_page_language, name_in_page_language, page_language, previous_period_words
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,7 @@ class Sheet:
     rates: list[Rate]
     lines: list[Line]
     previous_label: str
+    completeness: str = ""  # "4/5 dòng có số (80%; cần 100%)", in the page's language
 
 
 def sheet(report: Report) -> Sheet:
@@ -72,15 +73,17 @@ def sheet(report: Report) -> Sheet:
     violations = checks.violations if checks else []
     flagged = outliers(report.unit, report.period, {e.code: now[e.code] for e in elements if e.code in now})
     names = {e.code: name_in_page_language(e) for e in elements}
+    filled = checks.completeness if checks else None
     return Sheet(
         report=report, checks=checks,
-        errors=[words.sentence(v, now) for v in violations if v.severity == "error"],
-        warnings=[_explained(words.sentence(v, now), v.rule, report.submission) for v in violations
-                  if v.severity == "warning"],
+        errors=[message_in_page_language(words.said(v, now)) for v in violations if v.severity == "error"],
+        warnings=[_explained(message_in_page_language(words.said(v, now)), v.rule, report.submission)
+                  for v in violations if v.severity == "warning"],
         outliers=[f"{names[code]}: {format_number(now[code])} — {found.words}." for code, found in flagged.items()],
         rates=_rates(elements, now, before),
         lines=[Line(e, now.get(e.code), before.get(e.code), flagged.get(e.code)) for e in elements],
         previous_label=previous_label,
+        completeness=(filled.label_en if page_language() == "en" else filled.label) if filled else "",
     )
 
 

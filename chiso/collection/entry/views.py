@@ -171,10 +171,9 @@ def transition(request: HttpRequest, version: str, code: str, form: str, period:
     try:
         do_transition(submission_for(report.form, report.unit, str(report.period)), action,
                       acting_user=request.user, reason=reason, explanations=explanations)
-    except WorkflowError as error:
-        lines = str(error).splitlines()  # after a refused submit the cells say why: the first line only
+    except WorkflowError as error:  # after a refused submit the cells say why: its rules are not listed again
         return _render(request, grid.access_report(request.user, version, code, form, period),
-                       Outcome(400, lines[:1] if action == "submit" else lines))
+                       Outcome(400, [message_in_page_language(error), *(() if action == "submit" else error.details)]))
     messages.success(request, _("Đã %(a)s: báo cáo nay ở trạng thái '%(s)s'.") % {
         "a": _(step.label).lower(), "s": _(Status(step.target).label)})
     return HttpResponseRedirect(reverse("entry:grid", args=report.url_args))
