@@ -25,6 +25,7 @@ def test_the_import_benchmark_imports_every_value_times_both_references_and_leav
     preview = rows["  read, resolve, check (preview)"]["value"]
     write = rows["  write (commit → do_set_values)"]["value"]
     assert abs(preview + write - whole["value"]) <= 0.02
-    into_values = next(r for name, r in rows.items() if name.startswith("  for information: the same rows inserted bare"))
+    into_values = next(row for name, row in rows.items()
+                       if name.startswith("  for information: the same rows inserted bare"))
     assert into_values["value"] > 0 and into_values["unit"] == "s"
     assert rows["  rule violations found"]["value"] == 0
