@@ -9,12 +9,11 @@ from __future__ import annotations
 from html import unescape
 
 import pytest
-from django.conf import settings
 
 from chiso.collection.models import Form, FormElement, Status, Submission, ValidationRule
 from chiso.collection.workflow import WorkflowError, do_transition, submission_for
 from chiso.indicators.models import DataElement
-from tests.collection.test_entry_support import ENTRY_URLS, grid_url, put
+from tests.collection.test_entry_support import ENTRY_URLS, english, grid_url, put, vietnamese
 from tests.conftest import _user, unit
 
 pytestmark = [pytest.mark.django_db, ENTRY_URLS]
@@ -28,16 +27,6 @@ INCOMPLETE_VI = "Chưa đủ số liệu: 5/6 dòng có số (83%; cần 100%)."
 @pytest.fixture
 def approver(db):
     return _user("t_approver_thanh_khe", "approver", unit("2024", "491"))
-
-
-def english(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
-
-
-def vietnamese(client):
-    client.cookies.pop(settings.LANGUAGE_COOKIE_NAME, None)
-    return client
 
 
 def text(response) -> str:

@@ -5,10 +5,9 @@ approval says."""
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
 
 from chiso.collection.models import Submission
-from tests.collection.test_entry_support import put
+from tests.collection.test_entry_support import english, put
 from tests.conftest import _user, unit
 
 pytestmark = pytest.mark.django_db
@@ -26,11 +25,6 @@ def approver(client, db):
 @pytest.fixture
 def officer(client, officer_thac_gian):
     client.force_login(officer_thac_gian)
-    return client
-
-
-def english(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return client
 
 

@@ -8,11 +8,10 @@ from __future__ import annotations
 from html import unescape
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from tests.collection.test_entry_support import ENTRY_URLS, grid_url, put, stored
+from tests.collection.test_entry_support import ENTRY_URLS, english, grid_url, put, stored, vietnamese
 from tests.collection.test_import_support import csv_text
 
 pytestmark = [pytest.mark.django_db, ENTRY_URLS]
@@ -29,16 +28,6 @@ UNUSUAL_VI = ("9.999.999 lớn bất thường cho một phường: thường tr
 @pytest.fixture
 def officer(client, officer_thac_gian):
     client.force_login(officer_thac_gian)
-    return client
-
-
-def english(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
-
-
-def vietnamese(client):
-    client.cookies.pop(settings.LANGUAGE_COOKIE_NAME, None)
     return client
 
 

@@ -11,6 +11,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.urls import include, path
 
 from chiso.urls import urlpatterns as _project
@@ -56,3 +57,15 @@ def hidden(html: str, name: str) -> str:
     found = re.search(rf'name="{re.escape(name)}" value="([^"]*)"', html)
     assert found, f"no input {name}"
     return found.group(1)
+
+
+def english(client):
+    """The client reads the pages in English (the language cookie), as a visitor who chose it."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+def vietnamese(client):
+    """The client reads the pages in Vietnamese, the default (no language cookie)."""
+    client.cookies.pop(settings.LANGUAGE_COOKIE_NAME, None)
+    return client

@@ -204,7 +204,8 @@ def test_workflow_refusals_say_why(officer_thac_gian, officer_tan_chinh, approve
     assert post(submission_path("return"), {"reason": " "}, approver) == (400, {
         "detail": "Cần ghi lý do để 'trả lại'.", "problems": []})
     assert post(submission_path("publish"), {}, approver) == (400, {
-        "detail": "Thao tác 'publish' không tồn tại (có: submit, recall, approve, return, lock, reopen).", "problems": []})
+        "detail": "Thao tác 'publish' không tồn tại (có: submit, recall, approve, return, lock, reopen).",
+        "problems": []})
     assert post(submission_path("submit"), {}, token_of(officer_tan_chinh)) == (404, {
         "detail": "Không tìm thấy báo cáo.", "problems": []})  # another ward's draft: as if it did not exist
     assert post(f"/submissions/KHONG-CO/2024/20221/{PERIOD}/submit", {}, officer) == (404, {
