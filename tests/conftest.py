@@ -132,6 +132,17 @@ def viewer(db) -> User:
 
 
 @pytest.fixture(autouse=True)
+def _page_language_reset():  # type: ignore[no-untyped-def]
+    """Each test ends in the default language: a request of the test client with the English cookie leaves English
+    active in the thread (LocaleMiddleware activates, nothing deactivates), and the next test calling a view's
+    helpers directly would speak English."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_public_memo():  # type: ignore[no-untyped-def]
     """Each test starts with an empty public-read memo (portal.queries): a rolled-back test may leave the same
     data stamp behind another test's different figures (SQLite reuses ids after a rollback)."""
