@@ -23,7 +23,7 @@ from chiso.api.schemas import ErrorOut, Reply
 from chiso.collection.entry.grid import find_report
 from chiso.collection.models import Status, Submission
 from chiso.collection.review import Outcome, do_approve_reports, do_return_reports
-from chiso.collection.workflow import TRANSITIONS, WorkflowError, do_transition, submission_for
+from chiso.collection.workflow import WorkflowError, do_transition, submission_for, transition_refusal
 from chiso.engine.periods import Period, PeriodError
 from chiso.indicators.models import DataElement
 from chiso.units.models import HierarchyVersion, Unit
@@ -162,13 +162,9 @@ def post_transition(request: HttpRequest, form: str, version: str, unit: str, pe
         return _refuse(404, str(error))
     if not can_read_drafts(request.auth, report.unit):
         return _refuse(404, "Không tìm thấy báo cáo.")
-    step = TRANSITIONS.get(action)
-    if step is None:
-        return _refuse(400, f"Thao tác '{action}' không tồn tại (có: {', '.join(TRANSITIONS)}).")
-    if not step.allowed(request.auth, report.unit):
-        return _refuse(403, f"Bạn không có quyền '{step.label.lower()}' báo cáo của {report.unit.name}.")
-    if report.status not in step.sources:
-        return _refuse(409, f"Không thể '{step.label.lower()}' báo cáo đang ở trạng thái '{report.status_label}'.")
+    refused = transition_refusal(action, report.status, report.unit, request.auth)
+    if refused is not None:
+        return _refuse(refused.status, refused.message)
     try:
         submission = do_transition(submission_for(report.form, report.unit, str(report.period)), action,
                                    acting_user=request.auth, reason=payload.reason,

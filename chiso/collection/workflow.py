@@ -63,9 +63,28 @@ class WorkflowError(Exception):
     ``details``, after a refused submit, the rules broken (worded in Vietnamese only, by ``validation``).
     ``str()`` is the message and then the details, a line each (what the API answers)."""
 
-    def __init__(self, message: str, message_en: str = "", details: Sequence[str] = ()) -> None:
+    def __init__(self, message: str, message_en: str = "", details: Sequence[str] = (), status: int = 400) -> None:
         self.message, self.message_en, self.details = message, message_en, tuple(details)
+        self.status = status  # what a channel answers: 403 not allowed, 409 not in this state, 400 the rest
         super().__init__("\n".join([message, *self.details]))
+
+
+def transition_refusal(action: str, status: str, unit: Unit, acting_user: User) -> WorkflowError | None:
+    """Why ``acting_user`` may not take ``action`` on a report of ``unit`` in ``status``, before anything else is
+    asked (a reason, the rules of a submit); None when they may. ``do_transition`` raises it; a channel asks it
+    first to answer without starting (the grid's confirmation of a submit, the API's status codes)."""
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        return WorkflowError(f"Thao tác '{action}' không tồn tại (có: {', '.join(TRANSITIONS)}).",
+                             f"There is no action '{action}' (there are: {', '.join(TRANSITIONS)}).")
+    verb, verb_en = transition.label.lower(), transition.verb_en
+    if not transition.allowed(acting_user, unit):
+        return WorkflowError(f"Bạn không có quyền '{verb}' báo cáo của {unit.name}.",
+                             f"You are not allowed to {verb_en} the report of {unit.name}.", status=403)
+    if status not in transition.sources:
+        return WorkflowError(f"Không thể '{verb}' báo cáo đang ở trạng thái '{Status(status).label}'.",
+                             f"Cannot {verb_en} a report in the state '{STATE_EN[Status(status)]}'.", status=409)
+    return None
 
 
 def submission_for(form: Form, unit: Unit, period: str) -> Submission:
@@ -83,18 +102,13 @@ def do_transition(
     explanations: dict[str, str] | None = None,
 ) -> Submission:
     """Move a report along the table above, or raise WorkflowError and change nothing."""
-    transition = TRANSITIONS.get(action)
-    if transition is None:
-        raise WorkflowError(f"Thao tác '{action}' không tồn tại (có: {', '.join(TRANSITIONS)}).",
-                            f"There is no action '{action}' (there are: {', '.join(TRANSITIONS)}).")
-    submission = Submission.objects.select_for_update().select_related("unit", "form").get(pk=submission.pk)
+    if action in TRANSITIONS:
+        submission = Submission.objects.select_for_update().select_related("unit", "form").get(pk=submission.pk)
+    refused = transition_refusal(action, submission.status, submission.unit, acting_user)
+    if refused is not None:
+        raise refused
+    transition = TRANSITIONS[action]
     verb, verb_en = transition.label.lower(), transition.verb_en
-    if submission.status not in transition.sources:
-        raise WorkflowError(f"Không thể '{verb}' báo cáo đang ở trạng thái '{submission.get_status_display()}'.",
-                            f"Cannot {verb_en} a report in the state '{STATE_EN[Status(submission.status)]}'.")
-    if not transition.allowed(acting_user, submission.unit):
-        raise WorkflowError(f"Bạn không có quyền '{verb}' báo cáo của {submission.unit.name}.",
-                            f"You are not allowed to {verb_en} the report of {submission.unit.name}.")
     if transition.needs_reason and not reason.strip():
         raise WorkflowError(f"Cần ghi lý do để '{verb}'.", f"Write a reason to {verb_en} the report.")
     if action == "submit":

@@ -192,3 +192,25 @@ def test_the_api_keeps_answering_in_vietnamese(client, officer_thac_gian):
         {"form": TDP, "version": "2024", "unit": "TDP-TG-01", "period": "2024-12"}]},
         content_type="application/json").json()
     assert body["reports"][0]["reasons"] == [f"Bạn không có quyền duyệt báo cáo của {GROUP}."]
+
+
+# -- one refusal, said by the action, whatever the channel ---------------------------------------------------------
+
+def test_the_grid_says_the_actions_own_refusal_before_starting_a_transition(client, officer_thac_gian):
+    """Not allowed (403) and not in this state (409) come from ``workflow.transition_refusal``, the words
+    ``do_transition`` raises: the grid (before a submit's summary) answers them, not words of its own (the API too:
+    test_workflow_api)."""
+    client.force_login(officer_thac_gian)
+    response = english(client).post(grid_url(suffix="thao-tac/approve/"))
+    assert response.status_code == 403
+    assert "<li>You are not allowed to approve the report of Phường Thạc Gián.</li>" in text(response)
+    response = vietnamese(client).post(grid_url(suffix="thao-tac/approve/"))
+    assert "<li>Bạn không có quyền &#x27;duyệt&#x27; báo cáo của Phường Thạc Gián.</li>" in response.content.decode()
+    response = english(client).post(grid_url(suffix="thao-tac/recall/"))  # a draft cannot be recalled
+    assert response.status_code == 409
+    assert "<li>Cannot recall a report in the state &#x27;Draft&#x27;.</li>" in response.content.decode()
+    with pytest.raises(WorkflowError) as raised:
+        do_transition(ward_report(), "recall", acting_user=officer_thac_gian)
+    assert (raised.value.status, raised.value.message, raised.value.message_en) == (
+        409, "Không thể 'rút lại để sửa' báo cáo đang ở trạng thái 'Bản nháp'.",
+        "Cannot recall a report in the state 'Draft'.")

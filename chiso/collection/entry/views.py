@@ -26,7 +26,13 @@ from chiso.collection.entry.checks import GridCheck, cell_sentence, check_grid, 
 from chiso.collection.models import Status
 from chiso.collection.queries import residential_reports
 from chiso.collection.validation import Outlier, Violation, short
-from chiso.collection.workflow import TRANSITIONS, WorkflowError, do_transition, submission_for
+from chiso.collection.workflow import (
+    TRANSITIONS,
+    WorkflowError,
+    do_transition,
+    submission_for,
+    transition_refusal,
+)
 from chiso.values.actions import Refusal, RefusalKind, ValueEntry, ValueWriteError, do_set_values
 from chiso.values.models import Channel
 from chiso.web.language import message_in_page_language, name_in_page_language, previous_period_words
@@ -155,13 +161,9 @@ def transition(request: HttpRequest, version: str, code: str, form: str, period:
     step = TRANSITIONS.get(action)
     if step is None:
         raise Http404(f"Không có thao tác '{action}'.")
-    if not step.allowed(request.user, report.unit):
-        return _render(request, report, Outcome(403, [
-            _("Bạn không có quyền '%(a)s' báo cáo của %(u)s.") % {"a": _(step.label).lower(), "u": report.unit.name}]))
-    if report.status not in step.sources:
-        return _render(request, report, Outcome(409, [
-            _("Không thể '%(a)s' báo cáo đang ở trạng thái '%(s)s'.") % {"a": _(step.label).lower(),
-                                                                          "s": _(report.status_label)}]))
+    refused = transition_refusal(action, report.status, report.unit, request.user)  # before a submit's summary
+    if refused is not None:
+        return _render(request, report, Outcome(refused.status, [message_in_page_language(refused)]))
     reason = request.POST.get("ly-do", "").strip()
     explanations = {key.removeprefix("giai-trinh-"): value.strip() for key, value in request.POST.items()
                     if key.startswith("giai-trinh-") and value.strip()}
