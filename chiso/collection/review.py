@@ -25,7 +25,7 @@ from django.db import transaction
 
 from chiso.accounts.access import review_judge
 from chiso.collection.models import FormElement, Severity, Status, Submission, ValidationRule
-from chiso.collection.validation import Violation, active_rules, stored_values, violations
+from chiso.collection.validation import Violation, active_rules, short, stored_values, violations
 from chiso.collection.workflow import STATE_EN, WorkflowError, do_transition
 from chiso.engine import rules as engine
 from chiso.engine.numbers import format_number
@@ -275,10 +275,11 @@ class RuleWords:
 
     def said(self, violation: Violation, values: Mapping[str, Decimal] | None = None) -> Reason:
         """The sentence in Vietnamese and in English ("Households at most a fifth of the population — needs
-        5 × Households (117) ≤ Population (402)."; a rule no longer active: its Vietnamese words only)."""
+        5 × Households (117) ≤ Population (402)."; a rule no longer active: the violation's own sentences)."""
         rule = self.rules.get(violation.rule)
         if rule is None:
-            return Reason(violation.message.split("): ", 1)[-1])
+            shown = short(violation)
+            return Reason(shown.message, shown.message_en)
         left, right, operator = rule.left, rule.right, SYMBOLS[rule.operator]
         return Reason(f"{rule.name_vi} — cần {self.side(left, values)} {operator} {self.side(right, values)}.",
                       f"{rule.name_en or rule.name_vi} — needs {engine.side_words(left, self.names_en, values)} "

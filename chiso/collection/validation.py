@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from chiso.collection.models import Severity, Submission, ValidationRule
@@ -16,7 +16,7 @@ from chiso.engine import rules as engine
 from chiso.engine.periods import Period
 from chiso.indicators.models import DataElement
 from chiso.units.models import Unit
-from chiso.units.types import UnitType
+from chiso.units.types import ENGLISH, UnitType
 from chiso.values.models import DataValue
 
 
@@ -28,6 +28,7 @@ class Violation:
     period: str
     message: str
     codes: tuple[str, ...]
+    message_en: str = ""  # the same sentence in English (the pages pick with web.language.message_in_page_language)
 
 
 def active_rules() -> list[ValidationRule]:
@@ -37,28 +38,37 @@ def active_rules() -> list[ValidationRule]:
 def violations(unit: Unit, period: str, values: Mapping[str, Decimal],
                rules: Iterable[ValidationRule] | None = None) -> list[Violation]:
     """The broken rules, each in words that name the figures: "Lỗi (Phường Thạc Gián, kỳ 2024-10): Số tài khoản
-    định danh điện tử đã kích hoạt (120) không được lớn hơn Số hồ sơ định danh điện tử đã thu nhận (100)."."""
+    định danh điện tử đã kích hoạt (120) không được lớn hơn Số hồ sơ định danh điện tử đã thu nhận (100).", and
+    in English beside it ("Error (Phường Thạc Gián, period 2024-10): … must not be greater than …"), with the
+    English names of the figures where they have one."""
     broken = [rule for rule in (rules if rules is not None else active_rules())
               if engine.check(rule.left, rule.operator, rule.right, values) is False]
     if not broken:
         return []
     codes = {code for rule in broken for code in engine.codes_in(rule.left) + engine.codes_in(rule.right)}
-    names = dict(DataElement.objects.filter(code__in=codes).values_list("code", "name_vi"))
+    found_names = DataElement.objects.filter(code__in=codes).values_list("code", "name_vi", "name_en")
+    names = {code: vi for code, vi, _ in found_names}
+    names_en = {code: en or vi for code, vi, en in found_names}
     found = []
     for rule in broken:
         error = rule.severity == Severity.ERROR
         sentence = engine.in_words(rule.left, rule.operator, rule.right, values, names, error=error)
+        sentence_en = engine.in_words(rule.left, rule.operator, rule.right, values, names_en, error=error,
+                                      english=True)
         found.append(Violation(
             rule.code, rule.severity, unit.code, period,
             f"{'Lỗi' if error else 'Cảnh báo'} ({unit.name}, kỳ {period}): {sentence}",
             tuple(engine.codes_in(rule.left) + engine.codes_in(rule.right)),
+            f"{'Error' if error else 'Warning'} ({unit.name}, period {period}): {sentence_en}",
         ))
     return found
 
 
-def short(violation: Violation) -> str:
-    """The rule's sentence without the unit and period, for a page that already shows them."""
-    return violation.message.split("): ", 1)[-1]
+def short(violation: Violation) -> Violation:
+    """The violation with its sentences (Vietnamese and English) without the unit and period, for a page that
+    already shows them (``web.language.message_in_page_language`` picks one)."""
+    return replace(violation, message=violation.message.split("): ", 1)[-1],
+                   message_en=violation.message_en.split("): ", 1)[-1])
 
 
 def stored_values(unit_ids: Iterable[int], periods: Iterable[str]) -> dict[tuple[int, str], dict[str, Decimal]]:
@@ -95,10 +105,17 @@ class Outlier:
     code: str
     score: float
     words: str  # "gấp khoảng 40 lần mức thường thấy của phường (khoảng 72)"
+    words_en: str = ""  # "about 40 times the ward's usual level (about 72)"
 
     @property
     def message(self) -> str:
         return f"Số này {self.words}: hãy kiểm tra lại; nếu đúng vẫn lưu được."
+
+    @property
+    def message_en(self) -> str:
+        if not self.words_en:
+            return ""
+        return f"This figure is {self.words_en}: check it again; if it is right, it can still be saved."
 
 
 def outliers(unit: Unit, period: Period, values: Mapping[str, Decimal], history_months: int = 24,
@@ -117,10 +134,16 @@ def outliers(unit: Unit, period: Period, values: Mapping[str, Decimal], history_
         past_values = history.get(code, [])
         score = engine.modified_z_score(value, past_values)
         if score is not None and abs(score) > engine.OUTLIER_THRESHOLD:
-            flagged[code] = Outlier(code, round(score, 2), engine.outlier_words(value, past_values, unit_kind(unit)))
+            flagged[code] = Outlier(code, round(score, 2), engine.outlier_words(value, past_values, unit_kind(unit)),
+                                    engine.outlier_words(value, past_values, unit_kind_en(unit), english=True))
     return flagged
 
 
 def unit_kind(unit: Unit) -> str:
     """'phường', 'xã', 'tổ dân phố': the word for the kind of unit, as a sentence says it."""
     return UnitType(unit.type).label.lower() if unit.type in UnitType.values else "đơn vị"
+
+
+def unit_kind_en(unit: Unit) -> str:
+    """'ward', 'commune', 'residential group': ``unit_kind`` in English."""
+    return ENGLISH.get(unit.type, "unit")

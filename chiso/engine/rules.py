@@ -122,11 +122,16 @@ OUTLIER_THRESHOLD = 3.5
 _MUST = {"<=": "không được lớn hơn", "<": "phải nhỏ hơn", ">=": "không được nhỏ hơn", ">": "phải lớn hơn",
          "==": "phải bằng", "!=": "không được bằng"}
 _IS = {"<=": "lớn hơn", "<": "không nhỏ hơn", ">=": "nhỏ hơn", ">": "không lớn hơn", "==": "khác", "!=": "bằng"}
+_MUST_EN = {"<=": "must not be greater than", "<": "must be less than", ">=": "must not be less than",
+            ">": "must be greater than", "==": "must equal", "!=": "must not equal"}
+_IS_EN = {"<=": "is greater than", "<": "is not less than", ">=": "is less than", ">": "is not greater than",
+          "==": "differs from", "!=": "equals"}
 
 
 def in_words(left: str, op: str, right: str, values: Mapping[str, Decimal], names: Mapping[str, str], *,
-             error: bool) -> str:
-    """A broken rule as an officer reads it: the figures by name, with the numbers they have.
+             error: bool, english: bool = False) -> str:
+    """A broken rule as an officer reads it: the figures by name, with the numbers they have; with ``english``,
+    in English (``names`` then the English names; numbers still written the Vietnamese way).
 
     >>> names = {"KTS-11.TS": "Số chợ thanh toán không dùng tiền mặt", "KTS-11.MS": "Tổng số chợ"}
     >>> in_words("KTS-11.TS", "<=", "KTS-11.MS", {"KTS-11.TS": Decimal(2909), "KTS-11.MS": Decimal(200)},
@@ -140,10 +145,22 @@ def in_words(left: str, op: str, right: str, values: Mapping[str, Decimal], name
     'kiểm tra lại; nếu đúng, ghi giải trình khi gửi báo cáo.'
     >>> side_words("2 * DS - XHS-06 + 5", {"DS": "Dân số"})
     '2 × Dân số − XHS-06 + 5'
+    >>> in_words("KTS-11.TS", "<=", "KTS-11.MS", {"KTS-11.TS": Decimal(2909), "KTS-11.MS": Decimal(200)},
+    ...          {"KTS-11.TS": "Markets taking cashless payments", "KTS-11.MS": "Markets"}, error=True, english=True)
+    'Markets taking cashless payments (2.909) must not be greater than Markets (200).'
+    >>> in_words("XHS-05", "<=", "0.9 * DS", {"XHS-05": Decimal(100), "DS": Decimal(90)},
+    ...          {"DS": "Population"}, error=False, english=True)  # doctest: +NORMALIZE_WHITESPACE
+    'XHS-05 (100) is greater than 0,9 × Population (81): this is unusual — check it; if it is right, write an
+     explanation when submitting the report.'
     """
     a, b = evaluate_side(left, values), evaluate_side(right, values)
     first = f"{side_words(left, names)} ({_number_words(a)})"
     second = f"{side_words(right, names)} ({_number_words(b)})"
+    if english:
+        if error:
+            return f"{first} {_MUST_EN.get(op, op)} {second}."
+        return (f"{first} {_IS_EN.get(op, op)} {second}: this is unusual — check it; if it is right, write an "
+                "explanation when submitting the report.")
     if error:
         return f"{first} {_MUST.get(op, op)} {second}."
     return (f"{first} {_IS.get(op, op)} {second}: thường không như vậy — kiểm tra lại; nếu đúng, ghi giải trình "
@@ -178,8 +195,10 @@ def _number_words(value: Decimal | None) -> str:
     return format_number(value) if value is not None else "–"
 
 
-def outlier_words(value: Decimal | float, history: Sequence[Decimal | float], unit_kind: str = "đơn vị") -> str:
-    """How far a figure is from what the unit usually reports, in words (the median of its past).
+def outlier_words(value: Decimal | float, history: Sequence[Decimal | float], unit_kind: str = "đơn vị", *,
+                  english: bool = False) -> str:
+    """How far a figure is from what the unit usually reports, in words (the median of its past); with
+    ``english``, in English (``unit_kind`` then the English word: "ward"; numbers written the Vietnamese way).
 
     >>> outlier_words(2909, [70, 72, 75, 71, 74], "phường")
     'gấp khoảng 40 lần mức thường thấy của phường (khoảng 72)'
@@ -191,11 +210,23 @@ def outlier_words(value: Decimal | float, history: Sequence[Decimal | float], un
     'bằng 0, trong khi mức thường thấy của xã là khoảng 72'
     >>> outlier_words(40, [70, 72, 75, 71], "xã")
     'thấp hơn khoảng 44% so với mức thường thấy của xã (khoảng 72)'
+    >>> outlier_words(2909, [70, 72, 75, 71, 74], "ward", english=True)
+    "about 40 times the ward's usual level (about 72)"
+    >>> outlier_words(3, [70, 72, 75, 71, 74], "ward", english=True)
+    "only about 1/24 of the ward's usual level (about 72)"
+    >>> outlier_words(110, [70, 72, 75, 71, 74], "commune", english=True)
+    "about 53% above the commune's usual level (about 72)"
+    >>> outlier_words(0, [70, 72, 75, 71], "commune", english=True)
+    "0, while the commune's usual level is about 72"
+    >>> outlier_words(40, [70, 72, 75, 71], "commune", english=True)
+    "about 44% below the commune's usual level (about 72)"
 
     """
     usual = Decimal(str(median(float(v) for v in history))) if history else Decimal(0)
     figure = Decimal(str(value))
     shown = format_number(usual.quantize(Decimal(1)) if abs(usual) >= 10 else usual.normalize(), None)
+    if english:
+        return _outlier_words_en(figure, usual, shown, unit_kind)
     where = f"mức thường thấy của {unit_kind}"
     if usual <= 0:
         return f"khác xa {where} (khoảng {shown})"
@@ -213,3 +244,24 @@ def outlier_words(value: Decimal | float, history: Sequence[Decimal | float], un
     if ratio > Decimal("0.5"):
         return f"thấp hơn khoảng {whole((1 - ratio) * 100)}% so với {where} (khoảng {shown})"
     return f"chỉ bằng khoảng 1/{whole(1 / ratio)} {where} (khoảng {shown})"
+
+
+def _outlier_words_en(figure: Decimal, usual: Decimal, shown: str, unit_kind: str) -> str:
+    """``outlier_words`` in English, from the same facts."""
+    where = f"the {unit_kind}'s usual level"
+    if usual <= 0:
+        return f"far from {where} (about {shown})"
+    if figure == 0:
+        return f"0, while {where} is about {shown}"
+    ratio = figure / usual
+
+    def whole(number: Decimal) -> str:
+        return format_number(number.quantize(Decimal(1)))
+
+    if ratio >= 2:
+        return f"about {whole(ratio)} times {where} (about {shown})"
+    if ratio > 1:
+        return f"about {whole((ratio - 1) * 100)}% above {where} (about {shown})"
+    if ratio > Decimal("0.5"):
+        return f"about {whole((1 - ratio) * 100)}% below {where} (about {shown})"
+    return f"only about 1/{whole(1 / ratio)} of {where} (about {shown})"

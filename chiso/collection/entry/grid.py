@@ -217,7 +217,7 @@ def summary(report: Report, rows_: list[Row]) -> Summary:
              for row in values if row.stored is not None and row.stored.value is not None]
     unusual = [cell_sentence_of(message_in_page_language(w), name_in_page_language(typed[w.index].data_element))
                for w in check_values(typed, acting_user=None, against_stored=False).warnings if w.index is not None]
-    rules = [short(v) for v in stored_violations(report) if v.severity == "warning"]
+    rules = [message_in_page_language(short(v)) for v in stored_violations(report) if v.severity == "warning"]
     return Summary(len(values), [name_in_page_language(row.element) for row in rows_ if not row.text], rules + unusual)
 
 

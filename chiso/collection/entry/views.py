@@ -237,10 +237,10 @@ def _cell_state(index: int, row: grid.Row, check: GridCheck, *, changed: bool, o
     if code in check.errors:
         notes.append(("error", check.errors[code]))
     if not notes:
-        notes += [(v.severity, short(v)) for v in check.violations_of(code)]
+        notes += [(v.severity, message_in_page_language(short(v))) for v in check.violations_of(code)]
         notes += [("warning", why) for why in check.warnings.get(code, [])]
         if outlier is not None:
-            notes.append(("outlier", outlier.message))
+            notes.append(("outlier", message_in_page_language(outlier)))
     notes = list(dict.fromkeys(notes))
     kinds = {kind for kind, _ in notes}
     level = next((k for k in ("error", "warning", "outlier") if k in kinds), "changed" if changed else "")
