@@ -225,43 +225,44 @@ def outlier_words(value: Decimal | float, history: Sequence[Decimal | float], un
     usual = Decimal(str(median(float(v) for v in history))) if history else Decimal(0)
     figure = Decimal(str(value))
     shown = format_number(usual.quantize(Decimal(1)) if abs(usual) >= 10 else usual.normalize(), None)
+    kind, number = _how_far(figure, usual)
     if english:
-        return _outlier_words_en(figure, usual, shown, unit_kind)
+        where = f"the {unit_kind}'s usual level"
+        return {
+            "far": f"far from {where} (about {shown})",
+            "zero": f"0, while {where} is about {shown}",
+            "times": f"about {number} times {where} (about {shown})",
+            "above": f"about {number}% above {where} (about {shown})",
+            "below": f"about {number}% below {where} (about {shown})",
+            "fraction": f"only about 1/{number} of {where} (about {shown})",
+        }[kind]
     where = f"mức thường thấy của {unit_kind}"
+    return {
+        "far": f"khác xa {where} (khoảng {shown})",
+        "zero": f"bằng 0, trong khi {where} là khoảng {shown}",
+        "times": f"gấp khoảng {number} lần {where} (khoảng {shown})",
+        "above": f"cao hơn khoảng {number}% so với {where} (khoảng {shown})",
+        "below": f"thấp hơn khoảng {number}% so với {where} (khoảng {shown})",
+        "fraction": f"chỉ bằng khoảng 1/{number} {where} (khoảng {shown})",
+    }[kind]
+
+
+def _how_far(figure: Decimal, usual: Decimal) -> tuple[str, str]:
+    """How far ``figure`` is from the ``usual`` level (the kind of gap, and its number as written); both languages'
+    words of ``outlier_words`` come from it."""
     if usual <= 0:
-        return f"khác xa {where} (khoảng {shown})"
+        return "far", ""
     if figure == 0:
-        return f"bằng 0, trong khi {where} là khoảng {shown}"
+        return "zero", ""
     ratio = figure / usual
 
     def whole(number: Decimal) -> str:
         return format_number(number.quantize(Decimal(1)))
 
     if ratio >= 2:
-        return f"gấp khoảng {whole(ratio)} lần {where} (khoảng {shown})"
+        return "times", whole(ratio)
     if ratio > 1:
-        return f"cao hơn khoảng {whole((ratio - 1) * 100)}% so với {where} (khoảng {shown})"
+        return "above", whole((ratio - 1) * 100)
     if ratio > Decimal("0.5"):
-        return f"thấp hơn khoảng {whole((1 - ratio) * 100)}% so với {where} (khoảng {shown})"
-    return f"chỉ bằng khoảng 1/{whole(1 / ratio)} {where} (khoảng {shown})"
-
-
-def _outlier_words_en(figure: Decimal, usual: Decimal, shown: str, unit_kind: str) -> str:
-    """``outlier_words`` in English, from the same facts."""
-    where = f"the {unit_kind}'s usual level"
-    if usual <= 0:
-        return f"far from {where} (about {shown})"
-    if figure == 0:
-        return f"0, while {where} is about {shown}"
-    ratio = figure / usual
-
-    def whole(number: Decimal) -> str:
-        return format_number(number.quantize(Decimal(1)))
-
-    if ratio >= 2:
-        return f"about {whole(ratio)} times {where} (about {shown})"
-    if ratio > 1:
-        return f"about {whole((ratio - 1) * 100)}% above {where} (about {shown})"
-    if ratio > Decimal("0.5"):
-        return f"about {whole((1 - ratio) * 100)}% below {where} (about {shown})"
-    return f"only about 1/{whole(1 / ratio)} of {where} (about {shown})"
+        return "below", whole((1 - ratio) * 100)
+    return "fraction", whole(1 / ratio)
