@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
-from chiso.collection.validation import Violation, active_rules, unit_kind
+from chiso.collection.validation import Violation, active_rules, unit_kind, unit_kind_en
 from chiso.collection.validation import violations as rule_violations
 from chiso.engine import rules as engine
+from chiso.engine.numbers import format_number
 from chiso.engine.periods import Period, PeriodError
 from chiso.indicators.models import DataElement
 from chiso.units.models import Unit
@@ -57,6 +58,24 @@ class Outlier:
     value: Decimal
     score: float
     words: str = ""  # "gấp khoảng 40 lần mức thường thấy của phường (khoảng 72)"
+    words_en: str = ""  # "about 40 times the ward's usual level (about 72)"
+
+    @property
+    def message(self) -> str:
+        """The preview's line: "Phường Thạc Gián · DS · 2024-03: 50.000 — gấp khoảng 4 lần mức thường thấy của
+        phường (khoảng 11.625)" (its z-score when it has no words)."""
+        how = f"— {self.words}" if self.words else f"(điểm z {format_number(self.score, 1)})"
+        return f"{self._head()} {how}"
+
+    @property
+    def message_en(self) -> str:
+        """``message`` in English, numbers still written the Vietnamese way (``web.language.message_in_page_language``
+        picks one)."""
+        how = f"— {self.words_en}" if self.words_en else f"(z-score {format_number(self.score, 1)})"
+        return f"{self._head()} {how}"
+
+    def _head(self) -> str:
+        return f"{self.unit.name} · {self.element.code} · {self.period}: {format_number(self.value)}"
 
 
 def stored_codes(pairs: Iterable[tuple[int, str]], only: Iterable[str] | None = None,
@@ -166,5 +185,6 @@ def outliers(figures: Iterable[Figure]) -> list[Outlier]:
         score = engine.modified_z_score(figure.value, series)
         if score is not None and abs(score) > engine.OUTLIER_THRESHOLD:
             found.append(Outlier(figure.unit, figure.element, figure.period, figure.value, round(score, 2),
-                                 engine.outlier_words(figure.value, series, unit_kind(figure.unit))))
+                                 engine.outlier_words(figure.value, series, unit_kind(figure.unit)),
+                                 engine.outlier_words(figure.value, series, unit_kind_en(figure.unit), english=True)))
     return found

@@ -27,11 +27,10 @@ from chiso.collection.importer.resolve import NotFound, parse_period
 from chiso.collection.importer.template import template_for
 from chiso.collection.models import Form
 from chiso.collection.upload import storage
-from chiso.engine.numbers import format_number
 from chiso.engine.periods import Period
 from chiso.units.models import HierarchyVersion
 from chiso.values.models import Channel, DataValueHistory
-from chiso.web.language import page_language
+from chiso.web.language import message_in_page_language, page_language
 
 SESSION_KEY = "chiso_upload"
 MAX_BYTES = importer.MAX_UPLOAD_BYTES
@@ -166,8 +165,8 @@ def _preview_context(found: importer.Preview, token: str) -> dict[str, object]:
         "warnings": [_problem(p, lang) for p in found.warnings],
         "change_rows": found.change_rows(SHOWN_CHANGES),
         "more_changes": max(0, found.changed - SHOWN_CHANGES),
-        "outliers": [{"outlier": o, "score": format_number(o.score, 1), "words": o.words if lang == "vi" else ""}
-                     for o in found.outliers],
+        "violations": [message_in_page_language(v) for v in found.violations],
+        "outliers": [message_in_page_language(o) for o in found.outliers],
     }
 
 
