@@ -25,11 +25,10 @@ from django.db import transaction
 
 from chiso.accounts.access import review_judge
 from chiso.collection.models import FormElement, Severity, Status, Submission, ValidationRule
-from chiso.collection.validation import Violation, active_rules, short, stored_values, violations
+from chiso.collection.validation import Violation, active_rules, element_names, short, stored_values, violations
 from chiso.collection.workflow import STATE_EN, WorkflowError, do_transition
 from chiso.engine import rules as engine
 from chiso.engine.numbers import format_number
-from chiso.indicators.models import DataElement
 from chiso.units.models import Unit
 from chiso.values import hooks
 from chiso.values.models import DataValue
@@ -262,16 +261,11 @@ class RuleWords:
     def __init__(self, rules: Iterable[ValidationRule]) -> None:
         self.rules = {r.code: r for r in rules}
         codes = {c for r in self.rules.values() for side in (r.left, r.right) for c in engine.codes_in(side)}
-        found = DataElement.objects.filter(code__in=codes).values_list("code", "name_vi", "name_en")
-        self.names = {code: vi for code, vi, _ in found}
-        self.names_en = {code: en or vi for code, vi, en in found}
+        self.names, self.names_en = element_names(codes)
 
     def side(self, text: str, values: Mapping[str, Decimal] | None = None) -> str:
         """ "2 * DS" → "2 × Dân số" (with ``values``: "2 × Dân số (11.597)")."""
         return engine.side_words(text, self.names, values)
-
-    def sentence(self, violation: Violation, values: Mapping[str, Decimal] | None = None) -> str:
-        return self.said(violation, values).message
 
     def said(self, violation: Violation, values: Mapping[str, Decimal] | None = None) -> Reason:
         """The sentence in Vietnamese and in English ("Households at most a fifth of the population — needs

@@ -16,7 +16,7 @@ from chiso.engine import rules as engine
 from chiso.engine.periods import Period
 from chiso.indicators.models import DataElement
 from chiso.units.models import Unit
-from chiso.units.types import ENGLISH, UnitType
+from chiso.units.types import kind_word, kind_word_en
 from chiso.values.models import DataValue
 
 
@@ -46,9 +46,7 @@ def violations(unit: Unit, period: str, values: Mapping[str, Decimal],
     if not broken:
         return []
     codes = {code for rule in broken for code in engine.codes_in(rule.left) + engine.codes_in(rule.right)}
-    found_names = DataElement.objects.filter(code__in=codes).values_list("code", "name_vi", "name_en")
-    names = {code: vi for code, vi, _ in found_names}
-    names_en = {code: en or vi for code, vi, en in found_names}
+    names, names_en = element_names(codes)
     found = []
     for rule in broken:
         error = rule.severity == Severity.ERROR
@@ -62,6 +60,13 @@ def violations(unit: Unit, period: str, values: Mapping[str, Decimal],
             f"{'Error' if error else 'Warning'} ({unit.name}, period {period}): {sentence_en}",
         ))
     return found
+
+
+def element_names(codes: Iterable[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """The data elements' names by code, in Vietnamese and in English (the Vietnamese where there is no English),
+    for rule sentences in either language; one query."""
+    found = DataElement.objects.filter(code__in=set(codes)).values_list("code", "name_vi", "name_en")
+    return {code: vi for code, vi, _ in found}, {code: en or vi for code, vi, en in found}
 
 
 def short(violation: Violation) -> Violation:
@@ -134,16 +139,8 @@ def outliers(unit: Unit, period: Period, values: Mapping[str, Decimal], history_
         past_values = history.get(code, [])
         score = engine.modified_z_score(value, past_values)
         if score is not None and abs(score) > engine.OUTLIER_THRESHOLD:
-            flagged[code] = Outlier(code, round(score, 2), engine.outlier_words(value, past_values, unit_kind(unit)),
-                                    engine.outlier_words(value, past_values, unit_kind_en(unit), english=True))
+            flagged[code] = Outlier(
+                code, round(score, 2), engine.outlier_words(value, past_values, kind_word(unit.type)),
+                engine.outlier_words(value, past_values, kind_word_en(unit.type), english=True))
     return flagged
 
-
-def unit_kind(unit: Unit) -> str:
-    """'phường', 'xã', 'tổ dân phố': the word for the kind of unit, as a sentence says it."""
-    return UnitType(unit.type).label.lower() if unit.type in UnitType.values else "đơn vị"
-
-
-def unit_kind_en(unit: Unit) -> str:
-    """'ward', 'commune', 'residential group': ``unit_kind`` in English."""
-    return ENGLISH.get(unit.type, "unit")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from django.db import models
 
 
@@ -47,6 +49,21 @@ ENGLISH: dict[str, str] = {
     UnitType.AGENCY: "agency",
 }
 """A kind of unit in English, lower case, one of them ("ward"), for English sentences about one unit."""
+
+
+@cache  # asked for every figure outside its usual range (an import may have thousands)
+def kind_word(unit_type: str) -> str:
+    """'phường', 'xã', 'tổ dân phố': the word for a kind of unit as a sentence says it ("đơn vị" for an unknown one).
+
+    >>> kind_word("phuong"), kind_word("to_dan_pho"), kind_word("?")
+    ('phường', 'tổ dân phố', 'đơn vị')
+    """
+    return UnitType(unit_type).label.lower() if unit_type in UnitType.values else "đơn vị"
+
+
+def kind_word_en(unit_type: str) -> str:
+    """``kind_word`` in English: 'ward', 'residential group' ("unit" for an unknown one)."""
+    return ENGLISH.get(unit_type, "unit")
 
 # Depth in the administrative tree. Agencies (schools, markets, …) have no level of their own:
 # they sit under whichever unit they report to, one step below it.

@@ -27,7 +27,7 @@ from chiso.engine.numbers import format_number
 from chiso.engine.periods import Period
 from chiso.indicators.models import DataElement, SanityBound
 from chiso.units.models import Unit
-from chiso.units.types import ENGLISH, UnitType
+from chiso.units.types import kind_word, kind_word_en
 from chiso.values import bulkwrite, hooks
 from chiso.values.bulkwrite import StoredFigure
 from chiso.values.models import CHANNEL_EN, QUALIFIER_WORDS, Channel, DataValue, DataValueHistory, Qualifier
@@ -494,20 +494,15 @@ def _outside_usual(value: Decimal, unit: Unit, usual: SanityBound) -> tuple[str,
     """The warning (Vietnamese, English) for ``value`` outside what the element usually is for this kind of unit:
     written all the same, for the writer to check. The range's grounds (``SanityBound.why``) are written in
     Vietnamese only: the English sentence goes without them."""
-    kind = _kind_word(unit.type)
+    kind = kind_word(unit.type)
     low, high = _usual_range(usual.low, usual.high)
     large = usual.high is not None and value > usual.high
     why = f" ({usual.why})" if usual.why else ""
     shown = _show(value)
     return (f"{shown} {'lớn' if large else 'nhỏ'} bất thường cho một {kind}: thường trong khoảng {low} – {high}{why}. "
             "Kiểm tra lại xem có gõ thừa hay thiếu chữ số; nếu đúng vẫn lưu được.",
-            f"{shown} is unusually {'large' if large else 'small'} for a {ENGLISH.get(unit.type, 'unit')}: "
+            f"{shown} is unusually {'large' if large else 'small'} for a {kind_word_en(unit.type)}: "
             f"usually {low} – {high}. Check for a digit too many or too few; if it is right, it can still be saved.")
-
-
-@lru_cache(maxsize=64)
-def _kind_word(unit_type: str) -> str:
-    return UnitType(unit_type).label.lower() if unit_type in UnitType.values else "đơn vị"
 
 
 @lru_cache(maxsize=1024)

@@ -43,11 +43,15 @@ def name_in_page_language(thing: object) -> str:
     return str(getattr(thing, "name_vi", thing))
 
 
+def in_page_language(vietnamese: str, english: str) -> str:
+    """Words said in both languages, in the page's: the English ones on an English page when there are any."""
+    return english if english and page_language() == "en" else vietnamese
+
+
 def message_in_page_language(said: object) -> str:
     """What an action said (a refusal or warning of ``values.actions``, a cell that does not read) in the page's
     language: its ``message_en`` on an English page when there is one, else its ``message`` (Vietnamese)."""
-    english = getattr(said, "message_en", "") if page_language() == "en" else ""
-    return str(english or said.message)  # type: ignore[attr-defined]
+    return in_page_language(str(said.message), str(getattr(said, "message_en", "")))  # type: ignore[attr-defined]
 
 
 def period_words(period: Period) -> str:

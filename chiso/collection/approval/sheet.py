@@ -20,7 +20,7 @@ from chiso.collection.validation import Outlier, active_rules, outliers, stored_
 from chiso.engine.numbers import format_number
 from chiso.engine.periods import PeriodError
 from chiso.indicators.models import DataElement, Indicator
-from chiso.web.language import message_in_page_language, name_in_page_language, page_language, previous_period_words
+from chiso.web.language import in_page_language, message_in_page_language, name_in_page_language, previous_period_words
 
 
 @dataclass(frozen=True)
@@ -79,17 +79,13 @@ def sheet(report: Report) -> Sheet:
         errors=[message_in_page_language(words.said(v, now)) for v in violations if v.severity == "error"],
         warnings=[_explained(message_in_page_language(words.said(v, now)), v.rule, report.submission)
                   for v in violations if v.severity == "warning"],
-        outliers=[f"{names[code]}: {format_number(now[code])} — {_words(found)}." for code, found in flagged.items()],
+        outliers=[f"{names[code]}: {format_number(now[code])} — {in_page_language(found.words, found.words_en)}."
+                  for code, found in flagged.items()],
         rates=_rates(elements, now, before),
         lines=[Line(e, now.get(e.code), before.get(e.code), flagged.get(e.code)) for e in elements],
         previous_label=previous_label,
-        completeness=(filled.label_en if page_language() == "en" else filled.label) if filled else "",
+        completeness=in_page_language(filled.label, filled.label_en) if filled else "",
     )
-
-
-def _words(outlier: Outlier) -> str:
-    """How far a figure is from the unit's past, in the page's language."""
-    return outlier.words_en if page_language() == "en" and outlier.words_en else outlier.words
 
 
 def _rates(elements: list[DataElement], now: dict[str, Decimal], before: dict[str, Decimal]) -> list[Rate]:

@@ -22,7 +22,7 @@ from chiso.collection.approval.sheet import sheet
 from chiso.collection.entry import grid
 from chiso.collection.models import Status, Submission
 from chiso.collection.review import Outcome, do_approve_reports, do_return_reports
-from chiso.web.language import message_in_page_language, page_language
+from chiso.web.language import in_page_language, message_in_page_language
 
 login_required = _login_required(login_url="entry:login")
 KEPT = ("phien_ban", "quan", "nhom", "bieu_mau", "ky", "so_ky", "trang_thai", "trang")
@@ -93,14 +93,13 @@ def _tell(request: HttpRequest, outcomes: list[Outcome], words: tuple[str, str, 
     done_words, refused_words, others_words = words
     done = [o for o in outcomes if o.done]
     refused = [o for o in outcomes if not o.done]
-    english = page_language() == "en"
     if done:
-        named = "; ".join(o.label_en if english else o.label for o in done[:NAMED])
+        named = "; ".join(in_page_language(o.label, o.label_en) for o in done[:NAMED])
         more = (ngettext(" và %(n)s báo cáo khác", " và %(n)s báo cáo khác", len(done) - NAMED)
                 % {"n": len(done) - NAMED}) if len(done) > NAMED else ""
         messages.success(request, _(done_words) % {"n": len(done), "named": named, "more": more})
     for o in refused[:NAMED]:
-        messages.error(request, _(refused_words) % {"r": o.label_en if english else o.label,
+        messages.error(request, _(refused_words) % {"r": in_page_language(o.label, o.label_en),
                                                     "why": " ".join(message_in_page_language(r) for r in o.reasons)})
     if len(refused) > NAMED:
         messages.error(request, _(others_words) % {"n": len(refused) - NAMED})

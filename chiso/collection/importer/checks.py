@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
-from chiso.collection.validation import Violation, active_rules, unit_kind, unit_kind_en
+from chiso.collection.validation import Violation, active_rules
 from chiso.collection.validation import violations as rule_violations
 from chiso.engine import rules as engine
 from chiso.engine.numbers import format_number
 from chiso.engine.periods import Period, PeriodError
 from chiso.indicators.models import DataElement
 from chiso.units.models import Unit
+from chiso.units.types import kind_word, kind_word_en
 from chiso.values.bulkwrite import client_side
 from chiso.values.models import DataValue
 
@@ -185,6 +186,7 @@ def outliers(figures: Iterable[Figure]) -> list[Outlier]:
         score = engine.modified_z_score(figure.value, series)
         if score is not None and abs(score) > engine.OUTLIER_THRESHOLD:
             found.append(Outlier(figure.unit, figure.element, figure.period, figure.value, round(score, 2),
-                                 engine.outlier_words(figure.value, series, unit_kind(figure.unit)),
-                                 engine.outlier_words(figure.value, series, unit_kind_en(figure.unit), english=True)))
+                                 engine.outlier_words(figure.value, series, kind_word(figure.unit.type)),
+                                 engine.outlier_words(figure.value, series, kind_word_en(figure.unit.type),
+                                                      english=True)))
     return found
