@@ -146,9 +146,11 @@ class _VersionData:
             if reading is not None:
                 self.reading[root.id] = reading
         walked = [u for u in roots if u.id not in self.reading]
-        units = _subtrees(roots) if published_only else Unit.objects.none()  # the coverage of published totals
+        # the whole subtrees when published (the coverage of published totals counts every unit below), else the
+        # subtrees walked for their figures
+        units = _subtrees(roots if published_only else walked)
         self.children: dict[int, list[int]] = defaultdict(list)
-        for unit_id, parent_id in (units if published_only else _subtrees(walked)).values_list("id", "parent_id"):
+        for unit_id, parent_id in units.values_list("id", "parent_id"):
             if parent_id is not None:
                 self.children[parent_id].append(unit_id)
         # period_end ≥ start is implied by period_start ≥ start; said, it lets the (unit, element, period_end) index

@@ -102,8 +102,7 @@ def do_transition(
     explanations: dict[str, str] | None = None,
 ) -> Submission:
     """Move a report along the table above, or raise WorkflowError and change nothing."""
-    if action in TRANSITIONS:
-        submission = Submission.objects.select_for_update().select_related("unit", "form").get(pk=submission.pk)
+    submission = Submission.objects.select_for_update().select_related("unit", "form").get(pk=submission.pk)
     refused = transition_refusal(action, submission.status, submission.unit, acting_user)
     if refused is not None:
         raise refused
